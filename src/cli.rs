@@ -1,0 +1,220 @@
+//! The command line: parsing and dispatch only. Each command is a few calls into the layers
+//! below.
+
+use std::fs;
+use std::io::{self, IsTerminal};
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::demo::write_demo;
+use crate::store::{OpenMode, Store};
+use crate::ui::snapshot::render_to_string;
+use crate::ui::{run, App, Tab, Theme, ThemeName};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "isms",
+    version,
+    about = "ISMS Workbench: take an ISO/IEC 27001:2022 ISMS from scoping to certification, in the terminal.",
+    after_help = "Without a command, opens the workbench on the workspace file."
+)]
+pub struct Cli {
+    /// The workspace file [default: workbench.sqlite3 in the platform data directory]
+    #[arg(long, global = true, env = "ISMS_DB", value_name = "FILE")]
+    db: Option<PathBuf>,
+
+    /// Colour theme; NO_COLOR in the environment turns colour off whatever the theme
+    #[arg(long, global = true, value_enum, default_value_t = ThemeArg::Dark)]
+    theme: ThemeArg,
+
+    /// Open a fully populated demo workspace (kept in the data directory, never your own)
+    #[arg(long, conflicts_with = "db")]
+    demo: bool,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ThemeArg {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create an empty workspace
+    Init {
+        /// The organisation's name
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
+    },
+    /// Write the demo organisation into a new workspace file (--db FILE) and exit
+    Demo,
+    /// Print a tab's screen as plain text, without a terminal
+    Snapshot {
+        /// The tab, by name or number: overview, scope, risks, soa, evidence, audit, review
+        #[arg(long, value_name = "NAME")]
+        tab: String,
+        #[arg(long, default_value_t = 80, value_name = "W")]
+        width: u16,
+        #[arg(long, default_value_t = 24, value_name = "H")]
+        height: u16,
+    },
+}
+
+/// Who the change log names: `$ISMS_ACTOR`, else the login name.
+fn actor() -> String {
+    ["ISMS_ACTOR", "USER", "USERNAME"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn theme(arg: ThemeArg) -> Theme {
+    let name = match arg {
+        ThemeArg::Dark => ThemeName::Dark,
+        ThemeArg::Light => ThemeName::Light,
+        ThemeArg::HighContrast => ThemeName::HighContrast,
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Theme::new(name, no_color)
+}
+
+/// The platform data directory (created, private, if missing).
+fn data_dir() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "isms-workbench")
+        .context("could not find a home directory for the workspace; pass --db FILE")?;
+    let dir = dirs.data_dir().to_path_buf();
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .with_context(|| format!("{}: could not create the data directory", dir.display()))?;
+    Ok(dir)
+}
+
+fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
+    match db {
+        Some(path) => Ok(path),
+        None => Ok(data_dir()?.join("workbench.sqlite3")),
+    }
+}
+
+fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+    let mut store = Store::open(path, mode)?;
+    store.set_actor(actor());
+    Ok(store)
+}
+
+/// Writes the demo into `path`, which must not exist; a failure removes the half-made file.
+fn create_demo(path: &Path) -> Result<()> {
+    if path.exists() {
+        bail!(
+            "{}: already exists; the demo is written only into a new file.",
+            path.display()
+        );
+    }
+    let mut store = open(path, OpenMode::Create { organisation: None })?;
+    if let Err(error) = write_demo(&mut store) {
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        return Err(error.context(format!("{}: could not write the demo", path.display())));
+    }
+    Ok(())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("isms: {}", one_sentence(&error));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The error and its causes on one line, the way a user reads them.
+fn one_sentence(error: &anyhow::Error) -> String {
+    let text = format!("{error:#}");
+    if text.ends_with('.') {
+        text
+    } else {
+        format!("{text}.")
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let theme = theme(cli.theme);
+    match cli.command {
+        Some(Command::Init { org }) => {
+            let path = workspace_path(cli.db)?;
+            if path.exists() {
+                bail!(
+                    "{}: already exists; open it with `isms --db {}`.",
+                    path.display(),
+                    path.display()
+                );
+            }
+            open(&path, OpenMode::Create { organisation: org })?;
+            println!("Created the workspace {}.", path.display());
+        }
+        Some(Command::Demo) => {
+            let Some(path) = cli.db else {
+                bail!("`isms demo` needs the file to write: isms demo --db FILE");
+            };
+            create_demo(&path)?;
+            println!("Wrote the demo organisation to {}.", path.display());
+        }
+        Some(Command::Snapshot { tab, width, height }) => {
+            let Some(tab) = Tab::parse(&tab) else {
+                bail!("--tab {tab:?}: no such tab; use overview, scope, risks, soa, evidence, audit or review");
+            };
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let store = open(&path, OpenMode::MustExist)?;
+            let mut app = App::new(store, theme)?;
+            app.select_tab(tab);
+            print!(
+                "{}",
+                render_to_string(&mut app, width.max(1), height.max(1))
+            );
+        }
+        None => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+                bail!(
+                    "the workbench needs a terminal; for plain text use `isms snapshot --tab NAME`"
+                );
+            }
+            let store = open(&path, OpenMode::Create { organisation: None })?;
+            run::run(App::new(store, theme)?)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo workspace in the data directory, written on first use.
+fn demo_path() -> Result<PathBuf> {
+    let path = data_dir()?.join("demo.sqlite3");
+    if !path.exists() {
+        create_demo(&path)?;
+    }
+    Ok(path)
+}

@@ -1,0 +1,10 @@
+//! ISMS Workbench: a terminal workbench for an ISO/IEC 27001:2022 ISMS.
+//!
+//! Layers, each depending only on those below it:
+//! `cli` -> `ui` -> `demo` -> `store` -> `domain`.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod store;
+pub mod ui;

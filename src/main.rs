@@ -1,0 +1,5 @@
+//! The `isms` binary: everything happens in `isms::cli`.
+
+fn main() -> std::process::ExitCode {
+    isms::cli::main()
+}

@@ -1,0 +1,90 @@
+//! The workspace file: one SQLite database, opened with safe pragmas, migrated forward, and
+//! written only through [`Store`]'s methods, each change in one transaction with its
+//! change-log rows.
+
+mod changelog;
+mod migrations;
+mod open;
+mod records;
+mod scope;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use open::{OpenError, OpenMode, APPLICATION_ID};
+pub use records::{Record, Stored};
+pub use scope::{ScopeData, WORKSPACE_REF};
+
+/// The latest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = migrations::LATEST;
+
+/// Where the time of a change comes from. Tests fix it so that history screens are stable.
+#[derive(Debug, Clone)]
+enum Clock {
+    System,
+    Fixed(String),
+}
+
+/// An open workspace.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: String,
+    clock: Clock,
+}
+
+impl Store {
+    /// Opens (and, with [`OpenMode::Create`], creates) the workspace at `path`.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store, OpenError> {
+        let conn = open::open_connection(path, &mode)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            actor: "unknown".into(),
+            clock: Clock::System,
+        };
+        let organisation = match mode {
+            OpenMode::Create { organisation } => organisation,
+            OpenMode::MustExist => None,
+        };
+        store
+            .ensure_workspace_row(organisation.as_deref().unwrap_or(""))
+            .map_err(|error| OpenError::Setup {
+                path: path.to_path_buf(),
+                error,
+            })?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Who the change log names for the changes made through this store.
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Stamps every later change with this time instead of the clock's (for tests and demos).
+    pub fn set_fixed_time(&mut self, at: impl Into<String>) {
+        self.clock = Clock::Fixed(at.into());
+    }
+
+    fn now(&self) -> String {
+        match &self.clock {
+            Clock::System => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            Clock::Fixed(at) => at.clone(),
+        }
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> rusqlite::Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+    }
+}

@@ -1,0 +1,171 @@
+//! How the Scope tab's records (4.1-4.4) and the workspace row are kept.
+
+use anyhow::Result;
+use rusqlite::types::{FromSqlError, Value};
+use rusqlite::Row;
+
+use super::records::{Record, Stored};
+use super::Store;
+use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
+use crate::domain::workspace::Workspace;
+use crate::domain::FieldError;
+
+/// The workspace row's fixed reference.
+pub const WORKSPACE_REF: &str = "WS";
+
+fn text(value: &str) -> Value {
+    Value::Text(value.to_string())
+}
+
+/// Reads a stored key back into its choice, failing the row if the key is unknown.
+fn choice<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let key: String = row.get(index)?;
+    parse(&key).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(FromSqlError::Other(format!("unknown value {key:?}").into())),
+        )
+    })
+}
+
+impl Record for Workspace {
+    const TABLE: &'static str = "workspace";
+    const PREFIX: &'static str = WORKSPACE_REF;
+    const FIELDS: &'static [&'static str] = &["organisation", "isms_name", "scope_statement"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![
+            text(&self.organisation),
+            text(&self.isms_name),
+            text(&self.scope_statement),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
+        Ok(Workspace {
+            organisation: row.get(offset)?,
+            isms_name: row.get(offset + 1)?,
+            scope_statement: row.get(offset + 2)?,
+        })
+    }
+}
+
+impl Record for ContextIssue {
+    const TABLE: &'static str = "context_issue";
+    const PREFIX: &'static str = "ISS";
+    const FIELDS: &'static [&'static str] = &["kind", "description", "effect"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![
+            text(self.kind.key()),
+            text(&self.description),
+            text(&self.effect),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
+        Ok(ContextIssue {
+            kind: choice(row, offset, IssueKind::from_key)?,
+            description: row.get(offset + 1)?,
+            effect: row.get(offset + 2)?,
+        })
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        ContextIssue::validate(self)
+    }
+}
+
+impl Record for InterestedParty {
+    const TABLE: &'static str = "interested_party";
+    const PREFIX: &'static str = "IP";
+    const FIELDS: &'static [&'static str] = &["name", "needs", "addressed"];
+
+    fn values(&self) -> Vec<Value> {
+        vec![text(&self.name), text(&self.needs), text(&self.addressed)]
+    }
+
+    fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
+        Ok(InterestedParty {
+            name: row.get(offset)?,
+            needs: row.get(offset + 1)?,
+            addressed: row.get(offset + 2)?,
+        })
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        InterestedParty::validate(self)
+    }
+}
+
+impl Record for ScopeItem {
+    const TABLE: &'static str = "scope_item";
+    const PREFIX: &'static str = "SC";
+    const FIELDS: &'static [&'static str] = &["kind", "name", "scope", "justification"];
+
+    fn values(&self) -> Vec<Value> {
+        let scope = if self.in_scope { "in" } else { "out" };
+        vec![
+            text(self.kind.key()),
+            text(&self.name),
+            text(scope),
+            text(&self.justification),
+        ]
+    }
+
+    fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
+        let scope: String = row.get(offset + 2)?;
+        Ok(ScopeItem {
+            kind: choice(row, offset, ScopeItemKind::from_key)?,
+            name: row.get(offset + 1)?,
+            in_scope: scope == "in",
+            justification: row.get(offset + 3)?,
+        })
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        ScopeItem::validate(self)
+    }
+}
+
+/// Everything the Scope tab shows, read in one go after each change.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeData {
+    pub workspace: Workspace,
+    pub issues: Vec<Stored<ContextIssue>>,
+    pub parties: Vec<Stored<InterestedParty>>,
+    pub items: Vec<Stored<ScopeItem>>,
+}
+
+impl Store {
+    /// Creates the workspace row of a new file.
+    pub(super) fn ensure_workspace_row(&mut self, organisation: &str) -> Result<()> {
+        if self.get::<Workspace>(WORKSPACE_REF)?.is_none() {
+            let workspace = Workspace {
+                organisation: organisation.to_string(),
+                ..Workspace::default()
+            };
+            self.insert_with_reference(WORKSPACE_REF, &workspace)?;
+        }
+        Ok(())
+    }
+
+    pub fn workspace(&self) -> Result<Workspace> {
+        Ok(self.get::<Workspace>(WORKSPACE_REF)?.unwrap_or_default())
+    }
+
+    /// Saves the workspace row (organisation, ISMS name, scope statement).
+    pub fn update_workspace(&mut self, workspace: &Workspace) -> Result<usize> {
+        self.update(WORKSPACE_REF, workspace)
+    }
+
+    pub fn load_scope(&self) -> Result<ScopeData> {
+        Ok(ScopeData {
+            workspace: self.workspace()?,
+            issues: self.list()?,
+            parties: self.list()?,
+            items: self.list()?,
+        })
+    }
+}

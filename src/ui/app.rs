@@ -1,0 +1,439 @@
+//! The application: which tab is shown, which overlay is open, and how events become actions.
+//! It holds view state only; every write goes through the store.
+
+use anyhow::Result;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{
+    Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::components::confirm::Confirm;
+use super::components::help::{help_len, render_help};
+use super::components::history::History;
+use super::components::scroll_by;
+use super::keymap::{self, Action, Context};
+use super::tabs::scope::{self, Outcome, ScopeTab};
+use super::tabs::Tab;
+use super::theme::Theme;
+use crate::store::Store;
+
+/// Below this size the screen asks for a larger terminal instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// A question whose "yes" the app carries out.
+enum Pending {
+    Quit,
+    Scope(scope::Pending),
+}
+
+enum Overlay {
+    Help { scroll: usize },
+    History(History),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Message {
+    Info(String),
+    Error(String),
+}
+
+pub struct App {
+    store: Store,
+    theme: Theme,
+    tab: Tab,
+    scope: ScopeTab,
+    overlay: Option<Overlay>,
+    confirm: Option<Confirm<Pending>>,
+    message: Option<Message>,
+    /// How the workspace file is named in the status bar.
+    location: String,
+    should_quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, theme: Theme) -> Result<Self> {
+        let scope = ScopeTab::new(store.load_scope()?);
+        let location = store.path().display().to_string();
+        Ok(App {
+            store,
+            theme,
+            tab: Tab::Scope,
+            scope,
+            overlay: None,
+            confirm: None,
+            message: None,
+            location,
+            should_quit: false,
+        })
+    }
+
+    /// Shows `location` in the status bar instead of the file's path (stable test snapshots).
+    pub fn set_location_label(&mut self, location: impl Into<String>) {
+        self.location = location.into();
+    }
+
+    pub fn select_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
+    pub fn scope(&self) -> &ScopeTab {
+        &self.scope
+    }
+
+    pub fn scope_mut(&mut self) -> &mut ScopeTab {
+        &mut self.scope
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.scope.has_unsaved_changes()
+    }
+
+    fn is_typing(&self) -> bool {
+        self.tab == Tab::Scope && self.scope.is_typing()
+    }
+
+    /// The keymap contexts in effect, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.confirm.is_some() {
+            return vec![Context::Confirm];
+        }
+        if self.overlay.is_some() {
+            return vec![Context::Overlay, Context::Always];
+        }
+        let mut stack = if self.tab == Tab::Scope {
+            self.scope.contexts()
+        } else {
+            Vec::new()
+        };
+        if !self.is_typing() {
+            stack.push(Context::Global);
+        }
+        stack.push(Context::Always);
+        stack
+    }
+
+    /// Handles one terminal event. Returns true when the screen needs redrawing.
+    pub fn handle_event(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                self.handle_key(*key);
+                true
+            }
+            Event::Mouse(mouse) => self.handle_mouse(*mouse),
+            Event::Paste(text) => self.tab == Tab::Scope && self.scope.paste(text),
+            Event::Resize(..) => true,
+            _ => false,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        let contexts = self.contexts();
+        match keymap::lookup(&contexts, &key) {
+            Some(action) => self.perform(action, key),
+            None if self.is_typing() => {
+                self.scope.type_key(key);
+            }
+            None => {}
+        }
+    }
+
+    fn perform(&mut self, action: Action, key: KeyEvent) {
+        if let Some(confirm) = self.confirm.take() {
+            if action == Action::Yes {
+                self.confirmed(confirm.on_yes);
+            }
+            return;
+        }
+        if let Some(overlay) = &mut self.overlay {
+            let page = 10;
+            match (overlay, action) {
+                (_, Action::Close) => self.overlay = None,
+                (_, Action::Quit) => self.request_quit(),
+                (Overlay::Help { scroll }, _) => {
+                    *scroll = scroll_by(*scroll, scroll_delta(action, page), help_len());
+                }
+                (Overlay::History(history), _) => {
+                    let max = history.entries.len().saturating_sub(1);
+                    history.scroll = scroll_by(history.scroll, scroll_delta(action, page), max);
+                }
+            }
+            return;
+        }
+        match action {
+            Action::Quit => self.request_quit(),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
+            Action::PrevTab => {
+                self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+            }
+            Action::TabByDigit => {
+                if let ratatui::crossterm::event::KeyCode::Char(c) = key.code {
+                    let index = c.to_digit(10).unwrap_or(0) as usize;
+                    if let Some(tab) = index.checked_sub(1).and_then(Tab::by_index) {
+                        self.tab = tab;
+                    }
+                }
+            }
+            _ if self.tab == Tab::Scope => {
+                let outcome = self.scope.perform(action, &mut self.store);
+                self.apply(outcome);
+            }
+            _ => {}
+        }
+    }
+
+    fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Ignored | Outcome::Done => {}
+            Outcome::Status(text) => self.message = Some(Message::Info(text)),
+            Outcome::Error(text) => self.message = Some(Message::Error(text)),
+            Outcome::Ask(question, pending) => {
+                self.confirm = Some(Confirm::new(question, Pending::Scope(pending)))
+            }
+            Outcome::ShowHistory(reference) => match self.store.history(&reference) {
+                Ok(entries) => {
+                    self.overlay = Some(Overlay::History(History {
+                        record: reference,
+                        entries,
+                        scroll: 0,
+                    }))
+                }
+                Err(error) => {
+                    self.message = Some(Message::Error(format!(
+                        "Could not read the history: {error}"
+                    )))
+                }
+            },
+        }
+    }
+
+    fn request_quit(&mut self) {
+        if self.has_unsaved_changes() {
+            self.confirm = Some(Confirm::new(
+                "There are unsaved changes. Quit without saving them?",
+                Pending::Quit,
+            ));
+        } else {
+            self.should_quit = true;
+        }
+    }
+
+    fn confirmed(&mut self, pending: Pending) {
+        match pending {
+            Pending::Quit => self.should_quit = true,
+            Pending::Scope(pending) => {
+                let outcome = self.scope.confirmed(pending, &mut self.store);
+                self.apply(outcome);
+            }
+        }
+    }
+
+    fn handle_mouse(&mut self, mouse: MouseEvent) -> bool {
+        if mouse.kind != MouseEventKind::Down(MouseButton::Left)
+            || self.confirm.is_some()
+            || self.overlay.is_some()
+        {
+            return false;
+        }
+        if mouse.row == 0 {
+            if let Some(tab) = tab_at(mouse.column) {
+                self.tab = tab;
+                return true;
+            }
+            return false;
+        }
+        // The Scope list's first data row sits below the tab row, the section bar, the
+        // list's top border and its header row.
+        const FIRST_LIST_ROW: u16 = 4;
+        if self.tab == Tab::Scope && !self.scope.is_typing() && mouse.row >= FIRST_LIST_ROW {
+            self.scope.click_row((mouse.row - FIRST_LIST_ROW) as usize);
+            return true;
+        }
+        false
+    }
+
+    // ---- drawing ----
+
+    pub fn render(&mut self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, self.theme.base);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = format!(
+                "The workbench needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. Enlarge the window, or press q to quit.",
+                area.width, area.height
+            );
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
+            return;
+        }
+        let [header, body, status, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.render_tabs(header, buf);
+        match self.tab {
+            Tab::Scope => self.scope.render(body, buf, &self.theme),
+            tab => {
+                let text = tab.pending_summary().unwrap_or_default();
+                Paragraph::new(Span::styled(text, self.theme.muted))
+                    .wrap(Wrap { trim: true })
+                    .render(body.inner(ratatui::layout::Margin::new(2, 1)), buf);
+            }
+        }
+        self.render_status(status, buf);
+        self.render_footer(footer, buf);
+        if let Some(overlay) = &self.overlay {
+            match overlay {
+                Overlay::Help { scroll } => render_help(*scroll, body, buf, &self.theme),
+                Overlay::History(history) => history.render(body, buf, &self.theme),
+            }
+        }
+        if let Some(confirm) = &self.confirm {
+            confirm.render(body, buf, &self.theme);
+        }
+    }
+
+    fn render_tabs(&self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, self.theme.tab);
+        let mut spans = Vec::new();
+        for (tab, label) in Tab::ALL.iter().zip(tab_labels()) {
+            if *tab == self.tab {
+                spans.push(Span::styled(label, self.theme.tab_active));
+            } else {
+                spans.push(Span::styled(label, self.theme.tab));
+            }
+        }
+        Paragraph::new(Line::from(spans)).render(area, buf);
+        let name = self.scope.workspace().display_name();
+        let used: u16 = tab_labels().iter().map(|l| l.chars().count() as u16).sum();
+        let room = area.width.saturating_sub(used + 2) as usize;
+        if room > 8 {
+            let name = truncate_end(name, room);
+            let width = name.chars().count() as u16;
+            let at = Rect::new(area.right() - width - 1, area.y, width, 1);
+            Paragraph::new(Span::styled(name, self.theme.header)).render(at, buf);
+        }
+    }
+
+    fn render_status(&self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, self.theme.status);
+        let (text, style) = match &self.message {
+            Some(Message::Info(text)) => (text.clone(), self.theme.status),
+            Some(Message::Error(text)) => (format!("✗ {text}"), self.theme.error),
+            None => (String::new(), self.theme.status),
+        };
+        let message_width = (text.chars().count() as u16).min(area.width * 2 / 3);
+        let path_width = area.width.saturating_sub(message_width + 3) as usize;
+        let path = truncate_start(&self.location, path_width);
+        Paragraph::new(Span::styled(format!(" {path}"), self.theme.status)).render(area, buf);
+        if message_width > 0 {
+            let at = Rect::new(area.right() - message_width - 1, area.y, message_width, 1);
+            Paragraph::new(Span::styled(text, style)).render(at, buf);
+        }
+    }
+
+    fn render_footer(&self, area: Rect, buf: &mut Buffer) {
+        let mut spans = vec![Span::raw(" ")];
+        let mut width = 1;
+        for (keys, hint) in keymap::hints(&self.contexts()) {
+            let len = keys.chars().count() + hint.chars().count() + 3;
+            if width + len > area.width as usize {
+                break;
+            }
+            width += len;
+            spans.push(Span::styled(keys, self.theme.key));
+            spans.push(Span::styled(format!(" {hint}  "), self.theme.muted));
+        }
+        Paragraph::new(Line::from(spans)).render(area, buf);
+    }
+}
+
+fn scroll_delta(action: Action, page: isize) -> isize {
+    match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        _ => 0,
+    }
+}
+
+/// The tab row's labels, " 1 Overview " and so on, in order.
+fn tab_labels() -> Vec<String> {
+    Tab::ALL
+        .iter()
+        .map(|tab| format!(" {} {} ", tab.index() + 1, tab.title()))
+        .collect()
+}
+
+/// The tab under column `x` of the tab row.
+fn tab_at(x: u16) -> Option<Tab> {
+    let mut start = 0u16;
+    for (tab, label) in Tab::ALL.iter().zip(tab_labels()) {
+        let end = start + label.chars().count() as u16;
+        if x >= start && x < end {
+            return Some(*tab);
+        }
+        start = end;
+    }
+    None
+}
+
+fn truncate_end(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
+fn truncate_start(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    if len <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().skip(len - width.saturating_sub(1)).collect();
+    format!("…{kept}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicks_on_the_tab_row_find_their_tab() {
+        assert_eq!(tab_at(0), Some(Tab::Overview));
+        let overview = tab_labels()[0].chars().count() as u16;
+        assert_eq!(tab_at(overview), Some(Tab::Scope));
+        assert_eq!(tab_at(500), None);
+    }
+
+    #[test]
+    fn truncation_keeps_the_meaningful_end() {
+        assert_eq!(
+            truncate_start("/home/alex/workbench.sqlite3", 12),
+            "…nch.sqlite3"
+        );
+        assert_eq!(truncate_start("abc", 5), "abc");
+        assert_eq!(truncate_end("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,52 @@
+//! The `?` overlay: every key binding, grouped by where it applies, read from the keymap.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::centered;
+use crate::ui::keymap::help_sections;
+use crate::ui::theme::Theme;
+
+/// The help text, one line each, as the overlay shows it.
+pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (context, bindings) in help_sections() {
+        if bindings.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(Span::styled(context.title(), theme.title)));
+        for binding in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<11}", binding.label), theme.key),
+                Span::raw(binding.help),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn render_help(scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let lines = help_lines(theme);
+    let popup = centered(area, 76, area.height.saturating_sub(2));
+    Clear.render(popup, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .style(theme.popup)
+        .title(Span::styled(" Keys ", theme.title))
+        .title_bottom(Span::styled(" ↑↓ scroll · Esc close ", theme.muted));
+    let scroll = scroll.min(lines.len().saturating_sub(1));
+    Paragraph::new(lines)
+        .block(block)
+        .scroll((scroll as u16, 0))
+        .render(popup, buf);
+}
+
+pub fn help_len() -> usize {
+    help_lines(&Theme::default()).len()
+}

@@ -1,0 +1,542 @@
+//! The one table of key bindings. Input dispatch, the footer hints and the `?` help overlay
+//! are all read from [`BINDINGS`], so they cannot drift apart.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. The app builds a stack of these from what has focus, innermost
+/// first; the first binding that matches in that stack wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Anywhere, even while typing.
+    Always,
+    /// Anywhere the user is not typing.
+    Global,
+    /// A list of records (context issues, interested parties, scope items).
+    List,
+    /// The scope statement, read-only.
+    Statement,
+    /// The scope statement's editor.
+    Editor,
+    /// A record form.
+    Form,
+    /// A choice field inside a form.
+    FormChoice,
+    /// A yes/no question.
+    Confirm,
+    /// A read-only overlay: help or history.
+    Overlay,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Always => "Everywhere",
+            Context::Global => "Outside forms",
+            Context::List => "Lists",
+            Context::Statement => "Scope statement",
+            Context::Editor => "Editing text",
+            Context::Form => "Forms",
+            Context::FormChoice => "Choice fields",
+            Context::Confirm => "Questions",
+            Context::Overlay => "Help and history",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    /// Go to the tab numbered by the digit pressed.
+    TabByDigit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextSection,
+    PrevSection,
+    New,
+    Edit,
+    Delete,
+    History,
+    Save,
+    Cancel,
+    NextField,
+    PrevField,
+    NextChoice,
+    PrevChoice,
+    Yes,
+    No,
+    Close,
+}
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and the help.
+    pub label: &'static str,
+    pub action: Action,
+    /// The footer's short word, if this binding earns a place there.
+    pub hint: Option<&'static str>,
+    /// The help overlay's sentence.
+    pub help: &'static str,
+}
+
+macro_rules! bind {
+    ($context:ident, [$($key:expr),+], $label:literal, $action:ident, $hint:expr, $help:literal) => {
+        Binding {
+            context: Context::$context,
+            keys: &[$($key),+],
+            label: $label,
+            action: Action::$action,
+            hint: $hint,
+            help: $help,
+        }
+    };
+}
+
+use KeyCode::*;
+
+pub const BINDINGS: &[Binding] = &[
+    // Questions take precedence over everything while they are open.
+    bind!(
+        Confirm,
+        [ch('y'), plain(Enter)],
+        "y",
+        Yes,
+        Some("yes"),
+        "Answer yes"
+    ),
+    bind!(
+        Confirm,
+        [ch('n'), plain(Esc)],
+        "n/Esc",
+        No,
+        Some("no"),
+        "Answer no"
+    ),
+    // Read-only overlays.
+    bind!(
+        Overlay,
+        [plain(Esc), ch('q'), ch('?'), ch('h')],
+        "Esc",
+        Close,
+        Some("close"),
+        "Close the overlay"
+    ),
+    bind!(Overlay, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll up"),
+    bind!(
+        Overlay,
+        [plain(Down), ch('j')],
+        "↓/j",
+        Down,
+        Some("scroll"),
+        "Scroll down"
+    ),
+    bind!(
+        Overlay,
+        [plain(PageUp)],
+        "PgUp",
+        PageUp,
+        None,
+        "Scroll a page up"
+    ),
+    bind!(
+        Overlay,
+        [plain(PageDown)],
+        "PgDn",
+        PageDown,
+        None,
+        "Scroll a page down"
+    ),
+    // Choice fields in forms.
+    bind!(
+        FormChoice,
+        [plain(Right), ch(' ')],
+        "→/Space",
+        NextChoice,
+        Some("change"),
+        "Next choice"
+    ),
+    bind!(
+        FormChoice,
+        [plain(Left)],
+        "←",
+        PrevChoice,
+        None,
+        "Previous choice"
+    ),
+    // Forms.
+    bind!(
+        Form,
+        [ctrl('s')],
+        "Ctrl-S",
+        Save,
+        Some("save"),
+        "Save the form"
+    ),
+    bind!(
+        Form,
+        [plain(Esc)],
+        "Esc",
+        Cancel,
+        Some("cancel"),
+        "Close the form (asks if there are unsaved changes)"
+    ),
+    bind!(
+        Form,
+        [plain(Tab)],
+        "Tab",
+        NextField,
+        Some("next field"),
+        "Next field (Enter too, in one-line fields)"
+    ),
+    bind!(
+        Form,
+        [plain(BackTab)],
+        "Shift-Tab",
+        PrevField,
+        Some("previous"),
+        "Previous field"
+    ),
+    // The scope statement editor.
+    bind!(
+        Editor,
+        [ctrl('s')],
+        "Ctrl-S",
+        Save,
+        Some("save"),
+        "Save the scope statement"
+    ),
+    bind!(
+        Editor,
+        [plain(Esc)],
+        "Esc",
+        Cancel,
+        Some("stop editing"),
+        "Stop editing (asks if there are unsaved changes)"
+    ),
+    // The scope statement, read-only.
+    bind!(
+        Statement,
+        [plain(Enter), ch('e')],
+        "Enter",
+        Edit,
+        Some("edit"),
+        "Edit the scope statement"
+    ),
+    bind!(
+        Statement,
+        [ch('h')],
+        "h",
+        History,
+        Some("history"),
+        "History of the scope statement"
+    ),
+    bind!(
+        Statement,
+        [plain(Right), ch('l')],
+        "→",
+        NextSection,
+        Some("section"),
+        "Next section"
+    ),
+    bind!(
+        Statement,
+        [plain(Left)],
+        "←",
+        PrevSection,
+        None,
+        "Previous section"
+    ),
+    // Lists.
+    bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
+    bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
+    bind!(List, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
+    bind!(
+        List,
+        [plain(PageDown)],
+        "PgDn",
+        PageDown,
+        None,
+        "A page down"
+    ),
+    bind!(
+        List,
+        [plain(Home), ch('g')],
+        "g/Home",
+        Top,
+        None,
+        "First row"
+    ),
+    bind!(
+        List,
+        [plain(End), ch('G')],
+        "G/End",
+        Bottom,
+        None,
+        "Last row"
+    ),
+    bind!(
+        List,
+        [plain(Right), ch('l')],
+        "←/→",
+        NextSection,
+        Some("section"),
+        "Next section"
+    ),
+    bind!(
+        List,
+        [plain(Left)],
+        "←",
+        PrevSection,
+        None,
+        "Previous section"
+    ),
+    bind!(List, [ch('n')], "n", New, Some("new"), "New record"),
+    bind!(
+        List,
+        [plain(Enter)],
+        "Enter",
+        Edit,
+        Some("edit"),
+        "Edit the selected record"
+    ),
+    bind!(
+        List,
+        [ch('d'), plain(Delete)],
+        "d",
+        Delete,
+        Some("delete"),
+        "Delete the selected record (asks first)"
+    ),
+    bind!(
+        List,
+        [ch('h')],
+        "h",
+        History,
+        Some("history"),
+        "History of the selected record"
+    ),
+    // Anywhere outside forms.
+    bind!(
+        Global,
+        [
+            ch('1'),
+            ch('2'),
+            ch('3'),
+            ch('4'),
+            ch('5'),
+            ch('6'),
+            ch('7')
+        ],
+        "1-7",
+        TabByDigit,
+        None,
+        "Go to a tab by its number"
+    ),
+    bind!(
+        Global,
+        [plain(Tab)],
+        "Tab",
+        NextTab,
+        Some("tab"),
+        "Next tab"
+    ),
+    bind!(
+        Global,
+        [plain(BackTab)],
+        "Shift-Tab",
+        PrevTab,
+        None,
+        "Previous tab"
+    ),
+    bind!(Global, [ch('?')], "?", Help, Some("help"), "Show this help"),
+    bind!(
+        Global,
+        [ch('q')],
+        "q",
+        Quit,
+        Some("quit"),
+        "Quit (asks if there are unsaved changes)"
+    ),
+    bind!(
+        Always,
+        [ctrl('q'), ctrl('c')],
+        "Ctrl-Q",
+        Quit,
+        None,
+        "Quit from anywhere, even a form (asks if there are unsaved changes)"
+    ),
+];
+
+/// Shift is part of the character itself for `G` or `?`, and of BackTab, so it is ignored there.
+fn normalise(event: &KeyEvent) -> Key {
+    let mut modifiers =
+        event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+    if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+        modifiers.remove(KeyModifiers::SHIFT);
+    }
+    let code = match event.code {
+        // Terminals send Ctrl-S as 's' with CONTROL; some send it upper-case.
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c.to_ascii_lowercase())
+        }
+        code => code,
+    };
+    Key { code, modifiers }
+}
+
+/// The action bound to `event` in the innermost context of `stack` that binds it.
+pub fn lookup(stack: &[Context], event: &KeyEvent) -> Option<Action> {
+    let key = normalise(event);
+    stack.iter().find_map(|context| {
+        BINDINGS
+            .iter()
+            .filter(|binding| binding.context == *context)
+            .find(|binding| binding.keys.contains(&key))
+            .map(|binding| binding.action)
+    })
+}
+
+/// The footer's hints for a context stack, innermost first, each action once.
+pub fn hints(stack: &[Context]) -> Vec<(&'static str, &'static str)> {
+    let mut seen: Vec<Action> = Vec::new();
+    let mut hints = Vec::new();
+    for context in stack {
+        for binding in BINDINGS.iter().filter(|b| b.context == *context) {
+            if let Some(hint) = binding.hint {
+                if !seen.contains(&binding.action) {
+                    seen.push(binding.action);
+                    hints.push((binding.label, hint));
+                }
+            }
+        }
+    }
+    hints
+}
+
+/// The help overlay's sections, in the order a user meets them.
+pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
+    const ORDER: [Context; 9] = [
+        Context::Global,
+        Context::List,
+        Context::Statement,
+        Context::Editor,
+        Context::Form,
+        Context::FormChoice,
+        Context::Confirm,
+        Context::Overlay,
+        Context::Always,
+    ];
+    ORDER
+        .iter()
+        .map(|context| {
+            let bindings = BINDINGS.iter().filter(|b| b.context == *context).collect();
+            (*context, bindings)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn inner_context_wins() {
+        let stack = [Context::Form, Context::Always];
+        assert_eq!(
+            lookup(&stack, &key(Tab, KeyModifiers::NONE)),
+            Some(Action::NextField)
+        );
+        let stack = [Context::List, Context::Global, Context::Always];
+        assert_eq!(
+            lookup(&stack, &key(Tab, KeyModifiers::NONE)),
+            Some(Action::NextTab)
+        );
+    }
+
+    #[test]
+    fn typing_contexts_do_not_quit_on_q() {
+        let stack = [Context::Form, Context::Always];
+        assert_eq!(lookup(&stack, &key(Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            lookup(&stack, &key(Char('q'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn shifted_characters_match() {
+        let stack = [Context::List, Context::Global];
+        assert_eq!(
+            lookup(&stack, &key(Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(&stack, &key(Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            lookup(&stack, &key(BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevTab)
+        );
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.context == b.context {
+                    for k in a.keys {
+                        assert!(
+                            !b.keys.contains(k),
+                            "{:?} bound twice in {:?}",
+                            k,
+                            a.context
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_binding_appears_in_help() {
+        let listed: usize = help_sections().iter().map(|(_, b)| b.len()).sum();
+        assert_eq!(listed, BINDINGS.len());
+    }
+}

@@ -1,0 +1,13 @@
+//! The terminal user interface (ratatui): the app, its tabs, components, keymap and theme.
+
+pub mod app;
+pub mod components;
+pub mod keymap;
+pub mod run;
+pub mod snapshot;
+pub mod tabs;
+pub mod theme;
+
+pub use app::App;
+pub use tabs::Tab;
+pub use theme::{Theme, ThemeName};

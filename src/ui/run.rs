@@ -1,0 +1,88 @@
+//! The terminal session: raw mode, the alternate screen and mouse capture on the way in,
+//! all of it undone on every way out (quit, error, panic), and the event loop between.
+
+use std::io::{self, Stdout};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::Terminal;
+
+use super::App;
+
+/// Puts the terminal back as it was. Safe to call more than once.
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, so that an early return cannot leave it raw.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// On a panic: restore the terminal first, then print a short note instead of a backtrace.
+fn install_panic_hook(workspace: PathBuf) {
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let reason = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        eprintln!(
+            "isms: the workbench stopped because of an internal error ({reason}{location}). Everything saved before it is safe in {}.",
+            workspace.display()
+        );
+    }));
+}
+
+fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    Ok(Terminal::new(CrosstermBackend::new(io::stdout()))?)
+}
+
+/// Runs the workbench until the user quits.
+pub fn run(mut app: App) -> Result<()> {
+    install_panic_hook(app.store().path().to_path_buf());
+    let _guard = TerminalGuard;
+    let mut terminal = enter()?;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| app.render(frame.area(), frame.buffer_mut()))?;
+        }
+        // Blocks until something happens: no work, and no redraw, while the user is idle.
+        let event = event::read()?;
+        dirty = app.handle_event(&event);
+        if app.should_quit() {
+            return Ok(());
+        }
+    }
+}

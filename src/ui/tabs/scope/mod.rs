@@ -1,0 +1,474 @@
+//! The Scope tab (4.1-4.4): context issues, interested parties, the scope statement and the
+//! scope items, each a section of the tab.
+
+mod forms;
+mod view;
+
+use anyhow::Result;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::style::Style;
+use ratatui::widgets::TableState;
+use ratatui_textarea::{TextArea, WrapMode};
+
+use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
+use crate::domain::workspace::Workspace;
+use crate::store::{ScopeData, Store};
+use crate::ui::components::form::Form;
+use crate::ui::keymap::{Action, Context};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Issues,
+    Parties,
+    Statement,
+    Items,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Issues,
+        Section::Parties,
+        Section::Statement,
+        Section::Items,
+    ];
+
+    fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Section {
+        let len = Section::ALL.len();
+        let index = if forward {
+            (self.index() + 1) % len
+        } else {
+            (self.index() + len - 1) % len
+        };
+        Section::ALL[index]
+    }
+
+    /// The table rows' position in [`ScopeTab::tables`], for the list sections.
+    fn list_slot(self) -> Option<usize> {
+        match self {
+            Section::Issues => Some(0),
+            Section::Parties => Some(1),
+            Section::Items => Some(2),
+            Section::Statement => None,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Section::Issues => "context issue",
+            Section::Parties => "interested party",
+            Section::Statement => "scope statement",
+            Section::Items => "scope item",
+        }
+    }
+}
+
+/// A question the tab wants answered before it goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Delete { section: Section, reference: String },
+    DiscardForm,
+    DiscardStatement,
+}
+
+/// What the tab asks of the app after handling an action.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ignored,
+    Done,
+    /// Tell the user something in the status bar.
+    Status(String),
+    Error(String),
+    Ask(String, Pending),
+    ShowHistory(String),
+}
+
+struct RecordForm {
+    section: Section,
+    /// None for a new record.
+    reference: Option<String>,
+    form: Form,
+    /// Errors are shown live once a save has been refused.
+    tried_to_save: bool,
+}
+
+pub struct ScopeTab {
+    data: ScopeData,
+    section: Section,
+    tables: [TableState; 3],
+    form: Option<RecordForm>,
+    editor: Option<TextArea<'static>>,
+}
+
+impl ScopeTab {
+    pub fn new(data: ScopeData) -> Self {
+        let mut tab = ScopeTab {
+            data,
+            section: Section::Issues,
+            tables: Default::default(),
+            form: None,
+            editor: None,
+        };
+        tab.clamp_selection();
+        tab
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.data.workspace
+    }
+
+    pub fn data(&self) -> &ScopeData {
+        &self.data
+    }
+
+    pub fn section(&self) -> Section {
+        self.section
+    }
+
+    pub fn set_section(&mut self, section: Section) {
+        self.section = section;
+    }
+
+    /// True while the user is typing (a form or the statement editor is open).
+    pub fn is_typing(&self) -> bool {
+        self.form.is_some() || self.editor.is_some()
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.form.is_dirty()) || self.statement_is_dirty()
+    }
+
+    fn statement_is_dirty(&self) -> bool {
+        self.editor
+            .as_ref()
+            .is_some_and(|editor| editor.lines().join("\n") != self.data.workspace.scope_statement)
+    }
+
+    /// The keymap contexts of what has focus, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if let Some(record) = &self.form {
+            if record.form.focused_is_choice() {
+                return vec![Context::FormChoice, Context::Form];
+            }
+            return vec![Context::Form];
+        }
+        if self.editor.is_some() {
+            return vec![Context::Editor];
+        }
+        match self.section {
+            Section::Statement => vec![Context::Statement],
+            _ => vec![Context::List],
+        }
+    }
+
+    fn selected(&self) -> Option<usize> {
+        self.section
+            .list_slot()
+            .and_then(|slot| self.tables[slot].selected())
+    }
+
+    fn list_len(&self, section: Section) -> usize {
+        match section {
+            Section::Issues => self.data.issues.len(),
+            Section::Parties => self.data.parties.len(),
+            Section::Items => self.data.items.len(),
+            Section::Statement => 0,
+        }
+    }
+
+    fn reference_at(&self, section: Section, index: usize) -> Option<String> {
+        match section {
+            Section::Issues => self.data.issues.get(index).map(|s| s.reference.clone()),
+            Section::Parties => self.data.parties.get(index).map(|s| s.reference.clone()),
+            Section::Items => self.data.items.get(index).map(|s| s.reference.clone()),
+            Section::Statement => None,
+        }
+    }
+
+    fn index_of(&self, section: Section, reference: &str) -> Option<usize> {
+        (0..self.list_len(section))
+            .find(|i| self.reference_at(section, *i).as_deref() == Some(reference))
+    }
+
+    /// Keeps every list's selection on a row that exists.
+    fn clamp_selection(&mut self) {
+        for section in [Section::Issues, Section::Parties, Section::Items] {
+            let len = self.list_len(section);
+            let slot = section.list_slot().unwrap_or(0);
+            let table = &mut self.tables[slot];
+            match (len, table.selected()) {
+                (0, _) => table.select(None),
+                (_, None) => table.select(Some(0)),
+                (len, Some(i)) if i >= len => table.select(Some(len - 1)),
+                _ => {}
+            }
+        }
+    }
+
+    fn reload(&mut self, store: &Store) -> Result<()> {
+        self.data = store.load_scope()?;
+        self.clamp_selection();
+        Ok(())
+    }
+
+    fn select(&mut self, section: Section, index: usize) {
+        if let Some(slot) = section.list_slot() {
+            self.tables[slot].select(Some(index));
+        }
+    }
+
+    /// Selects a row of the current list by its position among the visible rows (mouse clicks).
+    pub fn click_row(&mut self, visible_row: usize) {
+        if let Some(slot) = self.section.list_slot() {
+            let index = self.tables[slot].offset() + visible_row;
+            if index < self.list_len(self.section) {
+                self.tables[slot].select(Some(index));
+            }
+        }
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let len = self.list_len(self.section);
+        if let (Some(slot), true) = (self.section.list_slot(), len > 0) {
+            let current = self.tables[slot].selected().unwrap_or(0);
+            let next = current.saturating_add_signed(delta).min(len - 1);
+            self.tables[slot].select(Some(next));
+        }
+    }
+
+    /// Handles a bound action. Writes go through `store`; errors come back as outcomes.
+    pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
+        if self.form.is_some() {
+            return self.perform_in_form(action, store);
+        }
+        if self.editor.is_some() {
+            return self.perform_in_editor(action, store);
+        }
+        match action {
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-10),
+            Action::PageDown => self.move_selection(10),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::NextSection => self.section = self.section.step(true),
+            Action::PrevSection => self.section = self.section.step(false),
+            Action::New if self.section != Section::Statement => self.open_form(None),
+            Action::Edit if self.section == Section::Statement => self.open_editor(),
+            Action::Edit => match self.selected() {
+                Some(index) => self.open_form(Some(index)),
+                None => {
+                    return Outcome::Status(format!(
+                        "No {} yet: press n to add one.",
+                        self.section.noun()
+                    ))
+                }
+            },
+            Action::Delete => {
+                let Some(reference) = self
+                    .selected()
+                    .and_then(|i| self.reference_at(self.section, i))
+                else {
+                    return Outcome::Ignored;
+                };
+                let question = format!("Delete {reference}? Its history stays in the change log.");
+                return Outcome::Ask(
+                    question,
+                    Pending::Delete {
+                        section: self.section,
+                        reference,
+                    },
+                );
+            }
+            Action::History => {
+                let reference = match self.section {
+                    Section::Statement => Some(crate::store::WORKSPACE_REF.to_string()),
+                    section => self.selected().and_then(|i| self.reference_at(section, i)),
+                };
+                return match reference {
+                    Some(reference) => Outcome::ShowHistory(reference),
+                    None => Outcome::Ignored,
+                };
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn open_form(&mut self, index: Option<usize>) {
+        let form = forms::form_for(self.section, &self.data, index);
+        self.form = Some(RecordForm {
+            section: self.section,
+            reference: index.and_then(|i| self.reference_at(self.section, i)),
+            form,
+            tried_to_save: false,
+        });
+    }
+
+    fn open_editor(&mut self) {
+        let statement = &self.data.workspace.scope_statement;
+        let lines = if statement.is_empty() {
+            vec![String::new()]
+        } else {
+            statement.split('\n').map(str::to_string).collect()
+        };
+        let mut editor = TextArea::new(lines);
+        editor.set_wrap_mode(WrapMode::WordOrGlyph);
+        editor.set_cursor_line_style(Style::default());
+        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        editor.move_cursor(ratatui_textarea::CursorMove::End);
+        self.editor = Some(editor);
+    }
+
+    fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
+        let Some(record) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        match action {
+            Action::NextField | Action::PrevField => {
+                if action == Action::NextField {
+                    record.form.next_field();
+                } else {
+                    record.form.prev_field();
+                }
+                if record.tried_to_save {
+                    let errors = forms::validate(record.section, &record.form);
+                    record.form.show_errors(&errors);
+                }
+            }
+            Action::NextChoice => record.form.cycle_choice(true),
+            Action::PrevChoice => record.form.cycle_choice(false),
+            Action::Cancel if record.form.is_dirty() => {
+                return Outcome::Ask(
+                    "Discard the changes in this form?".into(),
+                    Pending::DiscardForm,
+                )
+            }
+            Action::Cancel => self.form = None,
+            Action::Save => return self.save_form(store),
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn save_form(&mut self, store: &mut Store) -> Outcome {
+        let Some(record) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let errors = forms::validate(record.section, &record.form);
+        record.form.show_errors(&errors);
+        if !errors.is_empty() {
+            record.tried_to_save = true;
+            record.form.focus_first_error();
+            return Outcome::Error("Not saved: fix the fields marked ✗.".into());
+        }
+        let section = record.section;
+        let reference = record.reference.clone();
+        let form = &record.form;
+        let saved = match (section, reference) {
+            (Section::Issues, None) => store.insert::<ContextIssue>(&forms::issue_from(form)),
+            (Section::Parties, None) => store.insert::<InterestedParty>(&forms::party_from(form)),
+            (Section::Items, None) => store.insert::<ScopeItem>(&forms::item_from(form)),
+            (Section::Issues, Some(r)) => store.update(&r, &forms::issue_from(form)).map(|_| r),
+            (Section::Parties, Some(r)) => store.update(&r, &forms::party_from(form)).map(|_| r),
+            (Section::Items, Some(r)) => store.update(&r, &forms::item_from(form)).map(|_| r),
+            (Section::Statement, _) => return Outcome::Ignored,
+        };
+        match saved {
+            Ok(reference) => {
+                self.form = None;
+                if let Err(error) = self.reload(store) {
+                    return Outcome::Error(format!(
+                        "Saved {reference}, but the list could not be re-read: {error}"
+                    ));
+                }
+                if let Some(index) = self.index_of(section, &reference) {
+                    self.select(section, index);
+                }
+                Outcome::Status(format!("Saved {reference}."))
+            }
+            Err(error) => Outcome::Error(format!("Not saved: {error}")),
+        }
+    }
+
+    fn perform_in_editor(&mut self, action: Action, store: &mut Store) -> Outcome {
+        match action {
+            Action::Cancel if self.statement_is_dirty() => Outcome::Ask(
+                "Discard the changes to the scope statement?".into(),
+                Pending::DiscardStatement,
+            ),
+            Action::Cancel => {
+                self.editor = None;
+                Outcome::Done
+            }
+            Action::Save => {
+                let Some(editor) = &self.editor else {
+                    return Outcome::Ignored;
+                };
+                let workspace = Workspace {
+                    scope_statement: editor.lines().join("\n").trim_end().to_string(),
+                    ..self.data.workspace.clone()
+                };
+                match store.update_workspace(&workspace) {
+                    Ok(_) => {
+                        self.editor = None;
+                        match self.reload(store) {
+                            Ok(()) => Outcome::Status("Saved the scope statement.".into()),
+                            Err(error) => {
+                                Outcome::Error(format!("Saved, but could not re-read: {error}"))
+                            }
+                        }
+                    }
+                    Err(error) => Outcome::Error(format!("Not saved: {error}")),
+                }
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    /// A key that no binding took, typed into the open form or editor.
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        if let Some(record) = &mut self.form {
+            return record.form.type_key(key);
+        }
+        if let Some(editor) = &mut self.editor {
+            return editor.input(key);
+        }
+        false
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        if let Some(record) = &mut self.form {
+            record.form.paste(text);
+            return true;
+        }
+        if let Some(editor) = &mut self.editor {
+            return editor.insert_str(text.replace('\r', ""));
+        }
+        false
+    }
+
+    /// Carries out what the user confirmed.
+    pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
+        match pending {
+            Pending::DiscardForm => self.form = None,
+            Pending::DiscardStatement => self.editor = None,
+            Pending::Delete { section, reference } => {
+                let deleted = match section {
+                    Section::Issues => store.delete::<ContextIssue>(&reference),
+                    Section::Parties => store.delete::<InterestedParty>(&reference),
+                    Section::Items => store.delete::<ScopeItem>(&reference),
+                    Section::Statement => return Outcome::Ignored,
+                };
+                return match deleted.and_then(|_| self.reload(store)) {
+                    Ok(()) => Outcome::Status(format!("Deleted {reference}.")),
+                    Err(error) => Outcome::Error(format!("Not deleted: {error}")),
+                };
+            }
+        }
+        Outcome::Done
+    }
+}

@@ -1,0 +1,284 @@
+//! Drawing the Scope tab: the section bar, the list with its detail pane, the statement, and
+//! the form or editor on top when one is open.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
+
+use super::{ScopeTab, Section};
+use crate::domain::scope::summarise;
+use crate::ui::theme::Theme;
+
+/// Width from which the detail pane sits beside the list instead of below it.
+const SIDE_BY_SIDE_WIDTH: u16 = 120;
+
+impl Section {
+    fn title(self, tab: &ScopeTab, short: bool) -> String {
+        let data = &tab.data;
+        match (self, short) {
+            (Section::Issues, false) => format!("4.1 Context issues ({})", data.issues.len()),
+            (Section::Issues, true) => format!("Issues {}", data.issues.len()),
+            (Section::Parties, false) => format!("4.2 Interested parties ({})", data.parties.len()),
+            (Section::Parties, true) => format!("Parties {}", data.parties.len()),
+            (Section::Statement, false) => "4.3 Scope statement".into(),
+            (Section::Statement, true) => "Statement".into(),
+            (Section::Items, false) => {
+                let summary = summarise(data.items.iter().map(|s| &s.value));
+                format!(
+                    "4.3 Scope items ({} in, {} out)",
+                    summary.in_scope, summary.excluded
+                )
+            }
+            (Section::Items, true) => format!("Items {}", data.items.len()),
+        }
+    }
+}
+
+fn labelled<'a>(label: &'a str, value: &'a str, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(label, theme.title))];
+    if value.trim().is_empty() {
+        lines.push(Line::from(Span::styled("(none)", theme.muted)));
+    } else {
+        lines.extend(value.split('\n').map(Line::from));
+    }
+    lines.push(Line::from(""));
+    lines
+}
+
+impl ScopeTab {
+    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        self.render_section_bar(bar, buf, theme);
+        match self.section {
+            Section::Statement => self.render_statement(body, buf, theme),
+            section => self.render_list(section, body, buf, theme),
+        }
+        if let Some(record) = &self.form {
+            let popup = body.inner(Margin::new(if body.width > 100 { 8 } else { 1 }, 0));
+            record.form.render(popup, buf, theme);
+        }
+    }
+
+    fn render_section_bar(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let full: usize = Section::ALL
+            .iter()
+            .map(|s| s.title(self, false).chars().count() + 5)
+            .sum();
+        let short = full > area.width as usize;
+        let mut spans = vec![Span::raw(" ")];
+        for (i, section) in Section::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" │ ", theme.muted));
+            }
+            let title = section.title(self, short);
+            if *section == self.section {
+                spans.push(Span::styled(format!("▸{title}◂"), theme.selected));
+            } else {
+                spans.push(Span::styled(format!(" {title} "), theme.label));
+            }
+        }
+        Paragraph::new(Line::from(spans)).render(area, buf);
+    }
+
+    fn render_list(&mut self, section: Section, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let (list_area, detail_area) = if area.width >= SIDE_BY_SIDE_WIDTH {
+            let [l, d] =
+                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                    .areas(area);
+            (l, d)
+        } else {
+            let [l, d] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(area);
+            (l, d)
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if self.form.is_none() {
+                theme.border_focus
+            } else {
+                theme.border
+            });
+        let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row>) = match section {
+            Section::Issues => (
+                vec!["Ref", "Kind", "Issue"],
+                vec![
+                    Constraint::Length(7),
+                    Constraint::Length(8),
+                    Constraint::Min(10),
+                ],
+                self.data
+                    .issues
+                    .iter()
+                    .map(|s| {
+                        Row::new(vec![
+                            Cell::from(s.reference.clone()),
+                            Cell::from(s.value.kind.label()),
+                            Cell::from(first_line(&s.value.description)),
+                        ])
+                    })
+                    .collect(),
+            ),
+            Section::Parties => (
+                vec!["Ref", "Party", "Needs and expectations"],
+                vec![
+                    Constraint::Length(7),
+                    Constraint::Percentage(35),
+                    Constraint::Min(10),
+                ],
+                self.data
+                    .parties
+                    .iter()
+                    .map(|s| {
+                        Row::new(vec![
+                            Cell::from(s.reference.clone()),
+                            Cell::from(s.value.name.clone()),
+                            Cell::from(first_line(&s.value.needs)),
+                        ])
+                    })
+                    .collect(),
+            ),
+            Section::Items => (
+                vec!["Ref", "Scope", "Kind", "Name"],
+                vec![
+                    Constraint::Length(7),
+                    Constraint::Length(6),
+                    Constraint::Length(12),
+                    Constraint::Min(10),
+                ],
+                self.data
+                    .items
+                    .iter()
+                    .map(|s| {
+                        let (mark, style) = if s.value.in_scope {
+                            ("✓ in", theme.ok)
+                        } else {
+                            ("✗ out", theme.warn)
+                        };
+                        Row::new(vec![
+                            Cell::from(s.reference.clone()),
+                            Cell::from(Span::styled(mark, style)),
+                            Cell::from(s.value.kind.label()),
+                            Cell::from(first_line(&s.value.name)),
+                        ])
+                    })
+                    .collect(),
+            ),
+            Section::Statement => return,
+        };
+        let empty = rows.is_empty();
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(theme.title))
+            .block(block)
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ");
+        let slot = section.list_slot().unwrap_or(0);
+        StatefulWidget::render(table, list_area, buf, &mut self.tables[slot]);
+        if empty {
+            let message = format!("No {} yet. Press n to add one.", section.noun());
+            Paragraph::new(Span::styled(message, theme.muted))
+                .render(list_area.inner(Margin::new(2, 2)), buf);
+        }
+        self.render_detail(section, detail_area, buf, theme);
+    }
+
+    fn render_detail(&self, section: Section, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let index = self.tables[section.list_slot().unwrap_or(0)].selected();
+        let mut title = String::from(" Details ");
+        let lines: Vec<Line> = match (section, index) {
+            (Section::Issues, Some(i)) if i < self.data.issues.len() => {
+                let s = &self.data.issues[i];
+                title = format!(" {} · {} issue ", s.reference, s.value.kind.label());
+                [
+                    labelled("Issue", &s.value.description, theme),
+                    labelled("Effect on the ISMS", &s.value.effect, theme),
+                ]
+                .concat()
+            }
+            (Section::Parties, Some(i)) if i < self.data.parties.len() => {
+                let s = &self.data.parties[i];
+                title = format!(" {} · {} ", s.reference, s.value.name);
+                [
+                    labelled("Needs and expectations", &s.value.needs, theme),
+                    labelled("Addressed through the ISMS", &s.value.addressed, theme),
+                ]
+                .concat()
+            }
+            (Section::Items, Some(i)) if i < self.data.items.len() => {
+                let s = &self.data.items[i];
+                let scope = if s.value.in_scope {
+                    "in scope"
+                } else {
+                    "out of scope"
+                };
+                title = format!(" {} · {} · {scope} ", s.reference, s.value.kind.label());
+                let label = if s.value.in_scope {
+                    "Notes"
+                } else {
+                    "Why it is excluded"
+                };
+                [
+                    labelled("Name", &s.value.name, theme),
+                    labelled(label, &s.value.justification, theme),
+                ]
+                .concat()
+            }
+            _ => vec![Line::from(Span::styled("Nothing selected.", theme.muted))],
+        };
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border)
+                    .title(Span::styled(title, theme.title)),
+            )
+            .render(area, buf);
+    }
+
+    fn render_statement(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let editing = self.editor.is_some();
+        let dirty = if self.statement_is_dirty() {
+            " · unsaved changes"
+        } else {
+            ""
+        };
+        let title = if editing {
+            format!(" Scope statement (4.3) · editing{dirty} · Ctrl-S save · Esc stop ")
+        } else {
+            " Scope statement (4.3) · Enter to edit ".to_string()
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(if editing {
+                theme.border_focus
+            } else {
+                theme.border
+            })
+            .title(Span::styled(title, theme.title));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let inner = inner.inner(Margin::new(1, 0));
+        if let Some(editor) = &self.editor {
+            editor.render(inner, buf);
+            return;
+        }
+        let statement = &self.data.workspace.scope_statement;
+        let text = if statement.trim().is_empty() {
+            Text::from(Span::styled(
+                "No scope statement yet. Press Enter and describe what the ISMS covers: the organisation's parts, sites, services and boundaries.",
+                theme.muted,
+            ))
+        } else {
+            Text::from(statement.split('\n').map(Line::from).collect::<Vec<_>>())
+        };
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+    }
+}
+
+/// The first line of a possibly multi-line text, for one-row table cells.
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").to_string()
+}

@@ -1,0 +1,192 @@
+//! Colours and emphasis in one place. Widgets ask the theme for a role ("selected", "error"),
+//! never for a colour. State is also written in words or symbols, so `NO_COLOR` loses nothing.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl ThemeName {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "dark" => Some(ThemeName::Dark),
+            "light" => Some(ThemeName::Light),
+            "high-contrast" => Some(ThemeName::HighContrast),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub base: Style,
+    pub header: Style,
+    pub tab: Style,
+    pub tab_active: Style,
+    pub border: Style,
+    pub border_focus: Style,
+    pub title: Style,
+    pub selected: Style,
+    pub muted: Style,
+    pub label: Style,
+    pub label_focus: Style,
+    pub field_focus: Style,
+    pub error: Style,
+    pub ok: Style,
+    pub warn: Style,
+    pub status: Style,
+    pub key: Style,
+    pub popup: Style,
+}
+
+impl Theme {
+    /// The theme for a name; with `no_color` every theme becomes its colourless variant.
+    pub fn new(name: ThemeName, no_color: bool) -> Self {
+        if no_color {
+            return Theme::monochrome();
+        }
+        match name {
+            ThemeName::Dark => Theme::dark(),
+            ThemeName::Light => Theme::light(),
+            ThemeName::HighContrast => Theme::high_contrast(),
+        }
+    }
+
+    fn dark() -> Self {
+        let bold = Modifier::BOLD;
+        Theme {
+            base: Style::new().fg(Color::Gray).bg(Color::Reset),
+            header: Style::new().fg(Color::White).bg(Color::Rgb(30, 40, 60)),
+            tab: Style::new().fg(Color::Gray).bg(Color::Rgb(30, 40, 60)),
+            tab_active: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(bold),
+            border: Style::new().fg(Color::DarkGray),
+            border_focus: Style::new().fg(Color::Cyan),
+            title: Style::new().fg(Color::Cyan).add_modifier(bold),
+            selected: Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightCyan)
+                .add_modifier(bold),
+            muted: Style::new().fg(Color::DarkGray),
+            label: Style::new().fg(Color::Gray),
+            label_focus: Style::new().fg(Color::Cyan).add_modifier(bold),
+            field_focus: Style::new().bg(Color::Rgb(40, 50, 70)),
+            error: Style::new().fg(Color::LightRed).add_modifier(bold),
+            ok: Style::new().fg(Color::LightGreen),
+            warn: Style::new().fg(Color::Yellow),
+            status: Style::new().fg(Color::Gray).bg(Color::Rgb(30, 40, 60)),
+            key: Style::new().fg(Color::Cyan).add_modifier(bold),
+            popup: Style::new().fg(Color::White).bg(Color::Rgb(20, 24, 32)),
+        }
+    }
+
+    fn light() -> Self {
+        let bold = Modifier::BOLD;
+        Theme {
+            base: Style::new().fg(Color::Black).bg(Color::Reset),
+            header: Style::new().fg(Color::Black).bg(Color::Rgb(215, 225, 240)),
+            tab: Style::new().fg(Color::Black).bg(Color::Rgb(215, 225, 240)),
+            tab_active: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(bold),
+            border: Style::new().fg(Color::Gray),
+            border_focus: Style::new().fg(Color::Blue),
+            title: Style::new().fg(Color::Blue).add_modifier(bold),
+            selected: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(bold),
+            muted: Style::new().fg(Color::DarkGray),
+            label: Style::new().fg(Color::DarkGray),
+            label_focus: Style::new().fg(Color::Blue).add_modifier(bold),
+            field_focus: Style::new().bg(Color::Rgb(230, 236, 248)),
+            error: Style::new().fg(Color::Red).add_modifier(bold),
+            ok: Style::new().fg(Color::Green),
+            warn: Style::new().fg(Color::Rgb(160, 100, 0)),
+            status: Style::new().fg(Color::Black).bg(Color::Rgb(215, 225, 240)),
+            key: Style::new().fg(Color::Blue).add_modifier(bold),
+            popup: Style::new().fg(Color::Black).bg(Color::Rgb(245, 245, 245)),
+        }
+    }
+
+    /// For projectors and screen sharing: pure black and white, yellow for focus.
+    fn high_contrast() -> Self {
+        let bold = Modifier::BOLD;
+        Theme {
+            base: Style::new().fg(Color::White).bg(Color::Black),
+            header: Style::new()
+                .fg(Color::White)
+                .bg(Color::Black)
+                .add_modifier(bold),
+            tab: Style::new().fg(Color::White).bg(Color::Black),
+            tab_active: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(bold),
+            border: Style::new().fg(Color::White),
+            border_focus: Style::new().fg(Color::Yellow).add_modifier(bold),
+            title: Style::new().fg(Color::Yellow).add_modifier(bold),
+            selected: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(bold),
+            muted: Style::new().fg(Color::White),
+            label: Style::new().fg(Color::White).add_modifier(bold),
+            label_focus: Style::new()
+                .fg(Color::Yellow)
+                .add_modifier(bold | Modifier::UNDERLINED),
+            field_focus: Style::new()
+                .fg(Color::White)
+                .bg(Color::Black)
+                .add_modifier(Modifier::UNDERLINED),
+            error: Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(bold),
+            ok: Style::new().fg(Color::White).add_modifier(bold),
+            warn: Style::new().fg(Color::Yellow).add_modifier(bold),
+            status: Style::new().fg(Color::Black).bg(Color::White),
+            key: Style::new().fg(Color::Yellow).add_modifier(bold),
+            popup: Style::new().fg(Color::White).bg(Color::Black),
+        }
+    }
+
+    /// `NO_COLOR`: emphasis by bold, reverse and underline only.
+    fn monochrome() -> Self {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let reversed = Style::new().add_modifier(Modifier::REVERSED);
+        Theme {
+            base: Style::new(),
+            header: Style::new(),
+            tab: Style::new(),
+            tab_active: reversed.add_modifier(Modifier::BOLD),
+            border: Style::new(),
+            border_focus: bold,
+            title: bold,
+            selected: reversed,
+            muted: Style::new().add_modifier(Modifier::DIM),
+            label: Style::new(),
+            label_focus: bold.add_modifier(Modifier::UNDERLINED),
+            field_focus: Style::new().add_modifier(Modifier::UNDERLINED),
+            error: bold,
+            ok: Style::new(),
+            warn: bold,
+            status: reversed,
+            key: bold,
+            popup: Style::new(),
+        }
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::dark()
+    }
+}
