@@ -122,6 +122,7 @@ fn create_demo(path: &Path) -> Result<()> {
         );
     }
     let mut store = open(path, OpenMode::Create { organisation: None })?;
+    store.set_actor("demo");
     if let Err(error) = write_demo(&mut store) {
         drop(store);
         for suffix in ["", "-wal", "-shm"] {

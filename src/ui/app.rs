@@ -154,6 +154,8 @@ impl App {
     }
 
     fn perform(&mut self, action: Action, key: KeyEvent) {
+        // A message answers the last action; the next one replaces or clears it.
+        self.message = None;
         if let Some(confirm) = self.confirm.take() {
             if action == Action::Yes {
                 self.confirmed(confirm.on_yes);

@@ -126,277 +126,58 @@ macro_rules! bind {
 
 use KeyCode::*;
 
+// One binding per line reads as a table; keep rustfmt from spreading it out.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     // Questions take precedence over everything while they are open.
-    bind!(
-        Confirm,
-        [ch('y'), plain(Enter)],
-        "y",
-        Yes,
-        Some("yes"),
-        "Answer yes"
-    ),
-    bind!(
-        Confirm,
-        [ch('n'), plain(Esc)],
-        "n/Esc",
-        No,
-        Some("no"),
-        "Answer no"
-    ),
+    bind!(Confirm, [ch('y'), plain(Enter)], "y", Yes, Some("yes"), "Answer yes"),
+    bind!(Confirm, [ch('n'), plain(Esc)], "n/Esc", No, Some("no"), "Answer no"),
     // Read-only overlays.
-    bind!(
-        Overlay,
-        [plain(Esc), ch('q'), ch('?'), ch('h')],
-        "Esc",
-        Close,
-        Some("close"),
-        "Close the overlay"
-    ),
+    bind!(Overlay, [plain(Esc), ch('q'), ch('?'), ch('h')], "Esc", Close, Some("close"), "Close the overlay"),
     bind!(Overlay, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll up"),
-    bind!(
-        Overlay,
-        [plain(Down), ch('j')],
-        "↓/j",
-        Down,
-        Some("scroll"),
-        "Scroll down"
-    ),
-    bind!(
-        Overlay,
-        [plain(PageUp)],
-        "PgUp",
-        PageUp,
-        None,
-        "Scroll a page up"
-    ),
-    bind!(
-        Overlay,
-        [plain(PageDown)],
-        "PgDn",
-        PageDown,
-        None,
-        "Scroll a page down"
-    ),
+    bind!(Overlay, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll down"),
+    bind!(Overlay, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
+    bind!(Overlay, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     // Choice fields in forms.
-    bind!(
-        FormChoice,
-        [plain(Right), ch(' ')],
-        "→/Space",
-        NextChoice,
-        Some("change"),
-        "Next choice"
-    ),
-    bind!(
-        FormChoice,
-        [plain(Left)],
-        "←",
-        PrevChoice,
-        None,
-        "Previous choice"
-    ),
+    bind!(FormChoice, [plain(Right), ch(' ')], "→/Space", NextChoice, Some("change"), "Next choice"),
+    bind!(FormChoice, [plain(Left)], "←", PrevChoice, None, "Previous choice"),
     // Forms.
-    bind!(
-        Form,
-        [ctrl('s')],
-        "Ctrl-S",
-        Save,
-        Some("save"),
-        "Save the form"
-    ),
-    bind!(
-        Form,
-        [plain(Esc)],
-        "Esc",
-        Cancel,
-        Some("cancel"),
-        "Close the form (asks if there are unsaved changes)"
-    ),
-    bind!(
-        Form,
-        [plain(Tab)],
-        "Tab",
-        NextField,
-        Some("next field"),
-        "Next field (Enter too, in one-line fields)"
-    ),
-    bind!(
-        Form,
-        [plain(BackTab)],
-        "Shift-Tab",
-        PrevField,
-        Some("previous"),
-        "Previous field"
-    ),
+    bind!(Form, [ctrl('s')], "Ctrl-S", Save, Some("save"), "Save the form"),
+    bind!(Form, [plain(Esc)], "Esc", Cancel, Some("cancel"), "Close the form (asks if there are unsaved changes)"),
+    bind!(Form, [plain(Tab)], "Tab", NextField, Some("next field"), "Next field (Enter too, in one-line fields)"),
+    bind!(Form, [plain(BackTab)], "Shift-Tab", PrevField, Some("previous"), "Previous field"),
     // The scope statement editor.
-    bind!(
-        Editor,
-        [ctrl('s')],
-        "Ctrl-S",
-        Save,
-        Some("save"),
-        "Save the scope statement"
-    ),
-    bind!(
-        Editor,
-        [plain(Esc)],
-        "Esc",
-        Cancel,
-        Some("stop editing"),
-        "Stop editing (asks if there are unsaved changes)"
-    ),
+    bind!(Editor, [ctrl('s')], "Ctrl-S", Save, Some("save"), "Save the scope statement"),
+    bind!(Editor, [plain(Esc)], "Esc", Cancel, Some("stop editing"), "Stop editing (asks if there are unsaved changes)"),
     // The scope statement, read-only.
-    bind!(
-        Statement,
-        [plain(Enter), ch('e')],
-        "Enter",
-        Edit,
-        Some("edit"),
-        "Edit the scope statement"
-    ),
-    bind!(
-        Statement,
-        [ch('h')],
-        "h",
-        History,
-        Some("history"),
-        "History of the scope statement"
-    ),
-    bind!(
-        Statement,
-        [plain(Right), ch('l')],
-        "→",
-        NextSection,
-        Some("section"),
-        "Next section"
-    ),
-    bind!(
-        Statement,
-        [plain(Left)],
-        "←",
-        PrevSection,
-        None,
-        "Previous section"
-    ),
+    bind!(Statement, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the scope statement"),
+    bind!(Statement, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll the statement up"),
+    bind!(Statement, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll the statement down"),
+    bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
+    bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
+    bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
+    bind!(Statement, [plain(Right), ch('l')], "←/→", NextSection, Some("section"), "Next section"),
+    bind!(Statement, [plain(Left)], "←", PrevSection, None, "Previous section"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
     bind!(List, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
-    bind!(
-        List,
-        [plain(PageDown)],
-        "PgDn",
-        PageDown,
-        None,
-        "A page down"
-    ),
-    bind!(
-        List,
-        [plain(Home), ch('g')],
-        "g/Home",
-        Top,
-        None,
-        "First row"
-    ),
-    bind!(
-        List,
-        [plain(End), ch('G')],
-        "G/End",
-        Bottom,
-        None,
-        "Last row"
-    ),
-    bind!(
-        List,
-        [plain(Right), ch('l')],
-        "←/→",
-        NextSection,
-        Some("section"),
-        "Next section"
-    ),
-    bind!(
-        List,
-        [plain(Left)],
-        "←",
-        PrevSection,
-        None,
-        "Previous section"
-    ),
+    bind!(List, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
+    bind!(List, [plain(Home), ch('g')], "g/Home", Top, None, "First row"),
+    bind!(List, [plain(End), ch('G')], "G/End", Bottom, None, "Last row"),
+    bind!(List, [plain(Right), ch('l')], "←/→", NextSection, Some("section"), "Next section"),
+    bind!(List, [plain(Left)], "←", PrevSection, None, "Previous section"),
     bind!(List, [ch('n')], "n", New, Some("new"), "New record"),
-    bind!(
-        List,
-        [plain(Enter)],
-        "Enter",
-        Edit,
-        Some("edit"),
-        "Edit the selected record"
-    ),
-    bind!(
-        List,
-        [ch('d'), plain(Delete)],
-        "d",
-        Delete,
-        Some("delete"),
-        "Delete the selected record (asks first)"
-    ),
-    bind!(
-        List,
-        [ch('h')],
-        "h",
-        History,
-        Some("history"),
-        "History of the selected record"
-    ),
+    bind!(List, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
+    bind!(List, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
+    bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
     // Anywhere outside forms.
-    bind!(
-        Global,
-        [
-            ch('1'),
-            ch('2'),
-            ch('3'),
-            ch('4'),
-            ch('5'),
-            ch('6'),
-            ch('7')
-        ],
-        "1-7",
-        TabByDigit,
-        None,
-        "Go to a tab by its number"
-    ),
-    bind!(
-        Global,
-        [plain(Tab)],
-        "Tab",
-        NextTab,
-        Some("tab"),
-        "Next tab"
-    ),
-    bind!(
-        Global,
-        [plain(BackTab)],
-        "Shift-Tab",
-        PrevTab,
-        None,
-        "Previous tab"
-    ),
+    bind!(Global, [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7')], "1-7", TabByDigit, None, "Go to a tab by its number"),
+    bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
+    bind!(Global, [plain(BackTab)], "Shift-Tab", PrevTab, None, "Previous tab"),
     bind!(Global, [ch('?')], "?", Help, Some("help"), "Show this help"),
-    bind!(
-        Global,
-        [ch('q')],
-        "q",
-        Quit,
-        Some("quit"),
-        "Quit (asks if there are unsaved changes)"
-    ),
-    bind!(
-        Always,
-        [ctrl('q'), ctrl('c')],
-        "Ctrl-Q",
-        Quit,
-        None,
-        "Quit from anywhere, even a form (asks if there are unsaved changes)"
-    ),
+    bind!(Global, [ch('q')], "q", Quit, Some("quit"), "Quit (asks if there are unsaved changes)"),
+    bind!(Always, [ctrl('q'), ctrl('c')], "Ctrl-Q", Quit, None, "Quit from anywhere, even a form (asks first if unsaved)"),
 ];
 
 /// Shift is part of the character itself for `G` or `?`, and of BackTab, so it is ignored there.

@@ -108,6 +108,10 @@ impl Field {
     }
 }
 
+/// Multi-line fields grow with the screen up to this many rows, so that a field's error
+/// message stays near its label.
+const MAX_MULTILINE_ROWS: u16 = 8;
+
 pub struct Form {
     pub title: String,
     fields: Vec<Field>,
@@ -345,7 +349,7 @@ impl Form {
         let share = available
             .saturating_sub(used)
             .checked_div(multiline)
-            .map_or(0, |rows| rows.max(2));
+            .map_or(0, |rows| rows.clamp(2, MAX_MULTILINE_ROWS));
         fixed.into_iter().map(|h| h.unwrap_or(share)).collect()
     }
 }

@@ -32,7 +32,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 
 pub fn render_help(scroll: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let lines = help_lines(theme);
-    let popup = centered(area, 76, area.height.saturating_sub(2));
+    let popup = centered(area, 80, area.height);
     Clear.render(popup, buf);
     let block = Block::default()
         .borders(Borders::ALL)

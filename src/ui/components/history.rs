@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
-use super::centered;
+use super::{centered, wrap};
 use crate::domain::changelog::{ChangeEntry, Operation};
 use crate::ui::theme::Theme;
 
@@ -32,13 +32,12 @@ fn change_text(entry: &ChangeEntry) -> String {
     }
 }
 
+/// Long values are shown on up to this many lines, then cut with an ellipsis.
+const MAX_ROW_LINES: usize = 4;
+
 impl History {
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let popup = centered(
-            area,
-            area.width.saturating_sub(4),
-            area.height.saturating_sub(2),
-        );
+        let popup = centered(area, 140, area.height);
         Clear.render(popup, buf);
         let title = format!(
             " History of {} ({} changes) ",
@@ -57,14 +56,19 @@ impl History {
             Line::from(Span::styled("No changes recorded.", theme.muted)).render(inner, buf);
             return;
         }
+        // Borders, the three fixed columns and the gaps between columns.
+        let change_width = popup.width.saturating_sub(2 + 19 + 10 + 15 + 3).max(10) as usize;
         let rows = self.entries.iter().skip(self.scroll).map(|entry| {
             let when = entry.at.replace('T', " ").trim_end_matches('Z').to_string();
+            let change = wrap(&change_text(entry), change_width, MAX_ROW_LINES);
+            let height = change.len() as u16;
             Row::new(vec![
                 Cell::from(when),
                 Cell::from(entry.actor.clone()),
                 Cell::from(entry.field.clone()),
-                Cell::from(change_text(entry)),
+                Cell::from(change.join("\n")),
             ])
+            .height(height)
         });
         let header = Row::new(["When (UTC)", "Who", "Field", "Change"]).style(theme.title);
         Table::new(

@@ -101,6 +101,8 @@ pub struct ScopeTab {
     tables: [TableState; 3],
     form: Option<RecordForm>,
     editor: Option<TextArea<'static>>,
+    /// How far the read-only scope statement is scrolled down, in lines.
+    statement_scroll: usize,
 }
 
 impl ScopeTab {
@@ -111,6 +113,7 @@ impl ScopeTab {
             tables: Default::default(),
             form: None,
             editor: None,
+            statement_scroll: 0,
         };
         tab.clamp_selection();
         tab
@@ -246,6 +249,20 @@ impl ScopeTab {
         }
         if self.editor.is_some() {
             return self.perform_in_editor(action, store);
+        }
+        if self.section == Section::Statement {
+            let delta = match action {
+                Action::Up => Some(-1),
+                Action::Down => Some(1),
+                Action::PageUp => Some(-10),
+                Action::PageDown => Some(10),
+                _ => None,
+            };
+            if let Some(delta) = delta {
+                // Clamped to the text's length when drawn.
+                self.statement_scroll = self.statement_scroll.saturating_add_signed(delta);
+                return Outcome::Done;
+            }
         }
         match action {
             Action::Up => self.move_selection(-1),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
+use crate::ui::components::wrap;
 use crate::ui::theme::Theme;
 
 /// Width from which the detail pane sits beside the list instead of below it.
@@ -55,7 +56,8 @@ impl ScopeTab {
             section => self.render_list(section, body, buf, theme),
         }
         if let Some(record) = &self.form {
-            let popup = body.inner(Margin::new(if body.width > 100 { 8 } else { 1 }, 0));
+            // Wide screens keep the list visible at the sides; narrow ones give the form all the room.
+            let popup = body.inner(Margin::new(if body.width > 100 { 8 } else { 0 }, 0));
             record.form.render(popup, buf, theme);
         }
     }
@@ -143,7 +145,7 @@ impl ScopeTab {
                 vec![
                     Constraint::Length(7),
                     Constraint::Length(6),
-                    Constraint::Length(12),
+                    Constraint::Length(19),
                     Constraint::Min(10),
                 ],
                 self.data
@@ -236,7 +238,7 @@ impl ScopeTab {
             .render(area, buf);
     }
 
-    fn render_statement(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    fn render_statement(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let editing = self.editor.is_some();
         let dirty = if self.statement_is_dirty() {
             " · unsaved changes"
@@ -264,17 +266,38 @@ impl ScopeTab {
             return;
         }
         let statement = &self.data.workspace.scope_statement;
-        let text = if statement.trim().is_empty() {
-            Text::from(Span::styled(
-                "No scope statement yet. Press Enter and describe what the ISMS covers: the organisation's parts, sites, services and boundaries.",
-                theme.muted,
-            ))
-        } else {
-            Text::from(statement.split('\n').map(Line::from).collect::<Vec<_>>())
-        };
+        if statement.trim().is_empty() {
+            let hint = "No scope statement yet. Press Enter and describe what the ISMS covers: the organisation's parts, sites, services and boundaries.";
+            Paragraph::new(Span::styled(hint, theme.muted))
+                .wrap(Wrap { trim: false })
+                .render(inner, buf);
+            return;
+        }
+        let total_lines: usize = statement
+            .split('\n')
+            .map(|line| wrap(line, inner.width.max(1) as usize, usize::MAX).len())
+            .sum();
+        let max_scroll = total_lines.saturating_sub(inner.height as usize);
+        self.statement_scroll = self.statement_scroll.min(max_scroll);
+        let text = Text::from(statement.split('\n').map(Line::from).collect::<Vec<_>>());
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
+            .scroll((self.statement_scroll as u16, 0))
             .render(inner, buf);
+        if max_scroll > 0 {
+            let more = format!(
+                " line {} of {total_lines} · ↑↓ scroll ",
+                self.statement_scroll + 1
+            );
+            let width = (more.chars().count() as u16).min(area.width.saturating_sub(2));
+            let at = Rect::new(
+                area.right().saturating_sub(width + 1),
+                area.bottom() - 1,
+                width,
+                1,
+            );
+            Paragraph::new(Span::styled(more, theme.muted)).render(at, buf);
+        }
     }
 }
 
