@@ -388,3 +388,38 @@ fn rendering_never_panics_at_any_size() {
         h.key(KeyCode::Esc);
     }
 }
+
+#[test]
+fn organisation_and_isms_names_are_edited_from_the_statement_section() {
+    let mut h = harness(false);
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    assert!(h
+        .screen(80, 24)
+        .contains("Organisation: (not set: press o)"));
+    h.key(KeyCode::Char('o')).type_text("Acme Payroll Ltd");
+    h.key(KeyCode::Enter).type_text("Acme ISMS");
+    h.ctrl('s');
+    let screen = h.screen(100, 24);
+    assert!(
+        screen.contains("Saved the organisation and ISMS names."),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().next().unwrap().contains("Acme Payroll Ltd"),
+        "{screen}"
+    );
+    let store = h.reopen();
+    let workspace = store.workspace().unwrap();
+    assert_eq!(
+        (
+            workspace.organisation.as_str(),
+            workspace.isms_name.as_str()
+        ),
+        ("Acme Payroll Ltd", "Acme ISMS")
+    );
+    assert_eq!(
+        store.history("WS").unwrap().len(),
+        3,
+        "creation plus two named fields"
+    );
+}

@@ -38,6 +38,9 @@ pub enum OpenError {
     IsDirectory {
         path: PathBuf,
     },
+    Empty {
+        path: PathBuf,
+    },
     NotADatabase {
         path: PathBuf,
     },
@@ -75,6 +78,12 @@ impl fmt::Display for OpenError {
             OpenError::IsDirectory { path } => {
                 write!(f, "{}: is a directory, not a workspace file.", path.display())
             }
+            OpenError::Empty { path } => write!(
+                f,
+                "{}: is an empty file, not a workspace (create one with `isms init --db {}`).",
+                path.display(),
+                path.display()
+            ),
             OpenError::NotADatabase { path } => write!(
                 f,
                 "{}: is not a SQLite database (or it is damaged), so it was left untouched.",
@@ -130,7 +139,7 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
         error,
     };
     let sqlite_error = |error: rusqlite::Error| match error.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => OpenError::NotADatabase {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase {
             path: path.to_path_buf(),
         },
         _ => OpenError::Sqlite {
@@ -151,6 +160,13 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
                     path: path.to_path_buf(),
                 });
             }
+        }
+        // An empty file is what `Create` makes before SQLite fills it; where the file must
+        // already be a workspace, an empty one is refused rather than quietly set up.
+        Ok(_) if matches!(mode, OpenMode::MustExist) => {
+            return Err(OpenError::Empty {
+                path: path.to_path_buf(),
+            })
         }
         Ok(_) => {}
         Err(error) if error.kind() == io::ErrorKind::NotFound => match mode {

@@ -165,18 +165,7 @@ impl Store {
             bail!("{reference} no longer exists; it may have been deleted in another window.");
         };
         let values = old.values();
-        let changes: Vec<Change<'_>> = R::FIELDS
-            .iter()
-            .zip(&values)
-            .filter(|(_, value)| !is_empty(value))
-            .map(|(field, value)| Change {
-                record: reference,
-                operation: Operation::Delete,
-                field,
-                old: log_text(value),
-                new: None,
-            })
-            .collect();
+        let changes = whole_record_changes::<R>(reference, Operation::Delete, &values);
         tx.execute(
             &format!("DELETE FROM {} WHERE ref = ?1", R::TABLE),
             [reference],
@@ -185,6 +174,39 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The change-log rows for a record created or deleted as a whole: one per non-empty field,
+/// and at least one, so that a record with every field empty still leaves a trace.
+fn whole_record_changes<'a, R: Record>(
+    reference: &'a str,
+    operation: Operation,
+    values: &[Value],
+) -> Vec<Change<'a>> {
+    let change = |field: &'static str, value: &Value| {
+        let text = log_text(value);
+        let (old, new) = match operation {
+            Operation::Delete => (text, None),
+            _ => (None, text),
+        };
+        Change {
+            record: reference,
+            operation,
+            field,
+            old,
+            new,
+        }
+    };
+    let mut changes: Vec<Change<'a>> = R::FIELDS
+        .iter()
+        .zip(values)
+        .filter(|(_, value)| !is_empty(value))
+        .map(|(field, value)| change(field, value))
+        .collect();
+    if changes.is_empty() {
+        changes.push(change(R::FIELDS[0], &values[0]));
+    }
+    changes
 }
 
 fn select_one<R: Record>(conn: &rusqlite::Connection, reference: &str) -> Result<Option<R>> {
@@ -229,23 +251,7 @@ fn insert_row<R: Record>(
     let params = std::iter::once(Value::Text(reference.to_string())).chain(values.iter().cloned());
     tx.execute(&sql, params_from_iter(params))
         .with_context(|| format!("could not save {reference}"))?;
-    let created = |field: &'static str, value: &Value| Change {
-        record: reference,
-        operation: Operation::Create,
-        field,
-        old: None,
-        new: log_text(value),
-    };
-    let mut changes: Vec<Change<'_>> = R::FIELDS
-        .iter()
-        .zip(&values)
-        .filter(|(_, value)| !is_empty(value))
-        .map(|(field, value)| created(field, value))
-        .collect();
-    if changes.is_empty() {
-        // A record created with every field empty still leaves a trace of its creation.
-        changes.push(created(R::FIELDS[0], &values[0]));
-    }
+    let changes = whole_record_changes::<R>(reference, Operation::Create, &values);
     changelog::append(tx, at, actor, &changes)?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::components::confirm::Confirm;
 use super::components::help::{help_len, render_help};
 use super::components::history::History;
 use super::components::scroll_by;
-use super::keymap::{self, Action, Context};
+use super::keymap::{self, Action, Binding, Context};
 use super::tabs::scope::{self, Outcome, ScopeTab};
 use super::tabs::Tab;
 use super::theme::Theme;
@@ -354,16 +354,28 @@ impl App {
     }
 
     fn render_footer(&self, area: Rect, buf: &mut Buffer) {
-        let mut spans = vec![Span::raw(" ")];
-        let mut width = 1;
-        for (keys, hint) in keymap::hints(&self.contexts()) {
-            let len = keys.chars().count() + hint.chars().count() + 3;
-            if width + len > area.width as usize {
-                break;
+        let mut hints = keymap::hints(&self.contexts());
+        let width =
+            |b: &Binding| b.label.chars().count() + b.hint.unwrap_or("").chars().count() + 3;
+        // When the hints do not fit, the least general go first; help and quit always stay.
+        while 1 + hints.iter().map(|b| width(b)).sum::<usize>() > area.width as usize {
+            match hints
+                .iter()
+                .rposition(|b| !matches!(b.action, Action::Help | Action::Quit))
+            {
+                Some(index) => {
+                    hints.remove(index);
+                }
+                None => break,
             }
-            width += len;
-            spans.push(Span::styled(keys, self.theme.key));
-            spans.push(Span::styled(format!(" {hint}  "), self.theme.muted));
+        }
+        let mut spans = vec![Span::raw(" ")];
+        for binding in hints {
+            spans.push(Span::styled(binding.label, self.theme.key));
+            spans.push(Span::styled(
+                format!(" {}  ", binding.hint.unwrap_or("")),
+                self.theme.muted,
+            ));
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
     }

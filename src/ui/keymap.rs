@@ -61,6 +61,8 @@ pub enum Action {
     PrevSection,
     New,
     Edit,
+    /// Edit the organisation's name and the ISMS's name.
+    EditOrganisation,
     Delete,
     History,
     Save,
@@ -151,6 +153,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Editor, [plain(Esc)], "Esc", Cancel, Some("stop editing"), "Stop editing (asks if there are unsaved changes)"),
     // The scope statement, read-only.
     bind!(Statement, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the scope statement"),
+    bind!(Statement, [ch('o')], "o", EditOrganisation, Some("organisation"), "Edit the organisation and ISMS names"),
     bind!(Statement, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll the statement up"),
     bind!(Statement, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll the statement down"),
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
@@ -210,16 +213,14 @@ pub fn lookup(stack: &[Context], event: &KeyEvent) -> Option<Action> {
 }
 
 /// The footer's hints for a context stack, innermost first, each action once.
-pub fn hints(stack: &[Context]) -> Vec<(&'static str, &'static str)> {
+pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
     let mut seen: Vec<Action> = Vec::new();
     let mut hints = Vec::new();
     for context in stack {
         for binding in BINDINGS.iter().filter(|b| b.context == *context) {
-            if let Some(hint) = binding.hint {
-                if !seen.contains(&binding.action) {
-                    seen.push(binding.action);
-                    hints.push((binding.label, hint));
-                }
+            if binding.hint.is_some() && !seen.contains(&binding.action) {
+                seen.push(binding.action);
+                hints.push(binding);
             }
         }
     }

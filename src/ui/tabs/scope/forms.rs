@@ -1,6 +1,7 @@
 //! Building each Scope record's form and reading the record back out of it.
 
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
+use crate::domain::workspace::Workspace;
 use crate::domain::FieldError;
 use crate::store::ScopeData;
 use crate::ui::components::form::{Choice, Field, Form};
@@ -90,7 +91,25 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                 ],
             )
         }
-        Section::Statement => Form::new("Scope statement", Vec::new()),
+        Section::Statement => {
+            let workspace = &data.workspace;
+            Form::new(
+                "Organisation and ISMS",
+                vec![
+                    Field::line("organisation", "Organisation", &workspace.organisation),
+                    Field::line("isms_name", "ISMS name", &workspace.isms_name),
+                ],
+            )
+        }
+    }
+}
+
+/// The workspace with the names from the form and everything else as it was.
+pub fn workspace_from(form: &Form, current: &Workspace) -> Workspace {
+    Workspace {
+        organisation: form.value("organisation").trim().to_string(),
+        isms_name: form.value("isms_name").trim().to_string(),
+        ..current.clone()
     }
 }
 

@@ -275,6 +275,7 @@ impl ScopeTab {
             Action::PrevSection => self.section = self.section.step(false),
             Action::New if self.section != Section::Statement => self.open_form(None),
             Action::Edit if self.section == Section::Statement => self.open_editor(),
+            Action::EditOrganisation => self.open_form(None),
             Action::Edit => match self.selected() {
                 Some(index) => self.open_form(Some(index)),
                 None => {
@@ -317,9 +318,13 @@ impl ScopeTab {
 
     fn open_form(&mut self, index: Option<usize>) {
         let form = forms::form_for(self.section, &self.data, index);
+        let reference = match self.section {
+            Section::Statement => Some(crate::store::WORKSPACE_REF.to_string()),
+            section => index.and_then(|i| self.reference_at(section, i)),
+        };
         self.form = Some(RecordForm {
             section: self.section,
-            reference: index.and_then(|i| self.reference_at(self.section, i)),
+            reference,
             form,
             tried_to_save: false,
         });
@@ -392,7 +397,12 @@ impl ScopeTab {
             (Section::Issues, Some(r)) => store.update(&r, &forms::issue_from(form)).map(|_| r),
             (Section::Parties, Some(r)) => store.update(&r, &forms::party_from(form)).map(|_| r),
             (Section::Items, Some(r)) => store.update(&r, &forms::item_from(form)).map(|_| r),
-            (Section::Statement, _) => return Outcome::Ignored,
+            (Section::Statement, _) => {
+                let workspace = forms::workspace_from(form, &self.data.workspace);
+                store
+                    .update_workspace(&workspace)
+                    .map(|_| "the organisation and ISMS names".to_string())
+            }
         };
         match saved {
             Ok(reference) => {

@@ -261,6 +261,23 @@ impl ScopeTab {
         let inner = block.inner(area);
         block.render(area, buf);
         let inner = inner.inner(Margin::new(1, 0));
+        let [names, inner] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+        let workspace = &self.data.workspace;
+        let or_unset = |value: &str| {
+            if value.trim().is_empty() {
+                "(not set: press o)".to_string()
+            } else {
+                value.to_string()
+            }
+        };
+        Paragraph::new(Line::from(vec![
+            Span::styled("Organisation: ", theme.label),
+            Span::raw(or_unset(&workspace.organisation)),
+            Span::styled("   ISMS: ", theme.label),
+            Span::raw(or_unset(&workspace.isms_name)),
+        ]))
+        .render(names, buf);
         if let Some(editor) = &self.editor {
             editor.render(inner, buf);
             return;
