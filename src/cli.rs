@@ -31,8 +31,9 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ThemeArg::Dark)]
     theme: ThemeArg,
 
-    /// Open a fully populated demo workspace (kept in the data directory, never your own)
-    #[arg(long, conflicts_with = "db")]
+    /// Open a fully populated demo workspace (kept in the data directory, never your own);
+    /// takes the place of --db and $ISMS_DB
+    #[arg(long)]
     demo: bool,
 
     #[command(subcommand)]
@@ -61,9 +62,9 @@ enum Command {
         /// The tab, by name or number: overview, scope, risks, soa, evidence, audit, review
         #[arg(long, value_name = "NAME")]
         tab: String,
-        #[arg(long, default_value_t = 80, value_name = "W")]
+        #[arg(long, default_value_t = 80, value_name = "W", value_parser = clap::value_parser!(u16).range(1..=1000))]
         width: u16,
-        #[arg(long, default_value_t = 24, value_name = "H")]
+        #[arg(long, default_value_t = 24, value_name = "H", value_parser = clap::value_parser!(u16).range(1..=1000))]
         height: u16,
     },
 }
@@ -107,10 +108,8 @@ fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
-fn open(path: &Path, mode: OpenMode) -> Result<Store> {
-    let mut store = Store::open(path, mode)?;
-    store.set_actor(actor());
-    Ok(store)
+fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
+    Ok(Store::open_as(path, mode, actor)?)
 }
 
 /// Writes the demo into `path`, which must not exist; a failure removes the half-made file.
@@ -121,8 +120,7 @@ fn create_demo(path: &Path) -> Result<()> {
             path.display()
         );
     }
-    let mut store = open(path, OpenMode::Create { organisation: None })?;
-    store.set_actor("demo");
+    let mut store = open(path, OpenMode::Create { organisation: None }, "demo")?;
     if let Err(error) = write_demo(&mut store) {
         drop(store);
         for suffix in ["", "-wal", "-shm"] {
@@ -166,7 +164,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     path.display()
                 );
             }
-            open(&path, OpenMode::Create { organisation: org })?;
+            open(&path, OpenMode::Create { organisation: org }, &actor())?;
             println!("Created the workspace {}.", path.display());
         }
         Some(Command::Demo) => {
@@ -185,7 +183,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 workspace_path(cli.db)?
             };
-            let store = open(&path, OpenMode::MustExist)?;
+            let store = open(&path, OpenMode::MustExist, &actor())?;
             let mut app = App::new(store, theme)?;
             app.select_tab(tab);
             print!(
@@ -194,17 +192,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
         }
         None => {
-            let path = if cli.demo {
-                demo_path()?
-            } else {
-                workspace_path(cli.db)?
-            };
             if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
                 bail!(
                     "the workbench needs a terminal; for plain text use `isms snapshot --tab NAME`"
                 );
             }
-            let store = open(&path, OpenMode::Create { organisation: None })?;
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let store = open(&path, OpenMode::Create { organisation: None }, &actor())?;
             run::run(App::new(store, theme)?)?;
         }
     }

@@ -35,13 +35,20 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (and, with [`OpenMode::Create`], creates) the workspace at `path`.
+    /// Opens (and, with [`OpenMode::Create`], creates) the workspace at `path`; changes are
+    /// logged as made by "unknown" until [`Store::set_actor`] says otherwise.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store, OpenError> {
+        Store::open_as(path, mode, "unknown")
+    }
+
+    /// Opens the workspace with `actor` named in the change log from the first change on,
+    /// including the creation of a new workspace.
+    pub fn open_as(path: &Path, mode: OpenMode, actor: &str) -> Result<Store, OpenError> {
         let conn = open::open_connection(path, &mode)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            actor: "unknown".into(),
+            actor: actor.to_string(),
             clock: Clock::System,
         };
         let organisation = match mode {
