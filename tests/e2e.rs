@@ -42,6 +42,10 @@ struct Tui {
 impl Tui {
     /// Starts the workbench on `db` in a `cols` x `rows` terminal.
     fn spawn(db: &Path, cols: u16, rows: u16) -> Tui {
+        Tui::spawn_with_env(db, cols, rows, &[])
+    }
+
+    fn spawn_with_env(db: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> Tui {
         let home = tempfile::tempdir().expect("temp home");
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -62,6 +66,9 @@ impl Tui {
         cmd.env("ISMS_ACTOR", "e2e");
         cmd.env("HOME", home.path());
         cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn isms");
         // Only the child may hold the slave end, or the reader would never see end of file.
         drop(pty.slave);
@@ -383,4 +390,43 @@ fn too_small_terminal_says_so() {
     let tui = Tui::spawn(&db, 40, 10);
     tui.wait_for("needs a terminal of at least 60x16; this one is 40x10");
     drop(quit(tui));
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_a_short_note() {
+    let (_dir, db) = new_db();
+    let mut tui = Tui::spawn_with_env(
+        &db,
+        100,
+        30,
+        &[("ISMS_TEST_PANIC", "1"), ("RUST_BACKTRACE", "1")],
+    );
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(!status.success(), "a panic must not exit 0");
+    let raw = tui.raw();
+    let last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = last(b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = last(b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(
+        left > entered,
+        "the alternate screen was not left after the panic"
+    );
+    let text = String::from_utf8_lossy(&raw[left..]).to_string();
+    assert!(
+        text.contains("internal error"),
+        "no crash note after the restore: {text:?}"
+    );
+    assert!(
+        text.contains(&*db.to_string_lossy()),
+        "the note names the workspace: {text:?}"
+    );
+    assert!(
+        !text.contains("stack backtrace") && !text.contains("panicked at"),
+        "{text:?}"
+    );
+    let flags = tui.local_flags();
+    assert!(
+        flags.iter().any(|f| f == "ICANON") && flags.iter().any(|f| f == "ECHO"),
+        "{flags:?}"
+    );
 }

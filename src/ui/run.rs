@@ -3,6 +3,7 @@
 
 use std::io::{self, Stdout};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use ratatui::backend::CrosstermBackend;
@@ -15,8 +16,15 @@ use ratatui::Terminal;
 
 use super::App;
 
-/// Puts the terminal back as it was. Safe to call more than once.
+/// Whether the terminal is in the workbench's mode and needs restoring.
+static TERMINAL_TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as it was. Only the first call after [`enter`] does anything, so
+/// the panic hook's restore is not repeated after its crash note by the guard's.
 fn restore_terminal() {
+    if !TERMINAL_TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -58,6 +66,7 @@ fn install_panic_hook(workspace: PathBuf) {
 }
 
 fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    TERMINAL_TAKEN.store(true, Ordering::SeqCst);
     terminal::enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -77,6 +86,11 @@ pub fn run(mut app: App) -> Result<()> {
     loop {
         if dirty {
             terminal.draw(|frame| app.render(frame.area(), frame.buffer_mut()))?;
+        }
+        // Debug builds only: lets the end-to-end tests prove that a panic restores the
+        // terminal and prints a short note instead of a backtrace.
+        if cfg!(debug_assertions) && std::env::var_os("ISMS_TEST_PANIC").is_some() {
+            panic!("test panic requested by ISMS_TEST_PANIC");
         }
         // Blocks until something happens: no work, and no redraw, while the user is idle.
         let event = event::read()?;
