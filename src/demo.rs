@@ -1,14 +1,20 @@
 //! The demo organisation: a fictional SaaS company, written into a new workspace through the
-//! store like any other data. Its content lives in `assets/demo/`.
+//! store like any other data, in one transaction. Its content lives in `assets/demo/`.
+
+use std::collections::HashMap;
 
 use anyhow::{Context, Result};
+use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
+use crate::domain::asset::{Asset, AssetKind};
+use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
 use crate::domain::workspace::Workspace;
-use crate::store::Store;
+use crate::store::{Store, Writer, WORKSPACE_REF};
 
 const ORGANISATION_JSON: &str = include_str!("../assets/demo/organisation.json");
+const RISKS_JSON: &str = include_str!("../assets/demo/risks.json");
 
 #[derive(Deserialize)]
 struct DemoOrganisation {
@@ -42,43 +48,182 @@ struct DemoItem {
     justification: String,
 }
 
-fn parse() -> Result<DemoOrganisation> {
-    serde_json::from_str(ORGANISATION_JSON).context("the built-in demo organisation is malformed")
+#[derive(Deserialize)]
+struct DemoRisks {
+    assets: Vec<DemoAsset>,
+    risks: Vec<DemoRisk>,
+}
+
+#[derive(Deserialize)]
+struct DemoAsset {
+    name: String,
+    kind: String,
+    owner: String,
+    location: String,
+    classification: String,
+    confidentiality: u8,
+    integrity: u8,
+    availability: u8,
+    in_scope: bool,
+    notes: String,
+}
+
+/// Dates are given in days from the day the demo is written, so that "overdue" and "expired"
+/// stay true whenever it is written.
+#[derive(Deserialize)]
+struct DemoRisk {
+    title: String,
+    description: String,
+    threat: String,
+    vulnerability: String,
+    assets: Vec<String>,
+    owner: String,
+    likelihood: u8,
+    impact: u8,
+    treatment: String,
+    treatment_plan: String,
+    controls: Vec<String>,
+    due_in_days: Option<i64>,
+    residual_likelihood: Option<u8>,
+    residual_impact: Option<u8>,
+    status: String,
+    next_review_in_days: Option<i64>,
+    acceptance: Option<DemoAcceptance>,
+}
+
+#[derive(Deserialize)]
+struct DemoAcceptance {
+    accepted_by: String,
+    accepted_days_ago: i64,
+    valid_for_days: i64,
+    /// Change the risk after the acceptance, so that it shows as stale.
+    make_stale: bool,
+}
+
+fn choice<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
+    parse(value).with_context(|| format!("the demo's {what} {value:?} is not a known value"))
 }
 
 /// Writes the demo organisation into `store`, which should be a new, empty workspace.
+/// `today` anchors the relative dates.
+pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
+    let organisation: DemoOrganisation = serde_json::from_str(ORGANISATION_JSON)
+        .context("the built-in demo organisation is malformed")?;
+    let risks: DemoRisks =
+        serde_json::from_str(RISKS_JSON).context("the built-in demo risks are malformed")?;
+    store.write(|writer| {
+        write_scope(writer, organisation)?;
+        write_risks(writer, risks, today)
+    })
+}
+
+/// Writes the demo with today's date.
 pub fn write_demo(store: &mut Store) -> Result<()> {
-    let demo = parse()?;
-    store.update_workspace(&Workspace {
-        organisation: demo.organisation,
-        isms_name: demo.isms_name,
-        scope_statement: demo.scope_statement,
-    })?;
+    write_demo_on(store, chrono::Local::now().date_naive())
+}
+
+fn write_scope(writer: &mut Writer<'_>, demo: DemoOrganisation) -> Result<()> {
+    writer.update(
+        WORKSPACE_REF,
+        &Workspace {
+            organisation: demo.organisation,
+            isms_name: demo.isms_name,
+            scope_statement: demo.scope_statement,
+        },
+    )?;
     for issue in demo.context_issues {
-        let kind = IssueKind::from_key(&issue.kind)
-            .with_context(|| format!("demo issue kind {:?}", issue.kind))?;
-        store.insert(&ContextIssue {
-            kind,
+        writer.insert(&ContextIssue {
+            kind: choice(&issue.kind, IssueKind::from_key, "issue kind")?,
             description: issue.description,
             effect: issue.effect,
         })?;
     }
     for party in demo.interested_parties {
-        store.insert(&InterestedParty {
+        writer.insert(&InterestedParty {
             name: party.name,
             needs: party.needs,
             addressed: party.addressed,
         })?;
     }
     for item in demo.scope_items {
-        let kind = ScopeItemKind::from_key(&item.kind)
-            .with_context(|| format!("demo scope item kind {:?}", item.kind))?;
-        store.insert(&ScopeItem {
-            kind,
+        writer.insert(&ScopeItem {
+            kind: choice(&item.kind, ScopeItemKind::from_key, "scope item kind")?,
             name: item.name,
             in_scope: item.in_scope,
             justification: item.justification,
         })?;
+    }
+    Ok(())
+}
+
+fn write_risks(writer: &mut Writer<'_>, demo: DemoRisks, today: NaiveDate) -> Result<()> {
+    let mut asset_refs: HashMap<String, String> = HashMap::new();
+    for asset in demo.assets {
+        let reference = writer.insert(&Asset {
+            name: asset.name.clone(),
+            kind: choice(&asset.kind, AssetKind::from_key, "asset kind")?,
+            owner: asset.owner,
+            location: asset.location,
+            classification: asset.classification,
+            confidentiality: asset.confidentiality,
+            integrity: asset.integrity,
+            availability: asset.availability,
+            in_scope: asset.in_scope,
+            notes: asset.notes,
+        })?;
+        asset_refs.insert(asset.name, reference);
+    }
+    let days = |n: i64| today + Duration::days(n);
+    for demo in demo.risks {
+        let assets = demo
+            .assets
+            .iter()
+            .map(|name| {
+                asset_refs.get(name).cloned().with_context(|| {
+                    format!(
+                        "the demo risk {:?} names an unknown asset {name:?}",
+                        demo.title
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let treatment = match demo.treatment.as_str() {
+            "" => None,
+            key => Some(choice(key, Treatment::from_key, "treatment")?),
+        };
+        let mut risk = Risk {
+            title: demo.title,
+            description: demo.description,
+            threat: demo.threat,
+            vulnerability: demo.vulnerability,
+            owner: demo.owner,
+            likelihood: demo.likelihood,
+            impact: demo.impact,
+            treatment,
+            treatment_plan: demo.treatment_plan,
+            due_date: demo.due_in_days.map(days),
+            residual_likelihood: demo.residual_likelihood,
+            residual_impact: demo.residual_impact,
+            status: choice(&demo.status, RiskStatus::from_key, "risk status")?,
+            next_review: demo.next_review_in_days.map(days),
+            acceptance: None,
+            assets,
+            controls: demo.controls,
+        };
+        if let Some(acceptance) = &demo.acceptance {
+            let accepted_on = days(-acceptance.accepted_days_ago);
+            let valid_until = accepted_on + Duration::days(acceptance.valid_for_days);
+            risk.accept(&acceptance.accepted_by, accepted_on, Some(valid_until));
+        }
+        let reference = writer.insert(&risk)?;
+        if demo.acceptance.as_ref().is_some_and(|a| a.make_stale) {
+            // After the owner accepted it, the risk was judged more likely: the acceptance
+            // no longer covers the risk as it now stands.
+            let mut changed = risk.clone();
+            changed.residual_likelihood = changed.residual_likelihood.map(|l| (l + 1).min(5));
+            changed.likelihood = (changed.likelihood + 1).min(5);
+            writer.update(&reference, &changed)?;
+        }
     }
     Ok(())
 }

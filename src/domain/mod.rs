@@ -3,7 +3,13 @@
 
 #[macro_use]
 mod choice;
+pub mod asset;
+pub mod catalogue;
 pub mod changelog;
+pub mod dates;
+pub mod method;
+pub mod register;
+pub mod risk;
 pub mod scope;
 pub mod validation;
 pub mod workspace;

@@ -3,13 +3,30 @@
 //! Migration N takes a file from version N-1 to N. Each runs in its own transaction together
 //! with the version bump, so a failure leaves the file at the version it had.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use super::open::APPLICATION_ID;
+use crate::domain::catalogue;
 
-const MIGRATIONS: &[&str] = &[
-    // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
-    r#"
+/// One schema step: its SQL, then (optionally) reference data it loads.
+struct Migration {
+    sql: &'static str,
+    seed: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: SCHEMA_1,
+        seed: None,
+    },
+    Migration {
+        sql: SCHEMA_2,
+        seed: Some(seed_catalogue),
+    },
+];
+
+// 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
+const SCHEMA_1: &str = r#"
     CREATE TABLE workspace (
         ref             TEXT PRIMARY KEY CHECK (ref = 'WS'),
         organisation    TEXT NOT NULL DEFAULT '',
@@ -57,18 +74,141 @@ const MIGRATIONS: &[&str] = &[
         hash      TEXT NOT NULL
     );
     CREATE INDEX change_log_by_record ON change_log (record, seq);
-    "#,
-];
+"#;
+
+// 2: the Risks tab (6.1.2, 6.1.3, 8.2, 8.3): the risk method, the control and clause
+// catalogue, assets, risks and their links.
+const SCHEMA_2: &str = r#"
+    CREATE TABLE risk_method (
+        ref                  TEXT PRIMARY KEY CHECK (ref = 'METHOD'),
+        size                 INTEGER NOT NULL CHECK (size BETWEEN 3 AND 5),
+        likelihood_levels    TEXT NOT NULL,
+        impact_levels        TEXT NOT NULL,
+        bands                TEXT NOT NULL,
+        acceptance_threshold INTEGER NOT NULL CHECK (acceptance_threshold BETWEEN 1 AND 25)
+    );
+    CREATE TABLE control (
+        id                       TEXT PRIMARY KEY,
+        position                 INTEGER NOT NULL,
+        title                    TEXT NOT NULL,
+        theme                    TEXT NOT NULL,
+        control_type             TEXT NOT NULL,
+        security_properties      TEXT NOT NULL,
+        cybersecurity_concepts   TEXT NOT NULL,
+        operational_capabilities TEXT NOT NULL,
+        security_domains         TEXT NOT NULL,
+        guidance                 TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE clause (
+        id       TEXT PRIMARY KEY,
+        position INTEGER NOT NULL,
+        title    TEXT NOT NULL,
+        level    INTEGER NOT NULL,
+        parent   TEXT
+    );
+    CREATE TABLE asset (
+        id              INTEGER PRIMARY KEY,
+        ref             TEXT NOT NULL UNIQUE,
+        name            TEXT NOT NULL CHECK (trim(name) <> ''),
+        kind            TEXT NOT NULL CHECK (kind IN ('information', 'software', 'hardware',
+                                                      'service', 'people', 'site', 'supplier')),
+        owner           TEXT NOT NULL DEFAULT '',
+        location        TEXT NOT NULL DEFAULT '',
+        classification  TEXT NOT NULL DEFAULT '',
+        confidentiality INTEGER NOT NULL CHECK (confidentiality BETWEEN 1 AND 3),
+        integrity       INTEGER NOT NULL CHECK (integrity BETWEEN 1 AND 3),
+        availability    INTEGER NOT NULL CHECK (availability BETWEEN 1 AND 3),
+        scope           TEXT NOT NULL CHECK (scope IN ('in', 'out')),
+        notes           TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE risk (
+        id                   INTEGER PRIMARY KEY,
+        ref                  TEXT NOT NULL UNIQUE,
+        title                TEXT NOT NULL CHECK (trim(title) <> ''),
+        description          TEXT NOT NULL DEFAULT '',
+        threat               TEXT NOT NULL DEFAULT '',
+        vulnerability        TEXT NOT NULL DEFAULT '',
+        owner                TEXT NOT NULL DEFAULT '',
+        likelihood           INTEGER NOT NULL CHECK (likelihood BETWEEN 1 AND 5),
+        impact               INTEGER NOT NULL CHECK (impact BETWEEN 1 AND 5),
+        treatment            TEXT NOT NULL DEFAULT ''
+                             CHECK (treatment IN ('', 'modify', 'retain', 'avoid', 'share')),
+        treatment_plan       TEXT NOT NULL DEFAULT '',
+        due_date             TEXT NOT NULL DEFAULT '',
+        residual_likelihood  INTEGER CHECK (residual_likelihood BETWEEN 1 AND 5),
+        residual_impact      INTEGER CHECK (residual_impact BETWEEN 1 AND 5),
+        status               TEXT NOT NULL CHECK (status IN ('identified', 'assessed',
+                             'treatment_planned', 'treated', 'accepted', 'closed')),
+        next_review          TEXT NOT NULL DEFAULT '',
+        accepted_by          TEXT NOT NULL DEFAULT '',
+        accepted_on          TEXT NOT NULL DEFAULT '',
+        accepted_until       TEXT NOT NULL DEFAULT '',
+        accepted_fingerprint TEXT NOT NULL DEFAULT '',
+        CHECK (status = 'identified' OR trim(owner) <> '')
+    );
+    CREATE TABLE risk_asset (
+        owner  TEXT NOT NULL REFERENCES risk (ref),
+        target TEXT NOT NULL REFERENCES asset (ref),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE INDEX risk_asset_by_target ON risk_asset (target);
+    CREATE TABLE risk_control (
+        owner  TEXT NOT NULL REFERENCES risk (ref),
+        target TEXT NOT NULL REFERENCES control (id),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE INDEX risk_control_by_target ON risk_control (target);
+"#;
+
+/// Loads the Annex A controls and the clauses 4-10.2 that ship with this build.
+fn seed_catalogue(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO control (id, position, title, theme, control_type, security_properties,
+             cybersecurity_concepts, operational_capabilities, security_domains, guidance)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (position, control) in catalogue::controls().iter().enumerate() {
+        let a = &control.attributes;
+        insert.execute(params![
+            control.id,
+            position as i64,
+            control.title,
+            control.theme.label(),
+            a.control_type.join(";"),
+            a.security_properties.join(";"),
+            a.cybersecurity_concepts.join(";"),
+            a.operational_capabilities.join(";"),
+            a.security_domains.join(";"),
+            control.guidance,
+        ])?;
+    }
+    let mut insert = tx.prepare(
+        "INSERT INTO clause (id, position, title, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, clause) in catalogue::clauses().iter().enumerate() {
+        insert.execute(params![
+            clause.id,
+            position as i64,
+            clause.title,
+            clause.level,
+            clause.parent
+        ])?;
+    }
+    Ok(())
+}
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the file from its current version up to [`LATEST`].
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let version = index as i64 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
+        if let Some(seed) = migration.seed {
+            seed(&tx)?;
+        }
         if version == 1 {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }

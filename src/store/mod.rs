@@ -6,6 +6,7 @@ mod changelog;
 mod migrations;
 mod open;
 mod records;
+mod risks;
 mod scope;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use open::{OpenError, OpenMode, APPLICATION_ID};
-pub use records::{Record, Stored};
+pub use records::{Link, Record, Stored, Writer};
+pub use risks::{ControlRef, RiskData, METHOD_REF};
 pub use scope::{ScopeData, WORKSPACE_REF};
 
 /// The latest schema version this build knows.
@@ -57,6 +59,7 @@ impl Store {
         };
         store
             .ensure_workspace_row(organisation.as_deref().unwrap_or(""))
+            .and_then(|()| store.ensure_method_row())
             .map_err(|error| OpenError::Setup {
                 path: path.to_path_buf(),
                 error,

@@ -1,14 +1,26 @@
-//! The one write path: generic create, update and delete for every record type, each in one
-//! transaction with the change-log rows that describe it.
+//! The one write path: generic create, update and delete for every record type, run inside a
+//! [`Writer`] whose transaction also holds the change-log rows that describe each change.
+
+use std::collections::HashMap;
 
 use anyhow::{bail, Context, Result};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{
+    params_from_iter, Connection, OptionalExtension, Row, Transaction, TransactionBehavior,
+};
 
 use super::changelog::{self, Change};
 use super::Store;
 use crate::domain::changelog::Operation;
 use crate::domain::FieldError;
+
+/// A many-to-many link from a record to other records, kept in its own table with the columns
+/// `owner` (this record's reference) and `target` (the other record's reference or id).
+pub struct Link {
+    /// The field name the change log uses for the link.
+    pub field: &'static str,
+    pub table: &'static str,
+}
 
 /// A record type the store can keep. `FIELDS` are both the table's columns and the field
 /// names the change log uses, so history reads the same as the schema.
@@ -17,6 +29,8 @@ pub trait Record: Sized + Clone {
     /// The reference prefix: records are numbered `PREFIX-001`, `PREFIX-002`, ...
     const PREFIX: &'static str;
     const FIELDS: &'static [&'static str];
+    /// Links to other records, saved and logged together with the record.
+    const LINKS: &'static [Link] = &[];
 
     /// The field values, in the order of `FIELDS`.
     fn values(&self) -> Vec<Value>;
@@ -26,6 +40,12 @@ pub trait Record: Sized + Clone {
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
     }
+    /// The linked references, one list per entry of `LINKS`.
+    fn links(&self) -> Vec<Vec<String>> {
+        Vec::new()
+    }
+    /// Takes the linked references read from the link tables, one list per entry of `LINKS`.
+    fn set_links(&mut self, _links: Vec<Vec<String>>) {}
 }
 
 /// A record together with its stable reference.
@@ -50,6 +70,26 @@ fn is_empty(value: &Value) -> bool {
     matches!(value, Value::Null) || matches!(value, Value::Text(text) if text.is_empty())
 }
 
+/// A link list as one logged value: sorted, comma-separated, empty as nothing.
+fn link_text(targets: &[String]) -> Value {
+    let mut sorted = targets.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    Value::Text(sorted.join(", "))
+}
+
+/// Every field of a record as logged: its columns, then its links.
+fn logged_fields<R: Record>(record: &R) -> Vec<(&'static str, Value)> {
+    let mut fields: Vec<(&'static str, Value)> =
+        R::FIELDS.iter().copied().zip(record.values()).collect();
+    let links = record.links();
+    for (index, link) in R::LINKS.iter().enumerate() {
+        let targets = links.get(index).map(Vec::as_slice).unwrap_or(&[]);
+        fields.push((link.field, link_text(targets)));
+    }
+    fields
+}
+
 fn refuse_invalid<R: Record>(record: &R) -> Result<()> {
     match record.validate().first() {
         Some(error) => bail!("{}", error.message),
@@ -61,27 +101,98 @@ fn columns<R: Record>() -> String {
     R::FIELDS.join(", ")
 }
 
+/// Reads every record of a type with its links: one query per table, whatever the count.
+fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
+    let sql = format!(
+        "SELECT ref, {} FROM {} ORDER BY id",
+        columns::<R>(),
+        R::TABLE
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |row| {
+        Ok(Stored {
+            reference: row.get(0)?,
+            value: R::from_row(row, 1)?,
+        })
+    })?;
+    let mut records: Vec<Stored<R>> = rows.collect::<rusqlite::Result<_>>()?;
+    if R::LINKS.is_empty() {
+        return Ok(records);
+    }
+    let mut all_links: Vec<HashMap<String, Vec<String>>> = Vec::new();
+    for link in R::LINKS {
+        let mut by_owner: HashMap<String, Vec<String>> = HashMap::new();
+        let sql = format!(
+            "SELECT owner, target FROM {} ORDER BY owner, target",
+            link.table
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            by_owner.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+        all_links.push(by_owner);
+    }
+    for record in &mut records {
+        let links = all_links
+            .iter_mut()
+            .map(|by_owner| by_owner.remove(&record.reference).unwrap_or_default())
+            .collect();
+        record.value.set_links(links);
+    }
+    Ok(records)
+}
+
+fn select_one<R: Record>(conn: &Connection, reference: &str) -> Result<Option<R>> {
+    let sql = format!("SELECT {} FROM {} WHERE ref = ?1", columns::<R>(), R::TABLE);
+    let record = conn
+        .prepare_cached(&sql)?
+        .query_row([reference], |row| R::from_row(row, 0))
+        .optional()?;
+    let Some(mut record) = record else {
+        return Ok(None);
+    };
+    if !R::LINKS.is_empty() {
+        let mut links = Vec::new();
+        for link in R::LINKS {
+            let sql = format!(
+                "SELECT target FROM {} WHERE owner = ?1 ORDER BY target",
+                link.table
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let targets = stmt.query_map([reference], |row| row.get(0))?;
+            links.push(targets.collect::<rusqlite::Result<Vec<String>>>()?);
+        }
+        record.set_links(links);
+    }
+    Ok(Some(record))
+}
+
+/// One write transaction. Every change made through it is logged in the same transaction;
+/// nothing is kept unless the whole closure given to [`Store::write`] succeeds.
+pub struct Writer<'t> {
+    tx: Transaction<'t>,
+    at: String,
+    actor: String,
+}
+
 impl Store {
-    fn write_transaction(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+    /// Runs `work` in one transaction: all of its changes and their change-log rows are
+    /// committed together, or none of them (an error anywhere rolls everything back).
+    pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut writer = Writer { tx, at, actor };
+        let result = work(&mut writer)?;
+        writer.tx.commit()?;
+        Ok(result)
     }
 
     /// Every record of a type, in the order they were created.
     pub fn list<R: Record>(&self) -> Result<Vec<Stored<R>>> {
-        let sql = format!(
-            "SELECT ref, {} FROM {} ORDER BY id",
-            columns::<R>(),
-            R::TABLE
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], |row| {
-            Ok(Stored {
-                reference: row.get(0)?,
-                value: R::from_row(row, 1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        list_in(&self.conn)
     }
 
     /// One record by reference.
@@ -91,42 +202,82 @@ impl Store {
 
     /// Saves a new record and returns the reference it was given.
     pub fn insert<R: Record>(&mut self, record: &R) -> Result<String> {
-        refuse_invalid(record)?;
-        let (at, actor) = (self.now(), self.actor.clone());
-        let tx = self.write_transaction()?;
-        let reference = next_reference(&tx, R::PREFIX)?;
-        insert_row(&tx, &reference, record, &at, &actor)?;
-        tx.commit()?;
-        Ok(reference)
-    }
-
-    /// Saves a record under a reference chosen by the caller (single-row records).
-    pub(super) fn insert_with_reference<R: Record>(
-        &mut self,
-        reference: &str,
-        record: &R,
-    ) -> Result<()> {
-        let (at, actor) = (self.now(), self.actor.clone());
-        let tx = self.write_transaction()?;
-        insert_row(&tx, reference, record, &at, &actor)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|writer| writer.insert(record))
     }
 
     /// Saves the fields that changed; returns how many did (0 writes nothing).
     pub fn update<R: Record>(&mut self, reference: &str, record: &R) -> Result<usize> {
+        self.write(|writer| writer.update(reference, record))
+    }
+
+    /// Deletes a record; the change log keeps its last values.
+    pub fn delete<R: Record>(&mut self, reference: &str) -> Result<()> {
+        self.write(|writer| writer.delete::<R>(reference))
+    }
+}
+
+impl Writer<'_> {
+    pub fn list<R: Record>(&self) -> Result<Vec<Stored<R>>> {
+        list_in(&self.tx)
+    }
+
+    pub fn get<R: Record>(&self, reference: &str) -> Result<Option<R>> {
+        select_one::<R>(&self.tx, reference)
+    }
+
+    /// The connection inside the transaction, for reads that are not records.
+    pub(super) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    fn log(&self, changes: &[Change<'_>]) -> Result<()> {
+        changelog::append(&self.tx, &self.at, &self.actor, changes)?;
+        Ok(())
+    }
+
+    /// Saves a new record and returns the reference it was given.
+    pub fn insert<R: Record>(&mut self, record: &R) -> Result<String> {
         refuse_invalid(record)?;
-        let (at, actor) = (self.now(), self.actor.clone());
-        let tx = self.write_transaction()?;
-        let Some(old) = select_one::<R>(&tx, reference)? else {
+        let reference = next_reference(&self.tx, R::PREFIX)?;
+        self.insert_with_reference(&reference, record)?;
+        Ok(reference)
+    }
+
+    /// Saves a record under a reference chosen by the caller (single-row records).
+    pub fn insert_with_reference<R: Record>(&mut self, reference: &str, record: &R) -> Result<()> {
+        let values = record.values();
+        let placeholders: Vec<String> = (0..=R::FIELDS.len())
+            .map(|i| format!("?{}", i + 1))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} (ref, {}) VALUES ({})",
+            R::TABLE,
+            columns::<R>(),
+            placeholders.join(", ")
+        );
+        let params = std::iter::once(Value::Text(reference.to_string())).chain(values);
+        self.tx
+            .execute(&sql, params_from_iter(params))
+            .with_context(|| format!("could not save {reference}"))?;
+        for (link, targets) in R::LINKS.iter().zip(record.links()) {
+            insert_links(&self.tx, link, reference, &targets)?;
+        }
+        let fields = logged_fields(record);
+        self.log(&whole_record_changes(reference, Operation::Create, &fields))
+    }
+
+    /// Saves the fields and links that changed; returns how many did (0 writes nothing).
+    pub fn update<R: Record>(&mut self, reference: &str, record: &R) -> Result<usize> {
+        refuse_invalid(record)?;
+        let Some(old) = self.get::<R>(reference)? else {
             bail!("{reference} no longer exists; it may have been deleted in another window.");
         };
-        let (old_values, new_values) = (old.values(), record.values());
-        let changes: Vec<Change<'_>> = R::FIELDS
+        let (old_fields, new_fields) = (logged_fields(&old), logged_fields(record));
+        let changes: Vec<Change<'_>> = old_fields
             .iter()
-            .zip(old_values.iter().zip(&new_values))
-            .filter(|(_, (old, new))| old != new)
-            .map(|(field, (old, new))| Change {
+            .zip(&new_fields)
+            .filter(|((_, old), (_, new))| old != new)
+            .map(|((field, old), (_, new))| Change {
                 record: reference,
                 operation: Operation::Update,
                 field,
@@ -147,41 +298,72 @@ impl Store {
             R::TABLE,
             assignments.join(", ")
         );
-        let params =
-            std::iter::once(Value::Text(reference.to_string())).chain(new_values.iter().cloned());
-        tx.execute(&sql, params_from_iter(params))
+        let params = std::iter::once(Value::Text(reference.to_string())).chain(record.values());
+        self.tx
+            .execute(&sql, params_from_iter(params))
             .with_context(|| format!("could not save {reference}"))?;
-        changelog::append(&tx, &at, &actor, &changes)?;
-        let count = changes.len();
-        tx.commit()?;
-        Ok(count)
+        let (old_links, new_links) = (old.links(), record.links());
+        for (index, link) in R::LINKS.iter().enumerate() {
+            if link_text(&old_links[index]) != link_text(&new_links[index]) {
+                self.tx.execute(
+                    &format!("DELETE FROM {} WHERE owner = ?1", link.table),
+                    [reference],
+                )?;
+                insert_links(&self.tx, link, reference, &new_links[index])?;
+            }
+        }
+        self.log(&changes)?;
+        Ok(changes.len())
     }
 
-    /// Deletes a record; the change log keeps its last values.
+    /// Deletes a record and its links; the change log keeps its last values.
     pub fn delete<R: Record>(&mut self, reference: &str) -> Result<()> {
-        let (at, actor) = (self.now(), self.actor.clone());
-        let tx = self.write_transaction()?;
-        let Some(old) = select_one::<R>(&tx, reference)? else {
+        let Some(old) = self.get::<R>(reference)? else {
             bail!("{reference} no longer exists; it may have been deleted in another window.");
         };
-        let values = old.values();
-        let changes = whole_record_changes::<R>(reference, Operation::Delete, &values);
-        tx.execute(
-            &format!("DELETE FROM {} WHERE ref = ?1", R::TABLE),
-            [reference],
-        )?;
-        changelog::append(&tx, &at, &actor, &changes)?;
-        tx.commit()?;
-        Ok(())
+        let fields = logged_fields(&old);
+        for link in R::LINKS {
+            self.tx.execute(
+                &format!("DELETE FROM {} WHERE owner = ?1", link.table),
+                [reference],
+            )?;
+        }
+        self.tx
+            .execute(
+                &format!("DELETE FROM {} WHERE ref = ?1", R::TABLE),
+                [reference],
+            )
+            .map_err(|error| match error.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                    anyhow::anyhow!(
+                        "{reference} is still linked from other records; remove those links first"
+                    )
+                }
+                _ => error.into(),
+            })?;
+        self.log(&whole_record_changes(reference, Operation::Delete, &fields))
     }
+}
+
+fn insert_links(tx: &Transaction<'_>, link: &Link, owner: &str, targets: &[String]) -> Result<()> {
+    let sql = format!(
+        "INSERT OR IGNORE INTO {} (owner, target) VALUES (?1, ?2)",
+        link.table
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    for target in targets {
+        stmt.execute([owner, target.as_str()])
+            .with_context(|| format!("{owner}: {target} does not exist"))?;
+    }
+    Ok(())
 }
 
 /// The change-log rows for a record created or deleted as a whole: one per non-empty field,
 /// and at least one, so that a record with every field empty still leaves a trace.
-fn whole_record_changes<'a, R: Record>(
+fn whole_record_changes<'a>(
     reference: &'a str,
     operation: Operation,
-    values: &[Value],
+    fields: &[(&'static str, Value)],
 ) -> Vec<Change<'a>> {
     let change = |field: &'static str, value: &Value| {
         let text = log_text(value);
@@ -197,25 +379,15 @@ fn whole_record_changes<'a, R: Record>(
             new,
         }
     };
-    let mut changes: Vec<Change<'a>> = R::FIELDS
+    let mut changes: Vec<Change<'a>> = fields
         .iter()
-        .zip(values)
         .filter(|(_, value)| !is_empty(value))
         .map(|(field, value)| change(field, value))
         .collect();
     if changes.is_empty() {
-        changes.push(change(R::FIELDS[0], &values[0]));
+        changes.push(change(fields[0].0, &fields[0].1));
     }
     changes
-}
-
-fn select_one<R: Record>(conn: &rusqlite::Connection, reference: &str) -> Result<Option<R>> {
-    let sql = format!("SELECT {} FROM {} WHERE ref = ?1", columns::<R>(), R::TABLE);
-    let record = conn
-        .prepare_cached(&sql)?
-        .query_row([reference], |row| R::from_row(row, 0))
-        .optional()?;
-    Ok(record)
 }
 
 /// Hands out `PREFIX-001`, `PREFIX-002`, ...; numbers are never reused, even after a delete,
@@ -229,29 +401,4 @@ fn next_reference(tx: &Transaction<'_>, prefix: &str) -> rusqlite::Result<String
         |row| row.get(0),
     )?;
     Ok(format!("{prefix}-{last:03}"))
-}
-
-fn insert_row<R: Record>(
-    tx: &Transaction<'_>,
-    reference: &str,
-    record: &R,
-    at: &str,
-    actor: &str,
-) -> Result<()> {
-    let values = record.values();
-    let placeholders: Vec<String> = (0..=R::FIELDS.len())
-        .map(|i| format!("?{}", i + 1))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} (ref, {}) VALUES ({})",
-        R::TABLE,
-        columns::<R>(),
-        placeholders.join(", ")
-    );
-    let params = std::iter::once(Value::Text(reference.to_string())).chain(values.iter().cloned());
-    tx.execute(&sql, params_from_iter(params))
-        .with_context(|| format!("could not save {reference}"))?;
-    let changes = whole_record_changes::<R>(reference, Operation::Create, &values);
-    changelog::append(tx, at, actor, &changes)?;
-    Ok(())
 }

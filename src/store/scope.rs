@@ -146,7 +146,7 @@ impl Store {
                 organisation: organisation.to_string(),
                 ..Workspace::default()
             };
-            self.insert_with_reference(WORKSPACE_REF, &workspace)?;
+            self.write(|writer| writer.insert_with_reference(WORKSPACE_REF, &workspace))?;
         }
         Ok(())
     }
