@@ -21,6 +21,10 @@ pub enum Context {
     Form,
     /// A choice field inside a form.
     FormChoice,
+    /// A field that links to other records, its picker closed.
+    FormPick,
+    /// The picker of such a field, open.
+    Picker,
     /// A yes/no question.
     Confirm,
     /// A read-only overlay: help or history.
@@ -37,6 +41,8 @@ impl Context {
             Context::Editor => "Editing text",
             Context::Form => "Forms",
             Context::FormChoice => "Choice fields",
+            Context::FormPick => "Link fields (assets, controls)",
+            Context::Picker => "Choosing links",
             Context::Confirm => "Questions",
             Context::Overlay => "Help and history",
         }
@@ -71,6 +77,7 @@ pub enum Action {
     PrevField,
     NextChoice,
     PrevChoice,
+    OpenPicker,
     Yes,
     No,
     Close,
@@ -143,6 +150,14 @@ pub const BINDINGS: &[Binding] = &[
     // Choice fields in forms.
     bind!(FormChoice, [plain(Right), ch(' ')], "→/Space", NextChoice, Some("change"), "Next choice"),
     bind!(FormChoice, [plain(Left)], "←", PrevChoice, None, "Previous choice"),
+    // Pickers of link fields in forms.
+    bind!(Picker, [plain(Enter)], "Enter", Yes, Some("choose"), "Choose or unchoose the highlighted item"),
+    bind!(Picker, [plain(Up)], "↑", Up, None, "Previous item"),
+    bind!(Picker, [plain(Down)], "↓", Down, Some("move"), "Next item"),
+    bind!(Picker, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
+    bind!(Picker, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
+    bind!(Picker, [plain(Esc)], "Esc", Close, Some("done"), "Close the picker (typing searches)"),
+    bind!(FormPick, [plain(Enter)], "Enter", OpenPicker, Some("choose"), "Open the picker for this field"),
     // Forms.
     bind!(Form, [ctrl('s')], "Ctrl-S", Save, Some("save"), "Save the form"),
     bind!(Form, [plain(Esc)], "Esc", Cancel, Some("cancel"), "Close the form (asks if there are unsaved changes)"),
@@ -229,13 +244,15 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 9] = [
+    const ORDER: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Statement,
         Context::Editor,
         Context::Form,
         Context::FormChoice,
+        Context::FormPick,
+        Context::Picker,
         Context::Confirm,
         Context::Overlay,
         Context::Always,

@@ -1,20 +1,40 @@
 //! A record form: labelled fields stacked in a panel, typed into with ratatui-textarea,
-//! validation messages shown under the field they concern, and a dirty flag for
-//! "unsaved changes" questions.
+//! validation messages shown under the field they concern, a dirty flag for "unsaved
+//! changes" questions, and a searchable picker for fields that link to other records.
+
+use std::collections::BTreeSet;
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use super::centered;
 use crate::domain::FieldError;
 use crate::ui::theme::Theme;
 
-/// A choice: stored key and label shown.
-pub type Choice = (&'static str, &'static str);
+/// A choice: the stored key and the label shown.
+pub type Choice = (String, String);
+
+/// Builds choices from a closed set's keys and labels.
+pub fn choices<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| (key(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// The open picker of a many-of-many field: a search text and a cursor over the matches.
+struct Picker {
+    search: String,
+    cursor: usize,
+}
 
 enum Input {
     Text {
@@ -25,6 +45,11 @@ enum Input {
         options: Vec<Choice>,
         index: usize,
     },
+    Pick {
+        options: Vec<Choice>,
+        selected: BTreeSet<String>,
+        picker: Option<Picker>,
+    },
 }
 
 pub struct Field {
@@ -34,27 +59,31 @@ pub struct Field {
     error: Option<String>,
 }
 
+fn text_editor(value: &str, multiline: bool) -> TextArea<'static> {
+    let lines = if value.is_empty() {
+        vec![String::new()]
+    } else {
+        value.split('\n').map(str::to_string).collect()
+    };
+    let mut editor = TextArea::new(lines);
+    editor.set_wrap_mode(if multiline {
+        WrapMode::WordOrGlyph
+    } else {
+        WrapMode::None
+    });
+    editor.set_cursor_line_style(Style::default());
+    editor.move_cursor(CursorMove::Bottom);
+    editor.move_cursor(CursorMove::End);
+    editor
+}
+
 impl Field {
     fn text(key: &'static str, label: &'static str, value: &str, multiline: bool) -> Self {
-        let lines = if value.is_empty() {
-            vec![String::new()]
-        } else {
-            value.split('\n').map(str::to_string).collect()
-        };
-        let mut editor = TextArea::new(lines);
-        editor.set_wrap_mode(if multiline {
-            WrapMode::WordOrGlyph
-        } else {
-            WrapMode::None
-        });
-        editor.set_cursor_line_style(Style::default());
-        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        editor.move_cursor(ratatui_textarea::CursorMove::End);
         Field {
             key,
             label,
             input: Input::Text {
-                editor: Box::new(editor),
+                editor: Box::new(text_editor(value, multiline)),
                 multiline,
             },
             error: None,
@@ -78,10 +107,7 @@ impl Field {
         options: Vec<Choice>,
         selected: &str,
     ) -> Self {
-        let index = options
-            .iter()
-            .position(|(k, _)| *k == selected)
-            .unwrap_or(0);
+        let index = options.iter().position(|(k, _)| k == selected).unwrap_or(0);
         Field {
             key,
             label,
@@ -90,10 +116,32 @@ impl Field {
         }
     }
 
+    /// Any number of `options`, chosen in a searchable picker opened with Enter.
+    pub fn pick(
+        key: &'static str,
+        label: &'static str,
+        options: Vec<Choice>,
+        selected: &[String],
+    ) -> Self {
+        Field {
+            key,
+            label,
+            input: Input::Pick {
+                options,
+                selected: selected.iter().cloned().collect(),
+                picker: None,
+            },
+            error: None,
+        }
+    }
+
     fn value(&self) -> String {
         match &self.input {
             Input::Text { editor, .. } => editor.lines().join("\n"),
-            Input::Choice { options, index } => options[*index].0.to_string(),
+            Input::Choice { options, index } => {
+                options.get(*index).map(|o| o.0.clone()).unwrap_or_default()
+            }
+            Input::Pick { selected, .. } => selected.iter().cloned().collect::<Vec<_>>().join(", "),
         }
     }
 
@@ -108,9 +156,34 @@ impl Field {
     }
 }
 
+/// The options of a picker that match its search, by key or label, case-insensitively.
+fn matching<'a>(options: &'a [Choice], search: &str) -> Vec<&'a Choice> {
+    let search = search.trim().to_lowercase();
+    options
+        .iter()
+        .filter(|(key, label)| {
+            search.is_empty()
+                || key.to_lowercase().starts_with(&search)
+                || label.to_lowercase().contains(&search)
+        })
+        .collect()
+}
+
+/// What the focused field is, for the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FocusKind {
+    Text,
+    Choice,
+    /// A many-of-many field with its picker closed.
+    Pick,
+    /// A picker is open over the form.
+    Picking,
+}
+
 /// Multi-line fields grow with the screen up to this many rows, so that a field's error
-/// message stays near its label.
+/// message stays near its label; when the form is taller than the screen they shrink to this.
 const MAX_MULTILINE_ROWS: u16 = 8;
+const MIN_MULTILINE_ROWS: u16 = 2;
 
 pub struct Form {
     pub title: String,
@@ -132,13 +205,58 @@ impl Form {
         form
     }
 
-    /// The current value of a field: text as typed, or the chosen key.
+    /// The current value of a field: text as typed, the chosen key, or the picked keys
+    /// separated by ", ".
     pub fn value(&self, key: &str) -> String {
         self.fields
             .iter()
             .find(|field| field.key == key)
             .map(Field::value)
             .unwrap_or_default()
+    }
+
+    /// The picked keys of a many-of-many field.
+    pub fn picked(&self, key: &str) -> Vec<String> {
+        match self
+            .fields
+            .iter()
+            .find(|field| field.key == key)
+            .map(|f| &f.input)
+        {
+            Some(Input::Pick { selected, .. }) => selected.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a field still holds the value the form opened with.
+    pub fn is_untouched(&self, key: &str) -> bool {
+        self.fields
+            .iter()
+            .zip(&self.original)
+            .find(|(field, _)| field.key == key)
+            .is_some_and(|(field, original)| field.value() == *original)
+    }
+
+    /// Replaces a field's value: text for text fields, the key for choices.
+    pub fn set_value(&mut self, key: &str, value: &str) {
+        if let Some(field) = self.fields.iter_mut().find(|field| field.key == key) {
+            match &mut field.input {
+                Input::Text { editor, multiline } => **editor = text_editor(value, *multiline),
+                Input::Choice { options, index } => {
+                    if let Some(position) = options.iter().position(|(k, _)| k == value) {
+                        *index = position;
+                    }
+                }
+                Input::Pick { selected, .. } => {
+                    *selected = value
+                        .split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                }
+            }
+        }
+        self.apply_focus_styles();
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -148,8 +266,19 @@ impl Form {
             .any(|(field, original)| field.value() != *original)
     }
 
+    pub fn focus_kind(&self) -> FocusKind {
+        match &self.fields[self.focus].input {
+            Input::Text { .. } => FocusKind::Text,
+            Input::Choice { .. } => FocusKind::Choice,
+            Input::Pick { picker: None, .. } => FocusKind::Pick,
+            Input::Pick {
+                picker: Some(_), ..
+            } => FocusKind::Picking,
+        }
+    }
+
     pub fn focused_is_choice(&self) -> bool {
-        matches!(self.fields[self.focus].input, Input::Choice { .. })
+        self.focus_kind() == FocusKind::Choice
     }
 
     pub fn focused_key(&self) -> &'static str {
@@ -163,6 +292,22 @@ impl Form {
                 .iter()
                 .find(|e| e.field == field.key)
                 .map(|e| e.message.clone());
+        }
+    }
+
+    /// Checks as the user leaves `left`: its own error shows if it has a value (an empty
+    /// required field is only pointed out on save), and errors already shown elsewhere are
+    /// updated or cleared.
+    pub fn refresh_errors(&mut self, errors: &[FieldError], left: &str) {
+        for field in &mut self.fields {
+            let error = errors
+                .iter()
+                .find(|e| e.field == field.key)
+                .map(|e| e.message.clone());
+            let judge_now = field.key == left && !field.value().trim().is_empty();
+            if judge_now || field.error.is_some() {
+                field.error = error;
+            }
         }
     }
 
@@ -190,12 +335,61 @@ impl Form {
 
     pub fn cycle_choice(&mut self, forward: bool) {
         if let Input::Choice { options, index } = &mut self.fields[self.focus].input {
-            let len = options.len();
+            let len = options.len().max(1);
             *index = if forward {
                 (*index + 1) % len
             } else {
                 (*index + len - 1) % len
             };
+        }
+    }
+
+    /// Opens the picker of the focused many-of-many field.
+    pub fn open_picker(&mut self) {
+        if let Input::Pick { picker, .. } = &mut self.fields[self.focus].input {
+            *picker = Some(Picker {
+                search: String::new(),
+                cursor: 0,
+            });
+        }
+    }
+
+    pub fn close_picker(&mut self) {
+        if let Input::Pick { picker, .. } = &mut self.fields[self.focus].input {
+            *picker = None;
+        }
+    }
+
+    /// Moves the picker's cursor by `delta` rows among the matches.
+    pub fn move_picker(&mut self, delta: isize) {
+        if let Input::Pick {
+            options,
+            picker: Some(picker),
+            ..
+        } = &mut self.fields[self.focus].input
+        {
+            let count = matching(options, &picker.search).len();
+            picker.cursor = picker
+                .cursor
+                .saturating_add_signed(delta)
+                .min(count.saturating_sub(1));
+        }
+    }
+
+    /// Selects or unselects the option under the picker's cursor.
+    pub fn toggle_picked(&mut self) {
+        if let Input::Pick {
+            options,
+            selected,
+            picker: Some(picker),
+        } = &mut self.fields[self.focus].input
+        {
+            if let Some((key, _)) = matching(options, &picker.search).get(picker.cursor) {
+                let key = key.clone();
+                if !selected.remove(&key) {
+                    selected.insert(key);
+                }
+            }
         }
     }
 
@@ -214,7 +408,23 @@ impl Form {
                 editor.input(key);
                 true
             }
-            Input::Choice { .. } => false,
+            Input::Pick {
+                picker: Some(picker),
+                ..
+            } => match key.code {
+                KeyCode::Char(c) => {
+                    picker.search.push(c);
+                    picker.cursor = 0;
+                    true
+                }
+                KeyCode::Backspace => {
+                    picker.search.pop();
+                    picker.cursor = 0;
+                    true
+                }
+                _ => false,
+            },
+            Input::Choice { .. } | Input::Pick { .. } => false,
         }
     }
 
@@ -236,7 +446,7 @@ impl Form {
         for (index, field) in self.fields.iter_mut().enumerate() {
             if let Input::Text { editor, .. } = &mut field.input {
                 let cursor = if index == focus {
-                    Style::default().add_modifier(ratatui::style::Modifier::REVERSED)
+                    Style::default().add_modifier(Modifier::REVERSED)
                 } else {
                     Style::default()
                 };
@@ -268,11 +478,27 @@ impl Form {
         let value_width = inner.width.saturating_sub(label_width + 1);
         let heights = self.field_heights(inner.height, value_width);
 
-        let mut y = inner.y;
+        // Each field's rows (its value plus an error line), and a scroll that keeps the
+        // focused field on screen when the form is taller than the panel.
+        let spans: Vec<u16> = self
+            .fields
+            .iter()
+            .zip(&heights)
+            .map(|(field, height)| height + u16::from(field.error.is_some()))
+            .collect();
+        let focus_top: u16 = spans[..self.focus].iter().sum();
+        let focus_bottom = focus_top + spans[self.focus];
+        let scroll = focus_bottom.saturating_sub(inner.height);
+
+        let mut y: i32 = i32::from(inner.y) - i32::from(scroll);
         for (index, (field, height)) in self.fields.iter().zip(heights).enumerate() {
-            if y >= inner.bottom() {
-                break;
+            let rows = spans[index];
+            let top = y;
+            y += i32::from(rows);
+            if top < i32::from(inner.y) || top >= i32::from(inner.bottom()) {
+                continue;
             }
+            let top = top as u16;
             let focused = index == self.focus;
             let marker = if focused { "▶ " } else { "  " };
             let label_style = if focused {
@@ -284,13 +510,13 @@ impl Form {
                 Span::styled(marker, theme.label_focus),
                 Span::styled(field.label, label_style),
             ]))
-            .render(Rect::new(inner.x, y, label_width, 1), buf);
+            .render(Rect::new(inner.x, top, label_width, 1), buf);
 
             let value_area = Rect::new(
                 inner.x + label_width + 1,
-                y,
+                top,
                 value_width,
-                height.min(inner.bottom() - y),
+                height.min(inner.bottom() - top),
             );
             let value_style = if focused {
                 theme.field_focus
@@ -314,20 +540,103 @@ impl Form {
                         .wrap(Wrap { trim: false })
                         .render(value_area, buf);
                 }
+                Input::Pick {
+                    options, selected, ..
+                } => {
+                    let text = if selected.is_empty() {
+                        Span::styled("(none) · Enter to choose", theme.muted)
+                    } else {
+                        let names: Vec<String> = selected
+                            .iter()
+                            .map(|key| match options.iter().find(|(k, _)| k == key) {
+                                Some((_, label)) if label != key => format!("{key} {label}"),
+                                _ => key.clone(),
+                            })
+                            .collect();
+                        Span::raw(format!("{} · {}", selected.len(), names.join("; ")))
+                    };
+                    Paragraph::new(Line::from(text)).render(value_area, buf);
+                }
             }
-            y += value_area.height;
             if let Some(error) = &field.error {
-                if y < inner.bottom() {
+                let error_y = top + value_area.height;
+                if error_y < inner.bottom() {
                     let line = Line::from(Span::styled(format!("✗ {error}"), theme.error));
-                    Paragraph::new(line).render(Rect::new(value_area.x, y, value_width, 1), buf);
-                    y += 1;
+                    Paragraph::new(line)
+                        .render(Rect::new(value_area.x, error_y, value_width, 1), buf);
                 }
             }
         }
+        self.render_picker(inner, buf, theme);
     }
 
-    /// One row for one-line fields, as many as the choice needs, and the rest shared out among
-    /// the multi-line fields (at least two rows each).
+    fn render_picker(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let field = &self.fields[self.focus];
+        let Input::Pick {
+            options,
+            selected,
+            picker: Some(picker),
+        } = &field.input
+        else {
+            return;
+        };
+        let popup = centered(area, area.width.saturating_sub(4).max(20), area.height);
+        Clear.render(popup, buf);
+        let title = format!(" {} · {} chosen ", field.label, selected.len());
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focus)
+            .style(theme.popup)
+            .title(Span::styled(title, theme.title))
+            .title_bottom(Span::styled(
+                " type to search · ↑↓ move · Enter choose · Esc done ",
+                theme.muted,
+            ));
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        if inner.height < 2 {
+            return;
+        }
+        let search = Line::from(vec![
+            Span::styled("Search: ", theme.label_focus),
+            Span::raw(picker.search.clone()),
+            Span::styled("▏", theme.label_focus),
+        ]);
+        Paragraph::new(search).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+        let matches = matching(options, &picker.search);
+        let rows = inner.height.saturating_sub(1) as usize;
+        let offset = picker.cursor.saturating_sub(rows.saturating_sub(1));
+        for (row, (index, (key, label))) in matches
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(rows)
+            .enumerate()
+        {
+            let mark = if selected.contains(key) { "[x]" } else { "[ ]" };
+            let text = if label == key {
+                format!("{mark} {key}")
+            } else {
+                format!("{mark} {key}  {label}")
+            };
+            let style = if index == picker.cursor {
+                theme.selected
+            } else {
+                theme.popup
+            };
+            Paragraph::new(Span::styled(text, style)).render(
+                Rect::new(inner.x, inner.y + 1 + row as u16, inner.width, 1),
+                buf,
+            );
+        }
+        if matches.is_empty() {
+            Paragraph::new(Span::styled("Nothing matches.", theme.muted))
+                .render(Rect::new(inner.x, inner.y + 1, inner.width, 1), buf);
+        }
+    }
+
+    /// One row for one-line fields, as many as a choice needs, and the rest shared out among
+    /// the multi-line fields; when even the smallest layout is too tall, the form scrolls.
     fn field_heights(&self, available: u16, width: u16) -> Vec<u16> {
         let fixed: Vec<Option<u16>> = self
             .fields
@@ -336,7 +645,7 @@ impl Form {
                 Input::Text {
                     multiline: true, ..
                 } => None,
-                Input::Text { .. } => Some(1),
+                Input::Text { .. } | Input::Pick { .. } => Some(1),
                 Input::Choice { options, .. } => {
                     let total: usize = options.iter().map(|(_, l)| l.chars().count() + 3).sum();
                     Some((total as u16).div_ceil(width.max(1)).max(1))
@@ -349,7 +658,7 @@ impl Form {
         let share = available
             .saturating_sub(used)
             .checked_div(multiline)
-            .map_or(0, |rows| rows.clamp(2, MAX_MULTILINE_ROWS));
+            .map_or(0, |rows| rows.clamp(MIN_MULTILINE_ROWS, MAX_MULTILINE_ROWS));
         fixed.into_iter().map(|h| h.unwrap_or(share)).collect()
     }
 }
@@ -363,12 +672,16 @@ mod tests {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
+    fn yes_no() -> Vec<Choice> {
+        vec![("in".into(), "In".into()), ("out".into(), "Out".into())]
+    }
+
     fn form() -> Form {
         Form::new(
             "Test",
             vec![
                 Field::line("name", "Name", "Ada"),
-                Field::choice("scope", "Scope", vec![("in", "In"), ("out", "Out")], "in"),
+                Field::choice("scope", "Scope", yes_no(), "in"),
                 Field::multiline("why", "Why", ""),
             ],
         )
@@ -381,6 +694,7 @@ mod tests {
         form.type_key(key('x'));
         assert_eq!(form.value("name"), "Adax");
         assert!(form.is_dirty());
+        assert!(!form.is_untouched("name"));
         form.type_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
         assert!(!form.is_dirty());
     }
@@ -409,5 +723,68 @@ mod tests {
         assert_eq!(form.focused_key(), "why");
         form.show_errors(&[]);
         assert!(!form.has_errors());
+    }
+
+    #[test]
+    fn leaving_a_field_judges_it_only_when_it_has_a_value() {
+        let mut form = form();
+        let errors = [
+            FieldError::new("name", "Bad name."),
+            FieldError::new("why", "Say why."),
+        ];
+        form.refresh_errors(&errors, "why");
+        assert!(
+            !form.has_errors(),
+            "an empty field is not nagged about on leaving"
+        );
+        form.refresh_errors(&errors, "name");
+        assert!(form.has_errors());
+        form.refresh_errors(&[], "scope");
+        assert!(!form.has_errors(), "a shown error clears once fixed");
+    }
+
+    #[test]
+    fn the_picker_searches_and_toggles() {
+        let options: Vec<Choice> = vec![
+            ("5.15".into(), "Access control".into()),
+            ("8.13".into(), "Information backup".into()),
+            ("8.24".into(), "Use of cryptography".into()),
+        ];
+        let mut form = Form::new(
+            "Pick",
+            vec![Field::pick(
+                "controls",
+                "Controls",
+                options,
+                &["8.13".to_string()],
+            )],
+        );
+        assert_eq!(form.focus_kind(), FocusKind::Pick);
+        form.open_picker();
+        assert_eq!(form.focus_kind(), FocusKind::Picking);
+        for c in "crypto".chars() {
+            form.type_key(key(c));
+        }
+        form.toggle_picked();
+        form.close_picker();
+        assert_eq!(
+            form.picked("controls"),
+            vec!["8.13".to_string(), "8.24".to_string()]
+        );
+        assert!(form.is_dirty());
+        form.open_picker();
+        form.type_key(key('8'));
+        form.toggle_picked(); // 8.13 is the first match: unselect it
+        assert_eq!(form.value("controls"), "8.24");
+    }
+
+    #[test]
+    fn set_value_replaces_text_and_choices() {
+        let mut form = form();
+        form.set_value("name", "Grace");
+        form.set_value("scope", "out");
+        assert_eq!(form.value("name"), "Grace");
+        assert_eq!(form.value("scope"), "out");
+        assert!(!form.is_untouched("scope"));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod form;
+pub mod form_session;
 pub mod help;
 pub mod history;
 

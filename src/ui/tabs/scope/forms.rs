@@ -4,17 +4,9 @@ use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, 
 use crate::domain::workspace::Workspace;
 use crate::domain::FieldError;
 use crate::store::ScopeData;
-use crate::ui::components::form::{Choice, Field, Form};
+use crate::ui::components::form::{choices, Field, Form};
 
 use super::Section;
-
-fn choices<T: Copy>(
-    all: &[T],
-    key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter().map(|v| (key(*v), label(*v))).collect()
-}
 
 /// A form for a new record (`index` None) or for the record at `index` of the section.
 pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> Form {
@@ -84,7 +76,10 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                     Field::choice(
                         "scope",
                         "Scope",
-                        vec![("in", "In scope"), ("out", "Out of scope")],
+                        vec![
+                            ("in".into(), "In scope".into()),
+                            ("out".into(), "Out of scope".into()),
+                        ],
                         if item.in_scope { "in" } else { "out" },
                     ),
                     Field::multiline("justification", "Justification", &item.justification),

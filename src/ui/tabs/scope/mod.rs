@@ -13,7 +13,7 @@ use ratatui_textarea::{TextArea, WrapMode};
 use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
 use crate::domain::workspace::Workspace;
 use crate::store::{ScopeData, Store};
-use crate::ui::components::form::Form;
+use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
 use crate::ui::keymap::{Action, Context};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,20 +86,14 @@ pub enum Outcome {
     ShowHistory(String),
 }
 
-struct RecordForm {
-    section: Section,
-    /// None for a new record.
-    reference: Option<String>,
-    form: Form,
-    /// Errors are shown live once a save has been refused.
-    tried_to_save: bool,
-}
+/// What a record form edits: the section and, for an existing record, its reference.
+type FormTarget = (Section, Option<String>);
 
 pub struct ScopeTab {
     data: ScopeData,
     section: Section,
     tables: [TableState; 3],
-    form: Option<RecordForm>,
+    form: Option<FormSession<FormTarget>>,
     editor: Option<TextArea<'static>>,
     /// How far the read-only scope statement is scrolled down, in lines.
     statement_scroll: usize,
@@ -141,7 +135,10 @@ impl ScopeTab {
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.form.is_dirty()) || self.statement_is_dirty()
+        self.form
+            .as_ref()
+            .is_some_and(|session| session.form.is_dirty())
+            || self.statement_is_dirty()
     }
 
     fn statement_is_dirty(&self) -> bool {
@@ -152,11 +149,8 @@ impl ScopeTab {
 
     /// The keymap contexts of what has focus, innermost first.
     pub fn contexts(&self) -> Vec<Context> {
-        if let Some(record) = &self.form {
-            if record.form.focused_is_choice() {
-                return vec![Context::FormChoice, Context::Form];
-            }
-            return vec![Context::Form];
+        if let Some(session) = &self.form {
+            return session.contexts();
         }
         if self.editor.is_some() {
             return vec![Context::Editor];
@@ -322,12 +316,7 @@ impl ScopeTab {
             Section::Statement => Some(crate::store::WORKSPACE_REF.to_string()),
             section => index.and_then(|i| self.reference_at(section, i)),
         };
-        self.form = Some(RecordForm {
-            section: self.section,
-            reference,
-            form,
-            tried_to_save: false,
-        });
+        self.form = Some(FormSession::new(form, (self.section, reference)));
     }
 
     fn open_editor(&mut self) {
@@ -346,50 +335,32 @@ impl ScopeTab {
     }
 
     fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
-        let Some(record) = self.form.as_mut() else {
+        let Some(session) = self.form.as_mut() else {
             return Outcome::Ignored;
         };
-        match action {
-            Action::NextField | Action::PrevField => {
-                if action == Action::NextField {
-                    record.form.next_field();
-                } else {
-                    record.form.prev_field();
-                }
-                if record.tried_to_save {
-                    let errors = forms::validate(record.section, &record.form);
-                    record.form.show_errors(&errors);
-                }
+        let section = session.target.0;
+        match session.handle(action, |form| forms::validate(section, form)) {
+            FormStep::Done => Outcome::Done,
+            FormStep::Ignored => Outcome::Ignored,
+            FormStep::Refused => Outcome::Error(REFUSED.into()),
+            FormStep::Save => self.save_form(store),
+            FormStep::AskDiscard => Outcome::Ask(
+                "Discard the changes in this form?".into(),
+                Pending::DiscardForm,
+            ),
+            FormStep::Close => {
+                self.form = None;
+                Outcome::Done
             }
-            Action::NextChoice => record.form.cycle_choice(true),
-            Action::PrevChoice => record.form.cycle_choice(false),
-            Action::Cancel if record.form.is_dirty() => {
-                return Outcome::Ask(
-                    "Discard the changes in this form?".into(),
-                    Pending::DiscardForm,
-                )
-            }
-            Action::Cancel => self.form = None,
-            Action::Save => return self.save_form(store),
-            _ => return Outcome::Ignored,
         }
-        Outcome::Done
     }
 
     fn save_form(&mut self, store: &mut Store) -> Outcome {
-        let Some(record) = self.form.as_mut() else {
+        let Some(session) = self.form.as_mut() else {
             return Outcome::Ignored;
         };
-        let errors = forms::validate(record.section, &record.form);
-        record.form.show_errors(&errors);
-        if !errors.is_empty() {
-            record.tried_to_save = true;
-            record.form.focus_first_error();
-            return Outcome::Error("Not saved: fix the fields marked ✗.".into());
-        }
-        let section = record.section;
-        let reference = record.reference.clone();
-        let form = &record.form;
+        let (section, reference) = session.target.clone();
+        let form = &session.form;
         let saved = match (section, reference) {
             (Section::Issues, None) => store.insert::<ContextIssue>(&forms::issue_from(form)),
             (Section::Parties, None) => store.insert::<InterestedParty>(&forms::party_from(form)),
@@ -458,8 +429,8 @@ impl ScopeTab {
 
     /// A key that no binding took, typed into the open form or editor.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        if let Some(record) = &mut self.form {
-            return record.form.type_key(key);
+        if let Some(session) = &mut self.form {
+            return session.form.type_key(key);
         }
         if let Some(editor) = &mut self.editor {
             return editor.input(key);
@@ -468,8 +439,8 @@ impl ScopeTab {
     }
 
     pub fn paste(&mut self, text: &str) -> bool {
-        if let Some(record) = &mut self.form {
-            record.form.paste(text);
+        if let Some(session) = &mut self.form {
+            session.form.paste(text);
             return true;
         }
         if let Some(editor) = &mut self.editor {

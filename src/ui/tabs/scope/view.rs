@@ -55,10 +55,10 @@ impl ScopeTab {
             Section::Statement => self.render_statement(body, buf, theme),
             section => self.render_list(section, body, buf, theme),
         }
-        if let Some(record) = &self.form {
+        if let Some(session) = &self.form {
             // Wide screens keep the list visible at the sides; narrow ones give the form all the room.
             let popup = body.inner(Margin::new(if body.width > 100 { 8 } else { 0 }, 0));
-            record.form.render(popup, buf, theme);
+            session.form.render(popup, buf, theme);
         }
     }
 
