@@ -388,7 +388,7 @@ fn terminal_is_restored_on_quit() {
 fn too_small_terminal_says_so() {
     let (_dir, db) = new_db();
     let tui = Tui::spawn(&db, 40, 10);
-    tui.wait_for("needs a terminal of at least 60x16; this one is 40x10");
+    tui.wait_for("needs a terminal of at least 70x16; this one is 40x10");
     drop(quit(tui));
 }
 

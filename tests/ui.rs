@@ -358,7 +358,7 @@ fn too_small_a_terminal_says_which_size_is_needed() {
     let mut h = harness(true);
     let screen = h.screen(50, 12);
     assert!(
-        screen.contains("needs a terminal of at least 60x16"),
+        screen.contains("needs a terminal of at least 70x16"),
         "{screen}"
     );
 }

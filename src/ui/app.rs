@@ -15,19 +15,22 @@ use super::components::help::{help_len, render_help};
 use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
-use super::tabs::scope::{self, Outcome, ScopeTab};
-use super::tabs::Tab;
+use super::tabs::risks::{self, RisksTab};
+use super::tabs::scope::{self, ScopeTab};
+use super::tabs::{Outcome, Tab};
 use super::theme::Theme;
 use crate::store::Store;
 
-/// Below this size the screen asks for a larger terminal instead of drawing.
-pub const MIN_WIDTH: u16 = 60;
+/// Below this size the screen asks for a larger terminal instead of drawing. The tab row
+/// needs 69 columns.
+pub const MIN_WIDTH: u16 = 70;
 pub const MIN_HEIGHT: u16 = 16;
 
 /// A question whose "yes" the app carries out.
 enum Pending {
     Quit,
     Scope(scope::Pending),
+    Risks(risks::Pending),
 }
 
 enum Overlay {
@@ -46,29 +49,40 @@ pub struct App {
     theme: Theme,
     tab: Tab,
     scope: ScopeTab,
+    risks: RisksTab,
     overlay: Option<Overlay>,
     confirm: Option<Confirm<Pending>>,
     message: Option<Message>,
     /// How the workspace file is named in the status bar.
     location: String,
     should_quit: bool,
+    /// Whether the last frame was too small to draw; only quitting works then.
+    too_small: bool,
 }
 
 impl App {
     pub fn new(store: Store, theme: Theme) -> Result<Self> {
         let scope = ScopeTab::new(store.load_scope()?);
+        let risks = RisksTab::new(store.load_risks()?, chrono::Local::now().date_naive());
         let location = store.path().display().to_string();
         Ok(App {
             store,
             theme,
             tab: Tab::Scope,
             scope,
+            risks,
             overlay: None,
             confirm: None,
             message: None,
             location,
             should_quit: false,
+            too_small: false,
         })
+    }
+
+    /// Fixes "today" (for overdue and expiry marks) so that tests are stable.
+    pub fn set_today(&mut self, today: chrono::NaiveDate) {
+        self.risks.set_today(today);
     }
 
     /// Shows `location` in the status bar instead of the file's path (stable test snapshots).
@@ -84,12 +98,8 @@ impl App {
         self.tab
     }
 
-    pub fn scope(&self) -> &ScopeTab {
-        &self.scope
-    }
-
-    pub fn scope_mut(&mut self) -> &mut ScopeTab {
-        &mut self.scope
+    pub fn risks(&self) -> &RisksTab {
+        &self.risks
     }
 
     pub fn store(&self) -> &Store {
@@ -101,11 +111,15 @@ impl App {
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
-        self.scope.has_unsaved_changes()
+        self.scope.has_unsaved_changes() || self.risks.has_unsaved_changes()
     }
 
     fn is_typing(&self) -> bool {
-        self.tab == Tab::Scope && self.scope.is_typing()
+        match self.tab {
+            Tab::Scope => self.scope.is_typing(),
+            Tab::Risks => self.risks.is_typing(),
+            _ => false,
+        }
     }
 
     /// The keymap contexts in effect, innermost first.
@@ -116,10 +130,10 @@ impl App {
         if self.overlay.is_some() {
             return vec![Context::Overlay, Context::Always];
         }
-        let mut stack = if self.tab == Tab::Scope {
-            self.scope.contexts()
-        } else {
-            Vec::new()
+        let mut stack = match self.tab {
+            Tab::Scope => self.scope.contexts(),
+            Tab::Risks => self.risks.contexts(),
+            _ => Vec::new(),
         };
         if !self.is_typing() {
             stack.push(Context::Global);
@@ -136,7 +150,13 @@ impl App {
                 true
             }
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
-            Event::Paste(text) => self.tab == Tab::Scope && self.scope.paste(text),
+            // A paste goes only into what is being typed, never through a question or overlay.
+            Event::Paste(_) if self.confirm.is_some() || self.overlay.is_some() => false,
+            Event::Paste(text) => match self.tab {
+                Tab::Scope => self.scope.paste(text),
+                Tab::Risks => self.risks.paste(text),
+                _ => false,
+            },
             Event::Resize(..) => true,
             _ => false,
         }
@@ -144,10 +164,26 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) {
         let contexts = self.contexts();
-        match keymap::lookup(&contexts, &key) {
+        let action = keymap::lookup(&contexts, &key);
+        if self.too_small {
+            // Nothing is drawn, so nothing but quitting may happen.
+            if action == Some(Action::Quit)
+                || key.code == ratatui::crossterm::event::KeyCode::Char('q')
+            {
+                self.request_quit();
+            }
+            return;
+        }
+        match action {
             Some(action) => self.perform(action, key),
+            // Keys with no binding are typed, but never through a question or an overlay.
+            None if self.confirm.is_some() || self.overlay.is_some() => {}
             None if self.is_typing() => {
-                self.scope.type_key(key);
+                match self.tab {
+                    Tab::Scope => self.scope.type_key(key),
+                    Tab::Risks => self.risks.type_key(key),
+                    _ => false,
+                };
             }
             None => {}
         }
@@ -192,21 +228,28 @@ impl App {
                     }
                 }
             }
-            _ if self.tab == Tab::Scope => {
-                let outcome = self.scope.perform(action, &mut self.store);
-                self.apply(outcome);
-            }
-            _ => {}
+            _ => match self.tab {
+                Tab::Scope => {
+                    let outcome = self.scope.perform(action, &mut self.store);
+                    self.apply(outcome, Pending::Scope);
+                }
+                Tab::Risks => {
+                    let outcome = self.risks.perform(action, &mut self.store);
+                    self.apply(outcome, Pending::Risks);
+                }
+                _ => {}
+            },
         }
     }
 
-    fn apply(&mut self, outcome: Outcome) {
+    /// Carries out what a tab asked for; `pending` wraps the tab's own questions.
+    fn apply<P>(&mut self, outcome: Outcome<P>, pending: fn(P) -> Pending) {
         match outcome {
             Outcome::Ignored | Outcome::Done => {}
             Outcome::Status(text) => self.message = Some(Message::Info(text)),
             Outcome::Error(text) => self.message = Some(Message::Error(text)),
-            Outcome::Ask(question, pending) => {
-                self.confirm = Some(Confirm::new(question, Pending::Scope(pending)))
+            Outcome::Ask(question, asked) => {
+                self.confirm = Some(Confirm::new(question, pending(asked)))
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {
@@ -239,9 +282,13 @@ impl App {
     fn confirmed(&mut self, pending: Pending) {
         match pending {
             Pending::Quit => self.should_quit = true,
-            Pending::Scope(pending) => {
-                let outcome = self.scope.confirmed(pending, &mut self.store);
-                self.apply(outcome);
+            Pending::Scope(asked) => {
+                let outcome = self.scope.confirmed(asked, &mut self.store);
+                self.apply(outcome, Pending::Scope);
+            }
+            Pending::Risks(asked) => {
+                let outcome = self.risks.confirmed(asked, &mut self.store);
+                self.apply(outcome, Pending::Risks);
             }
         }
     }
@@ -253,6 +300,10 @@ impl App {
         {
             return false;
         }
+        if self.too_small || self.is_typing() {
+            // A click must not hide an open form or editor behind another tab.
+            return false;
+        }
         if mouse.row == 0 {
             if let Some(tab) = tab_at(mouse.column) {
                 self.tab = tab;
@@ -260,21 +311,19 @@ impl App {
             }
             return false;
         }
-        // The Scope list's first data row sits below the tab row, the section bar, the
-        // list's top border and its header row.
-        const FIRST_LIST_ROW: u16 = 4;
-        if self.tab == Tab::Scope && !self.scope.is_typing() && mouse.row >= FIRST_LIST_ROW {
-            self.scope.click_row((mouse.row - FIRST_LIST_ROW) as usize);
-            return true;
+        match self.tab {
+            Tab::Scope => self.scope.click(mouse.column, mouse.row),
+            Tab::Risks => self.risks.click(mouse.column, mouse.row),
+            _ => false,
         }
-        false
     }
 
     // ---- drawing ----
 
     pub fn render(&mut self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.base);
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        self.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        if self.too_small {
             let text = format!(
                 "The workbench needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}. Enlarge the window, or press q to quit.",
                 area.width, area.height
@@ -294,6 +343,7 @@ impl App {
         self.render_tabs(header, buf);
         match self.tab {
             Tab::Scope => self.scope.render(body, buf, &self.theme),
+            Tab::Risks => self.risks.render(body, buf, &self.theme),
             tab => {
                 let text = tab.pending_summary().unwrap_or_default();
                 Paragraph::new(Span::styled(text, self.theme.muted))
@@ -357,7 +407,8 @@ impl App {
         let mut hints = keymap::hints(&self.contexts());
         let width =
             |b: &Binding| b.label.chars().count() + b.hint.unwrap_or("").chars().count() + 3;
-        // When the hints do not fit, the least general go first; help and quit always stay.
+        // When the hints do not fit, the most general (the outer contexts', listed last) go
+        // first, keeping those of what has focus; help and quit always stay.
         while 1 + hints.iter().map(|b| width(b)).sum::<usize>() > area.width as usize {
             match hints
                 .iter()

@@ -15,6 +15,16 @@ pub enum Context {
     List,
     /// The scope statement, read-only.
     Statement,
+    /// The risk register (on top of the list keys).
+    Register,
+    /// Typing the register's text filter.
+    FilterInput,
+    /// The heat map.
+    HeatMap,
+    /// The treatment plan (on top of the list keys).
+    Plan,
+    /// The risk method, read-only.
+    Method,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -38,6 +48,11 @@ impl Context {
             Context::Global => "Outside forms",
             Context::List => "Lists",
             Context::Statement => "Scope statement",
+            Context::Register => "Risk register",
+            Context::FilterInput => "Typing a filter",
+            Context::HeatMap => "Heat map",
+            Context::Plan => "Treatment plan",
+            Context::Method => "Risk method",
             Context::Editor => "Editing text",
             Context::Form => "Forms",
             Context::FormChoice => "Choice fields",
@@ -78,6 +93,21 @@ pub enum Action {
     NextChoice,
     PrevChoice,
     OpenPicker,
+    Left,
+    Right,
+    /// Start typing the text filter.
+    Filter,
+    /// Open the filter form.
+    Filters,
+    ClearFilters,
+    Sort,
+    ReverseSort,
+    /// The risk owner accepts the residual risk.
+    Accept,
+    ToggleResidual,
+    ToggleGrouping,
+    /// Use what was typed (the filter) and stop typing.
+    Apply,
     Yes,
     No,
     Close,
@@ -139,7 +169,7 @@ use KeyCode::*;
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     // Questions take precedence over everything while they are open.
-    bind!(Confirm, [ch('y'), plain(Enter)], "y", Yes, Some("yes"), "Answer yes"),
+    bind!(Confirm, [ch('y')], "y", Yes, Some("yes"), "Answer yes"),
     bind!(Confirm, [ch('n'), plain(Esc)], "n/Esc", No, Some("no"), "Answer no"),
     // Read-only overlays.
     bind!(Overlay, [plain(Esc), ch('q'), ch('?'), ch('h')], "Esc", Close, Some("close"), "Close the overlay"),
@@ -174,8 +204,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
-    bind!(Statement, [plain(Right), ch('l')], "←/→", NextSection, Some("section"), "Next section"),
-    bind!(Statement, [plain(Left)], "←", PrevSection, None, "Previous section"),
+    bind!(Statement, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section (or ])"),
+    bind!(Statement, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section (or [)"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
@@ -183,12 +213,34 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
     bind!(List, [plain(Home), ch('g')], "g/Home", Top, None, "First row"),
     bind!(List, [plain(End), ch('G')], "G/End", Bottom, None, "Last row"),
-    bind!(List, [plain(Right), ch('l')], "←/→", NextSection, Some("section"), "Next section"),
-    bind!(List, [plain(Left)], "←", PrevSection, None, "Previous section"),
+    bind!(List, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section (or ])"),
+    bind!(List, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section (or [)"),
     bind!(List, [ch('n')], "n", New, Some("new"), "New record"),
     bind!(List, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
     bind!(List, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
     bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
+    // The Risks tab.
+    bind!(FilterInput, [plain(Enter)], "Enter", Apply, Some("apply"), "Keep the filter and stop typing"),
+    bind!(FilterInput, [plain(Esc)], "Esc", ClearFilters, Some("clear"), "Clear the text filter"),
+    bind!(Register, [ch('/')], "/", Filter, Some("filter"), "Filter by text (title, threat, vulnerability, asset, owner)"),
+    bind!(Register, [ch('f')], "f", Filters, Some("filters"), "Filter by level, status or owner"),
+    bind!(Register, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
+    bind!(Register, [ch('s')], "s", Sort, Some("sort"), "Sort by the next column"),
+    bind!(Register, [ch('S')], "S", ReverseSort, None, "Reverse the sort order"),
+    bind!(Register, [ch('a')], "a", Accept, Some("accept"), "Record the owner's acceptance of the residual risk"),
+    bind!(HeatMap, [plain(Up), ch('k')], "↑/k", Up, None, "Cell above (more likely)"),
+    bind!(HeatMap, [plain(Down), ch('j')], "↓/j", Down, None, "Cell below (less likely)"),
+    bind!(HeatMap, [plain(Left)], "←", Left, None, "Cell to the left (less impact)"),
+    bind!(HeatMap, [plain(Right)], "→", Right, Some("move"), "Cell to the right (more impact)"),
+    bind!(HeatMap, [plain(Enter)], "Enter", Apply, Some("show risks"), "Show the risks in this cell in the register"),
+    bind!(HeatMap, [ch('r')], "r", ToggleResidual, Some("inherent/residual"), "Switch between inherent and residual scores"),
+    bind!(HeatMap, [ch(']')], "[/]", NextSection, Some("section"), "Next section"),
+    bind!(HeatMap, [ch('[')], "[", PrevSection, None, "Previous section"),
+    bind!(Plan, [ch('g')], "g", ToggleGrouping, Some("group by"), "Group by owner or by due date"),
+    bind!(Method, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the risk method"),
+    bind!(Method, [ch('h')], "h", History, Some("history"), "History of the risk method"),
+    bind!(Method, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section"),
+    bind!(Method, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section"),
     // Anywhere outside forms.
     bind!(Global, [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7')], "1-7", TabByDigit, None, "Go to a tab by its number"),
     bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
@@ -244,10 +296,15 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 11] = [
+    const ORDER: [Context; 16] = [
         Context::Global,
         Context::List,
         Context::Statement,
+        Context::Register,
+        Context::FilterInput,
+        Context::HeatMap,
+        Context::Plan,
+        Context::Method,
         Context::Editor,
         Context::Form,
         Context::FormChoice,

@@ -41,6 +41,9 @@ pub struct Theme {
     pub status: Style,
     pub key: Style,
     pub popup: Style,
+    /// Risk levels from lowest to highest; methods with more or fewer bands are spread over
+    /// these four.
+    pub levels: [Style; 4],
 }
 
 impl Theme {
@@ -83,6 +86,15 @@ impl Theme {
             status: Style::new().fg(Color::Gray).bg(Color::Rgb(30, 40, 60)),
             key: Style::new().fg(Color::Cyan).add_modifier(bold),
             popup: Style::new().fg(Color::White).bg(Color::Rgb(20, 24, 32)),
+            levels: [
+                Style::new().fg(Color::Black).bg(Color::Rgb(120, 190, 120)),
+                Style::new().fg(Color::Black).bg(Color::Rgb(230, 200, 90)),
+                Style::new().fg(Color::Black).bg(Color::Rgb(240, 140, 60)),
+                Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Rgb(200, 50, 50))
+                    .add_modifier(bold),
+            ],
         }
     }
 
@@ -113,6 +125,15 @@ impl Theme {
             status: Style::new().fg(Color::Black).bg(Color::Rgb(215, 225, 240)),
             key: Style::new().fg(Color::Blue).add_modifier(bold),
             popup: Style::new().fg(Color::Black).bg(Color::Rgb(245, 245, 245)),
+            levels: [
+                Style::new().fg(Color::Black).bg(Color::Rgb(170, 220, 170)),
+                Style::new().fg(Color::Black).bg(Color::Rgb(250, 225, 130)),
+                Style::new().fg(Color::Black).bg(Color::Rgb(250, 170, 100)),
+                Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Rgb(190, 40, 40))
+                    .add_modifier(bold),
+            ],
         }
     }
 
@@ -155,6 +176,18 @@ impl Theme {
             status: Style::new().fg(Color::Black).bg(Color::White),
             key: Style::new().fg(Color::Yellow).add_modifier(bold),
             popup: Style::new().fg(Color::White).bg(Color::Black),
+            levels: [
+                Style::new().fg(Color::Black).bg(Color::Green),
+                Style::new().fg(Color::Black).bg(Color::Yellow),
+                Style::new()
+                    .fg(Color::Black)
+                    .bg(Color::LightRed)
+                    .add_modifier(bold),
+                Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Red)
+                    .add_modifier(bold | Modifier::UNDERLINED),
+            ],
         }
     }
 
@@ -181,7 +214,22 @@ impl Theme {
             status: reversed,
             key: bold,
             popup: Style::new(),
+            // Without colour the level's name is written in every cell instead.
+            levels: [Style::new(), Style::new(), bold, reversed],
         }
+    }
+}
+
+impl Theme {
+    /// The style of band `index` of `count` bands.
+    pub fn level(&self, index: usize, count: usize) -> Style {
+        let count = count.max(1);
+        let slot = if count == 1 {
+            0
+        } else {
+            index * 3 / (count - 1)
+        };
+        self.levels[slot.min(3)]
     }
 }
 

@@ -6,7 +6,12 @@ pub mod form_session;
 pub mod help;
 pub mod history;
 
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::ui::theme::Theme;
 
 /// A rectangle of at most `width` x `height`, centred in `area` and never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -18,6 +23,64 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     )
+}
+
+/// Splits a section's body into a list and its detail pane: side by side from
+/// `side_by_side_from` columns, stacked below that; the list gets `list_percent` of the room.
+pub fn split_list(area: Rect, side_by_side_from: u16, list_percent: u16) -> (Rect, Rect) {
+    use ratatui::layout::{Constraint, Layout};
+    let constraints = [
+        Constraint::Percentage(list_percent),
+        Constraint::Percentage(100 - list_percent),
+    ];
+    let [list, detail] = if area.width >= side_by_side_from {
+        Layout::horizontal(constraints).areas(area)
+    } else {
+        Layout::vertical(constraints).areas(area)
+    };
+    (list, detail)
+}
+
+/// A titled block of text for detail panes: the label, the text (or "(none)"), a blank line.
+pub fn labelled(label: &str, value: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(label.to_string(), theme.title))];
+    if value.trim().is_empty() {
+        lines.push(Line::from(Span::styled("(none)", theme.muted)));
+    } else {
+        lines.extend(value.split('\n').map(|line| Line::from(line.to_string())));
+    }
+    lines.push(Line::from(""));
+    lines
+}
+
+/// The row of a tab's sections, the selected one marked; `short` titles are used when the
+/// full ones do not fit.
+pub fn section_bar(
+    full: &[String],
+    short: &[String],
+    selected: usize,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let width: usize = full.iter().map(|t| t.chars().count() + 5).sum();
+    let titles = if width > area.width as usize {
+        short
+    } else {
+        full
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (i, title) in titles.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", theme.muted));
+        }
+        if i == selected {
+            spans.push(Span::styled(format!("▸{title}◂"), theme.selected));
+        } else {
+            spans.push(Span::styled(format!(" {title} "), theme.label));
+        }
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
 /// Keeps a scroll offset within `0..=max`.

@@ -1,6 +1,20 @@
 //! The seven tabs, in the order of the certification journey.
 
+pub mod risks;
 pub mod scope;
+
+/// What a tab asks of the app after handling an action; `P` is the tab's own kind of
+/// question whose "yes" the tab carries out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome<P> {
+    Ignored,
+    Done,
+    /// Tell the user something in the status bar.
+    Status(String),
+    Error(String),
+    Ask(String, P),
+    ShowHistory(String),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

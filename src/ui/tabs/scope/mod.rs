@@ -32,7 +32,7 @@ impl Section {
         Section::Items,
     ];
 
-    fn index(self) -> usize {
+    pub(super) fn index(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
@@ -74,17 +74,8 @@ pub enum Pending {
     DiscardStatement,
 }
 
-/// What the tab asks of the app after handling an action.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Ignored,
-    Done,
-    /// Tell the user something in the status bar.
-    Status(String),
-    Error(String),
-    Ask(String, Pending),
-    ShowHistory(String),
-}
+/// What the Scope tab asks of the app.
+pub type Outcome = super::Outcome<Pending>;
 
 /// What a record form edits: the section and, for an existing record, its reference.
 type FormTarget = (Section, Option<String>);
@@ -97,6 +88,8 @@ pub struct ScopeTab {
     editor: Option<TextArea<'static>>,
     /// How far the read-only scope statement is scrolled down, in lines.
     statement_scroll: usize,
+    /// Where the last frame drew the list, for mouse clicks.
+    list_area: ratatui::layout::Rect,
 }
 
 impl ScopeTab {
@@ -108,6 +101,7 @@ impl ScopeTab {
             form: None,
             editor: None,
             statement_scroll: 0,
+            list_area: ratatui::layout::Rect::default(),
         };
         tab.clamp_selection();
         tab
@@ -217,14 +211,24 @@ impl ScopeTab {
         }
     }
 
-    /// Selects a row of the current list by its position among the visible rows (mouse clicks).
-    pub fn click_row(&mut self, visible_row: usize) {
-        if let Some(slot) = self.section.list_slot() {
-            let index = self.tables[slot].offset() + visible_row;
-            if index < self.list_len(self.section) {
-                self.tables[slot].select(Some(index));
-            }
+    /// Selects the row of the current list under a click at screen position (x, y).
+    pub fn click(&mut self, x: u16, y: u16) -> bool {
+        let area = self.list_area;
+        // The first row sits below the list's top border and its header row.
+        let first = area.y + 2;
+        let inside = x > area.x && x + 1 < area.right() && y >= first && y + 1 < area.bottom();
+        let Some(slot) = self
+            .section
+            .list_slot()
+            .filter(|_| inside && self.form.is_none())
+        else {
+            return false;
+        };
+        let index = self.tables[slot].offset() + usize::from(y - first);
+        if index < self.list_len(self.section) {
+            self.tables[slot].select(Some(index));
         }
+        true
     }
 
     fn move_selection(&mut self, delta: isize) {

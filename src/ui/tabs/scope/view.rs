@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
-use crate::ui::components::wrap;
+use crate::ui::components::{labelled, section_bar, split_list, wrap};
 use crate::ui::theme::Theme;
 
 /// Width from which the detail pane sits beside the list instead of below it.
@@ -36,17 +36,6 @@ impl Section {
     }
 }
 
-fn labelled<'a>(label: &'a str, value: &'a str, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(label, theme.title))];
-    if value.trim().is_empty() {
-        lines.push(Line::from(Span::styled("(none)", theme.muted)));
-    } else {
-        lines.extend(value.split('\n').map(Line::from));
-    }
-    lines.push(Line::from(""));
-    lines
-}
-
 impl ScopeTab {
     pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -63,37 +52,14 @@ impl ScopeTab {
     }
 
     fn render_section_bar(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let full: usize = Section::ALL
-            .iter()
-            .map(|s| s.title(self, false).chars().count() + 5)
-            .sum();
-        let short = full > area.width as usize;
-        let mut spans = vec![Span::raw(" ")];
-        for (i, section) in Section::ALL.iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::styled(" │ ", theme.muted));
-            }
-            let title = section.title(self, short);
-            if *section == self.section {
-                spans.push(Span::styled(format!("▸{title}◂"), theme.selected));
-            } else {
-                spans.push(Span::styled(format!(" {title} "), theme.label));
-            }
-        }
-        Paragraph::new(Line::from(spans)).render(area, buf);
+        let full: Vec<String> = Section::ALL.iter().map(|s| s.title(self, false)).collect();
+        let short: Vec<String> = Section::ALL.iter().map(|s| s.title(self, true)).collect();
+        section_bar(&full, &short, self.section.index(), area, buf, theme);
     }
 
     fn render_list(&mut self, section: Section, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list_area, detail_area) = if area.width >= SIDE_BY_SIDE_WIDTH {
-            let [l, d] =
-                Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                    .areas(area);
-            (l, d)
-        } else {
-            let [l, d] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(area);
-            (l, d)
-        };
+        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 56);
+        self.list_area = list_area;
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(if self.form.is_none() {

@@ -1,0 +1,415 @@
+//! The Risks tab driven through the app's input handler: register, heat map, plan, assets,
+//! method, forms and acceptance; whole screens snapshotted at 80x24 and 160x48.
+
+use chrono::NaiveDate;
+use isms::demo::write_demo_on;
+use isms::domain::method::RiskMethod;
+use isms::domain::risk::{AcceptanceState, Risk, RiskStatus};
+use isms::store::{OpenMode, Store};
+use isms::ui::snapshot::render_to_string;
+use isms::ui::{App, Theme, ThemeName};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+fn today() -> NaiveDate {
+    isms::domain::dates::parse("2026-11-28").unwrap()
+}
+
+struct Harness {
+    app: App,
+    dir: TempDir,
+}
+
+fn harness(with_demo: bool) -> Harness {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(
+        &dir.path().join("w.sqlite3"),
+        OpenMode::Create { organisation: None },
+    )
+    .unwrap();
+    store.set_actor("tester");
+    store.set_fixed_time("2026-11-28T09:30:00Z");
+    if with_demo {
+        write_demo_on(&mut store, today()).unwrap();
+    }
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    app.set_location_label("/home/lead/workbench.sqlite3");
+    app.set_today(today());
+    let mut h = Harness { app, dir };
+    h.key(KeyCode::Char('3'));
+    h
+}
+
+impl Harness {
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    fn screen(&mut self, width: u16, height: u16) -> String {
+        render_to_string(&mut self.app, width, height)
+    }
+
+    fn section(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.key(KeyCode::Char(']'));
+        }
+        self
+    }
+
+    fn store(&self) -> &Store {
+        self.app.store()
+    }
+}
+
+#[test]
+fn register_at_both_sizes() {
+    let mut h = harness(true);
+    insta::assert_snapshot!("risk_register_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("risk_register_160x48", h.screen(160, 48));
+}
+
+#[test]
+fn heat_map_counts_and_filters_the_register() {
+    let mut h = harness(true);
+    h.section(1);
+    insta::assert_snapshot!("heat_map_inherent_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("heat_map_inherent_160x48", h.screen(160, 48));
+    h.key(KeyCode::Char('r'));
+    insta::assert_snapshot!("heat_map_residual_80x24", h.screen(80, 24));
+    h.key(KeyCode::Char('r'));
+    // Move to likelihood 4, impact 5 (the cell starts at 1,1).
+    for _ in 0..3 {
+        h.key(KeyCode::Up);
+    }
+    for _ in 0..4 {
+        h.key(KeyCode::Right);
+    }
+    let expected = h
+        .app
+        .risks()
+        .data()
+        .risks
+        .iter()
+        .filter(|r| (r.value.likelihood, r.value.impact) == (4, 5))
+        .count();
+    assert!(expected > 0);
+    h.key(KeyCode::Enter);
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains(&format!("{expected} of 30 risks")),
+        "{screen}"
+    );
+    assert!(screen.contains("inherent cell L4 x I5"), "{screen}");
+    h.key(KeyCode::Char('x'));
+    assert!(h.screen(120, 36).contains("┌ 30 risks"));
+}
+
+#[test]
+fn text_filter_is_typed_live_and_cleared() {
+    let mut h = harness(true);
+    h.key(KeyCode::Char('/')).keys("aws");
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("Filter: text \"aws\""), "{screen}");
+    assert!(
+        screen.contains(" of 30 risks"),
+        "the filter narrows the list: {screen}"
+    );
+    // q is typed into the filter, not a quit.
+    h.keys("q");
+    assert!(!h.app.should_quit());
+    h.key(KeyCode::Backspace).key(KeyCode::Enter);
+    let kept = h.screen(120, 36);
+    assert!(kept.contains("Filter: text \"aws\""), "{kept}");
+    insta::assert_snapshot!("register_filtered_80x24", h.screen(80, 24));
+    h.key(KeyCode::Char('/')).key(KeyCode::Esc);
+    assert!(h.screen(120, 36).contains("┌ 30 risks"));
+}
+
+#[test]
+fn sorting_cycles_columns() {
+    let mut h = harness(true);
+    h.keys("sss"); // ref -> title -> owner -> inherent score
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("sorted by inherent score ↑"), "{screen}");
+    h.key(KeyCode::Char('S'));
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("sorted by inherent score ↓"), "{screen}");
+    // The first row under the header holds the highest score; the cursor stays on its risk.
+    let first = screen
+        .lines()
+        .skip_while(|l| !l.contains("Inherent"))
+        .nth(1)
+        .unwrap();
+    assert!(first.contains("25 Critical"), "highest first: {first}");
+}
+
+#[test]
+fn treatment_plan_groups_and_marks_overdue() {
+    let mut h = harness(true);
+    h.section(2);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Overdue ("), "{screen}");
+    assert!(screen.contains("⚠2026-"), "overdue dates are marked: {screen}");
+    insta::assert_snapshot!("plan_by_due_80x24", h.screen(80, 24));
+    h.key(KeyCode::Char('g'));
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("grouped by owner"), "{screen}");
+    assert!(
+        screen.contains("Tom Ellery (Head of Platform) ("),
+        "{screen}"
+    );
+}
+
+#[test]
+fn assets_and_method_sections() {
+    let mut h = harness(true);
+    h.section(3);
+    insta::assert_snapshot!("assets_80x24", h.screen(80, 24));
+    h.section(1);
+    insta::assert_snapshot!("method_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("method_160x48", h.screen(160, 48));
+}
+
+#[test]
+fn a_new_risk_is_validated_and_saved_with_links() {
+    let mut h = harness(true);
+    h.key(KeyCode::Char('n'));
+    insta::assert_snapshot!("risk_form_80x24", h.screen(80, 24));
+    h.keys("Laptop theft on a train");
+    // Skip description, threat, vulnerability to the assets picker.
+    for _ in 0..4 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Enter).keys("laptop");
+    let picker = h.screen(80, 24);
+    assert!(picker.contains("Search: laptop"), "{picker}");
+    h.key(KeyCode::Enter).key(KeyCode::Esc);
+    h.key(KeyCode::Tab); // owner: left empty
+    h.key(KeyCode::Tab).key(KeyCode::Right).key(KeyCode::Right); // likelihood 3
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right); // impact 4
+                              // A bad due date is refused in place as the field is left.
+    for _ in 0..4 {
+        h.key(KeyCode::Tab);
+    }
+    h.keys("2026-13-01");
+    h.key(KeyCode::Tab);
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("✗ \"2026-13-01\" is not a date like 2026-11-28"),
+        "{screen}"
+    );
+    // Status "assessed" needs an owner.
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Right);
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Not saved"), "{screen}");
+    assert_eq!(h.store().list::<Risk>().unwrap().len(), 30);
+    insta::assert_snapshot!("risk_form_refused_80x24", screen);
+
+    // Fix both: the cursor is on the first field in error.
+    h.app.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )));
+    let screen = h.screen(160, 48);
+    assert!(
+        screen.contains("✗ A risk needs an owner before it can be assessed."),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_valid_new_risk_is_saved_and_selected() {
+    let mut h = harness(true);
+    h.key(KeyCode::Char('n')).keys("Laptop theft on a train");
+    for _ in 0..4 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Enter)
+        .keys("laptop")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Esc);
+    h.key(KeyCode::Tab).keys("Hannah Clarke (People Director)");
+    h.key(KeyCode::Tab).key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right);
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .key(KeyCode::Enter)
+        .keys("8.1")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Esc);
+    h.ctrl('s');
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("Saved R-031."), "{screen}");
+    assert!(screen.contains("▶R-031"), "{screen}");
+    let risk = h.store().get::<Risk>("R-031").unwrap().unwrap();
+    assert_eq!((risk.likelihood, risk.impact, risk.score()), (3, 4, 12));
+    assert_eq!(risk.controls, vec!["8.1".to_string()]);
+    assert_eq!(risk.assets.len(), 1);
+    assert_eq!(risk.owner, "Hannah Clarke (People Director)");
+}
+
+#[test]
+fn accepting_a_risk_and_seeing_it_go_stale() {
+    let mut h = harness(true);
+    // R-010 is assessed and not accepted.
+    for _ in 0..9 {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Char('a'));
+    let form = h.screen(80, 24);
+    assert!(
+        form.contains("risk owner accepts the residual risk"),
+        "{form}"
+    );
+    h.ctrl('s');
+    assert!(h.screen(80, 24).contains("Saved the acceptance of R-010."));
+    let accepted = h.store().get::<Risk>("R-010").unwrap().unwrap();
+    assert_eq!(accepted.acceptance_state(today()), AcceptanceState::Valid);
+    assert_eq!(
+        accepted.acceptance.as_ref().unwrap().valid_until,
+        isms::domain::dates::parse("2027-11-28").ok()
+    );
+
+    // Changing its impact through the form makes the acceptance stale, visibly.
+    h.key(KeyCode::Enter);
+    for _ in 0..7 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Left);
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("STALE"), "{screen}");
+    let changed = h.store().get::<Risk>("R-010").unwrap().unwrap();
+    assert_eq!(changed.acceptance_state(today()), AcceptanceState::Stale);
+}
+
+#[test]
+fn changing_the_method_rescores_and_is_logged() {
+    let mut h = harness(true);
+    h.section(4).key(KeyCode::Enter);
+    h.key(KeyCode::Left).key(KeyCode::Left); // 5x5 -> 3x3; levels follow the size
+    insta::assert_snapshot!("method_form_3x3_80x24", h.screen(80, 24));
+    h.ctrl('s');
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("Saved the risk method;"), "{screen}");
+    assert!(screen.contains("moved onto the 3x3 matrix"), "{screen}");
+    let method = h.store().risk_method().unwrap();
+    assert_eq!(method, RiskMethod::standard(3));
+    let risks = h.store().list::<Risk>().unwrap();
+    assert!(risks
+        .iter()
+        .all(|r| r.value.likelihood <= 3 && r.value.impact <= 3));
+    assert!(h
+        .store()
+        .history("METHOD")
+        .unwrap()
+        .iter()
+        .any(|e| e.field == "size"));
+    h.section(2);
+    assert!(
+        h.screen(80, 24).contains("3 Likely"),
+        "the heat map is now 3x3"
+    );
+}
+
+#[test]
+fn a_linked_asset_cannot_be_deleted_and_a_free_one_can() {
+    let mut h = harness(true);
+    h.section(3).key(KeyCode::Char('d'));
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("A-001 is linked to"), "{screen}");
+    h.key(KeyCode::Char('n')).keys("Spare laptop pool");
+    h.ctrl('s');
+    assert!(h.screen(120, 36).contains("Saved A-026."));
+    h.key(KeyCode::Char('d')).key(KeyCode::Char('y'));
+    assert!(h.screen(120, 36).contains("Deleted A-026."));
+    assert_eq!(
+        h.store()
+            .list::<isms::domain::asset::Asset>()
+            .unwrap()
+            .len(),
+        25
+    );
+}
+
+#[test]
+fn a_new_asset_defaults_out_of_scope_at_an_excluded_site() {
+    let mut h = harness(true);
+    h.section(3).key(KeyCode::Char('n')).keys("Payroll laptop");
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Tab);
+    // The demo excludes the German subsidiary's scope item by this exact name.
+    let excluded = h
+        .store()
+        .list::<isms::domain::scope::ScopeItem>()
+        .unwrap()
+        .into_iter()
+        .find(|s| !s.value.in_scope)
+        .unwrap()
+        .value
+        .name;
+    h.keys(&excluded).key(KeyCode::Tab);
+    let screen = h.screen(160, 48);
+    assert!(screen.contains("[Out of scope]"), "{screen}");
+}
+
+#[test]
+fn an_empty_workspace_invites_the_first_risk() {
+    let mut h = harness(false);
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("No risks yet. Press n to add one."),
+        "{screen}"
+    );
+    h.section(1);
+    assert!(h.screen(80, 24).contains(" 0 "));
+    assert!(h.store().list::<Risk>().unwrap().is_empty());
+    let _ = RiskStatus::Identified;
+    let _ = &h.dir;
+}
+
+#[test]
+fn rendering_never_panics_at_any_size() {
+    let mut h = harness(true);
+    for (width, height) in [
+        (1, 1),
+        (10, 5),
+        (69, 15),
+        (70, 16),
+        (80, 24),
+        (133, 41),
+        (400, 120),
+    ] {
+        for _ in 0..5 {
+            h.screen(width, height);
+            h.key(KeyCode::Char(']'));
+        }
+        h.key(KeyCode::Char('n'));
+        h.screen(width, height);
+        h.key(KeyCode::Esc);
+    }
+}
