@@ -166,7 +166,10 @@ fn treatment_plan_groups_and_marks_overdue() {
     h.section(2);
     let screen = h.screen(120, 40);
     assert!(screen.contains("Overdue ("), "{screen}");
-    assert!(screen.contains("⚠2026-"), "overdue dates are marked: {screen}");
+    assert!(
+        screen.contains("⚠2026-"),
+        "overdue dates are marked: {screen}"
+    );
     insta::assert_snapshot!("plan_by_due_80x24", h.screen(80, 24));
     h.key(KeyCode::Char('g'));
     let screen = h.screen(120, 40);

@@ -960,3 +960,49 @@ fn arbitrary_text_round_trips_through_a_party() {
     assert_eq!(store.verify_change_log().unwrap(), Ok(len as usize));
     assert!(store.list::<InterestedParty>().unwrap().len() >= 64);
 }
+
+#[test]
+fn an_edit_from_a_stale_form_keeps_another_windows_change_to_other_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.sqlite3");
+    let mut first = open(&path, create(Some("Acme")));
+    first.set_actor("first");
+    let reference = first
+        .insert(&issue(
+            IssueKind::External,
+            "Supplier merger",
+            "Review contracts",
+        ))
+        .unwrap();
+    // The first window opens a form on the issue...
+    let shown = first.get::<ContextIssue>(&reference).unwrap().unwrap();
+    // ...while a second window changes its description.
+    let mut second = open(&path, OpenMode::MustExist);
+    second.set_actor("second");
+    let mut theirs = shown.clone();
+    theirs.description = "Supplier merger announced".into();
+    assert_eq!(second.update(&reference, &theirs).unwrap(), 1);
+    // The first window saves a change to the effect only.
+    let mut mine = shown.clone();
+    mine.effect = "Review contracts and access".into();
+    assert_eq!(
+        first.update_from(&reference, Some(&shown), &mine).unwrap(),
+        1
+    );
+    let stored = first.get::<ContextIssue>(&reference).unwrap().unwrap();
+    assert_eq!(
+        stored.description, "Supplier merger announced",
+        "the other window's change stays"
+    );
+    assert_eq!(stored.effect, "Review contracts and access");
+    let history = first.history(&reference).unwrap();
+    assert_eq!(
+        (history[0].actor.as_str(), history[0].field.as_str()),
+        ("first", "effect")
+    );
+    assert_eq!(
+        (history[1].actor.as_str(), history[1].field.as_str()),
+        ("second", "description")
+    );
+    assert!(first.verify_change_log().unwrap().is_ok());
+}

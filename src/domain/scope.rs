@@ -91,7 +91,6 @@ impl ScopeItem {
 pub struct ScopeSummary {
     pub in_scope: usize,
     pub excluded: usize,
-    pub excluded_without_justification: usize,
 }
 
 pub fn summarise<'a>(items: impl IntoIterator<Item = &'a ScopeItem>) -> ScopeSummary {
@@ -102,9 +101,6 @@ pub fn summarise<'a>(items: impl IntoIterator<Item = &'a ScopeItem>) -> ScopeSum
                 summary.in_scope += 1;
             } else {
                 summary.excluded += 1;
-                if item.justification.trim().is_empty() {
-                    summary.excluded_without_justification += 1;
-                }
             }
             summary
         })
@@ -171,6 +167,5 @@ mod tests {
         let summary = summarise(&items);
         assert_eq!(summary.in_scope, 1);
         assert_eq!(summary.excluded, 2);
-        assert_eq!(summary.excluded_without_justification, 1);
     }
 }

@@ -210,6 +210,16 @@ impl Store {
         self.write(|writer| writer.update(reference, record))
     }
 
+    /// See [`Writer::update_from`]: saves only what the user edited.
+    pub fn update_from<R: Record>(
+        &mut self,
+        reference: &str,
+        before: Option<&R>,
+        after: &R,
+    ) -> Result<usize> {
+        self.write(|writer| writer.update_from(reference, before, after))
+    }
+
     /// Deletes a record; the change log keeps its last values.
     pub fn delete<R: Record>(&mut self, reference: &str) -> Result<()> {
         self.write(|writer| writer.delete::<R>(reference))
@@ -266,52 +276,92 @@ impl Writer<'_> {
         self.log(&whole_record_changes(reference, Operation::Create, &fields))
     }
 
-    /// Saves the fields and links that changed; returns how many did (0 writes nothing).
+    /// Saves the fields and links that differ from the stored record; returns how many did
+    /// (0 writes nothing).
     pub fn update<R: Record>(&mut self, reference: &str, record: &R) -> Result<usize> {
-        refuse_invalid(record)?;
-        let Some(old) = self.get::<R>(reference)? else {
+        self.update_from(reference, None, record)
+    }
+
+    /// Saves what the user changed between `before` (the record as their form showed it;
+    /// `None` for the stored one) and `after`, onto the record as it is stored now: a field
+    /// someone else changed meanwhile and the user left alone keeps the other change.
+    pub fn update_from<R: Record>(
+        &mut self,
+        reference: &str,
+        before: Option<&R>,
+        after: &R,
+    ) -> Result<usize> {
+        refuse_invalid(after)?;
+        let Some(current) = self.get::<R>(reference)? else {
             bail!("{reference} no longer exists; it may have been deleted in another window.");
         };
-        let (old_fields, new_fields) = (logged_fields(&old), logged_fields(record));
-        let changes: Vec<Change<'_>> = old_fields
-            .iter()
-            .zip(&new_fields)
-            .filter(|((_, old), (_, new))| old != new)
-            .map(|((field, old), (_, new))| Change {
-                record: reference,
-                operation: Operation::Update,
-                field,
-                old: log_text(old),
-                new: log_text(new),
+        self.apply_edits(reference, &current, before.unwrap_or(&current), after)
+    }
+
+    fn apply_edits<R: Record>(
+        &mut self,
+        reference: &str,
+        current: &R,
+        before: &R,
+        after: &R,
+    ) -> Result<usize> {
+        let (current_fields, before_fields, after_fields) = (
+            logged_fields(current),
+            logged_fields(before),
+            logged_fields(after),
+        );
+        // The fields the user edited whose stored value is not already what they want.
+        let edited: Vec<usize> = (0..after_fields.len())
+            .filter(|i| {
+                before_fields[*i].1 != after_fields[*i].1
+                    && current_fields[*i].1 != after_fields[*i].1
             })
             .collect();
-        if changes.is_empty() {
+        if edited.is_empty() {
             return Ok(0);
         }
-        let assignments: Vec<String> = R::FIELDS
+        let columns: Vec<usize> = edited
             .iter()
-            .enumerate()
-            .map(|(index, field)| format!("{field} = ?{}", index + 2))
+            .copied()
+            .filter(|i| *i < R::FIELDS.len())
             .collect();
-        let sql = format!(
-            "UPDATE {} SET {} WHERE ref = ?1",
-            R::TABLE,
-            assignments.join(", ")
-        );
-        let params = std::iter::once(Value::Text(reference.to_string())).chain(record.values());
-        self.tx
-            .execute(&sql, params_from_iter(params))
-            .with_context(|| format!("could not save {reference}"))?;
-        let (old_links, new_links) = (old.links(), record.links());
-        for (index, link) in R::LINKS.iter().enumerate() {
-            if link_text(&old_links[index]) != link_text(&new_links[index]) {
-                self.tx.execute(
-                    &format!("DELETE FROM {} WHERE owner = ?1", link.table),
-                    [reference],
-                )?;
-                insert_links(&self.tx, link, reference, &new_links[index])?;
-            }
+        if !columns.is_empty() {
+            let assignments: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(n, i)| format!("{} = ?{}", R::FIELDS[*i], n + 2))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {} WHERE ref = ?1",
+                R::TABLE,
+                assignments.join(", ")
+            );
+            let values = after.values();
+            let params = std::iter::once(Value::Text(reference.to_string()))
+                .chain(columns.iter().map(|i| values[*i].clone()));
+            self.tx
+                .execute(&sql, params_from_iter(params))
+                .with_context(|| format!("could not save {reference}"))?;
         }
+        let links = after.links();
+        for i in edited.iter().copied().filter(|i| *i >= R::FIELDS.len()) {
+            let link = &R::LINKS[i - R::FIELDS.len()];
+            self.tx.execute(
+                &format!("DELETE FROM {} WHERE owner = ?1", link.table),
+                [reference],
+            )?;
+            insert_links(&self.tx, link, reference, &links[i - R::FIELDS.len()])?;
+        }
+        let changes: Vec<Change<'_>> = edited
+            .iter()
+            .map(|i| Change {
+                record: reference,
+                operation: Operation::Update,
+                field: after_fields[*i].0,
+                old: log_text(&current_fields[*i].1),
+                new: log_text(&after_fields[*i].1),
+            })
+            .collect();
         self.log(&changes)?;
         Ok(changes.len())
     }

@@ -318,10 +318,14 @@ impl Writer<'_> {
 
 impl Store {
     pub(super) fn ensure_method_row(&mut self) -> Result<()> {
-        if self.get::<RiskMethod>(METHOD_REF)?.is_none() {
-            self.write(|writer| writer.insert_with_reference(METHOD_REF, &RiskMethod::default()))?;
+        if self.get::<RiskMethod>(METHOD_REF)?.is_some() {
+            return Ok(());
         }
-        Ok(())
+        // Checked again inside the write transaction: another process may have just made it.
+        self.write(|writer| match writer.get::<RiskMethod>(METHOD_REF)? {
+            Some(_) => Ok(()),
+            None => writer.insert_with_reference(METHOD_REF, &RiskMethod::default()),
+        })
     }
 
     pub fn risk_method(&self) -> Result<RiskMethod> {

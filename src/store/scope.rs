@@ -141,14 +141,18 @@ pub struct ScopeData {
 impl Store {
     /// Creates the workspace row of a new file.
     pub(super) fn ensure_workspace_row(&mut self, organisation: &str) -> Result<()> {
-        if self.get::<Workspace>(WORKSPACE_REF)?.is_none() {
-            let workspace = Workspace {
-                organisation: organisation.to_string(),
-                ..Workspace::default()
-            };
-            self.write(|writer| writer.insert_with_reference(WORKSPACE_REF, &workspace))?;
+        if self.get::<Workspace>(WORKSPACE_REF)?.is_some() {
+            return Ok(());
         }
-        Ok(())
+        let workspace = Workspace {
+            organisation: organisation.to_string(),
+            ..Workspace::default()
+        };
+        // Checked again inside the write transaction: another process may have just made it.
+        self.write(|writer| match writer.get::<Workspace>(WORKSPACE_REF)? {
+            Some(_) => Ok(()),
+            None => writer.insert_with_reference(WORKSPACE_REF, &workspace),
+        })
     }
 
     pub fn workspace(&self) -> Result<Workspace> {

@@ -10,17 +10,6 @@ pub enum ThemeName {
     HighContrast,
 }
 
-impl ThemeName {
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "dark" => Some(ThemeName::Dark),
-            "light" => Some(ThemeName::Light),
-            "high-contrast" => Some(ThemeName::HighContrast),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub base: Style,

@@ -59,7 +59,8 @@ pub struct Field {
     error: Option<String>,
 }
 
-fn text_editor(value: &str, multiline: bool) -> TextArea<'static> {
+/// A text editor holding `value`, cursor at the end; multi-line ones wrap at words.
+pub fn text_editor(value: &str, multiline: bool) -> TextArea<'static> {
     let lines = if value.is_empty() {
         vec![String::new()]
     } else {

@@ -547,7 +547,7 @@ impl RisksTab {
                     .unwrap_or_default();
                 forms::risk_from(form, &self.data.method, &base).and_then(|risk| {
                     let saved = match reference {
-                        Some(r) => store.update(r, &risk).map(|_| r.clone()),
+                        Some(r) => store.update_from(r, Some(&base), &risk).map(|_| r.clone()),
                         None => store.insert(&risk),
                     };
                     saved.map_err(store_error)
@@ -556,7 +556,15 @@ impl RisksTab {
             FormTarget::Asset(reference) => {
                 let asset = forms::asset_from(form);
                 let saved = match reference {
-                    Some(r) => store.update(r, &asset).map(|_| r.clone()),
+                    Some(r) => {
+                        let before = self
+                            .data
+                            .assets
+                            .iter()
+                            .find(|s| &s.reference == r)
+                            .map(|s| &s.value);
+                        store.update_from(r, before, &asset).map(|_| r.clone())
+                    }
                     None => store.insert(&asset),
                 };
                 saved.map_err(store_error)
@@ -573,7 +581,7 @@ impl RisksTab {
                 };
                 forms::accepted(form, &risk).and_then(|accepted| {
                     store
-                        .update(reference, &accepted)
+                        .update_from(reference, Some(&risk), &accepted)
                         .map(|_| format!("the acceptance of {reference}"))
                         .map_err(store_error)
                 })

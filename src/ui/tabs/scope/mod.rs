@@ -6,13 +6,13 @@ mod view;
 
 use anyhow::Result;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::style::Style;
 use ratatui::widgets::TableState;
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::TextArea;
 
 use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
 use crate::domain::workspace::Workspace;
 use crate::store::{ScopeData, Store};
+use crate::ui::components::form::text_editor;
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
 use crate::ui::keymap::{Action, Context};
 
@@ -109,18 +109,6 @@ impl ScopeTab {
 
     pub fn workspace(&self) -> &Workspace {
         &self.data.workspace
-    }
-
-    pub fn data(&self) -> &ScopeData {
-        &self.data
-    }
-
-    pub fn section(&self) -> Section {
-        self.section
-    }
-
-    pub fn set_section(&mut self, section: Section) {
-        self.section = section;
     }
 
     /// True while the user is typing (a form or the statement editor is open).
@@ -324,18 +312,7 @@ impl ScopeTab {
     }
 
     fn open_editor(&mut self) {
-        let statement = &self.data.workspace.scope_statement;
-        let lines = if statement.is_empty() {
-            vec![String::new()]
-        } else {
-            statement.split('\n').map(str::to_string).collect()
-        };
-        let mut editor = TextArea::new(lines);
-        editor.set_wrap_mode(WrapMode::WordOrGlyph);
-        editor.set_cursor_line_style(Style::default());
-        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        editor.move_cursor(ratatui_textarea::CursorMove::End);
-        self.editor = Some(editor);
+        self.editor = Some(text_editor(&self.data.workspace.scope_statement, true));
     }
 
     fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
@@ -369,13 +346,47 @@ impl ScopeTab {
             (Section::Issues, None) => store.insert::<ContextIssue>(&forms::issue_from(form)),
             (Section::Parties, None) => store.insert::<InterestedParty>(&forms::party_from(form)),
             (Section::Items, None) => store.insert::<ScopeItem>(&forms::item_from(form)),
-            (Section::Issues, Some(r)) => store.update(&r, &forms::issue_from(form)).map(|_| r),
-            (Section::Parties, Some(r)) => store.update(&r, &forms::party_from(form)).map(|_| r),
-            (Section::Items, Some(r)) => store.update(&r, &forms::item_from(form)).map(|_| r),
+            (Section::Issues, Some(r)) => {
+                let before = self
+                    .data
+                    .issues
+                    .iter()
+                    .find(|s| s.reference == r)
+                    .map(|s| &s.value);
+                store
+                    .update_from(&r, before, &forms::issue_from(form))
+                    .map(|_| r)
+            }
+            (Section::Parties, Some(r)) => {
+                let before = self
+                    .data
+                    .parties
+                    .iter()
+                    .find(|s| s.reference == r)
+                    .map(|s| &s.value);
+                store
+                    .update_from(&r, before, &forms::party_from(form))
+                    .map(|_| r)
+            }
+            (Section::Items, Some(r)) => {
+                let before = self
+                    .data
+                    .items
+                    .iter()
+                    .find(|s| s.reference == r)
+                    .map(|s| &s.value);
+                store
+                    .update_from(&r, before, &forms::item_from(form))
+                    .map(|_| r)
+            }
             (Section::Statement, _) => {
                 let workspace = forms::workspace_from(form, &self.data.workspace);
                 store
-                    .update_workspace(&workspace)
+                    .update_from(
+                        crate::store::WORKSPACE_REF,
+                        Some(&self.data.workspace),
+                        &workspace,
+                    )
                     .map(|_| "the organisation and ISMS names".to_string())
             }
         };
@@ -414,7 +425,11 @@ impl ScopeTab {
                     scope_statement: editor.lines().join("\n").trim_end().to_string(),
                     ..self.data.workspace.clone()
                 };
-                match store.update_workspace(&workspace) {
+                match store.update_from(
+                    crate::store::WORKSPACE_REF,
+                    Some(&self.data.workspace),
+                    &workspace,
+                ) {
                     Ok(_) => {
                         self.editor = None;
                         match self.reload(store) {
