@@ -33,7 +33,7 @@ pub struct Cli {
 
     /// Open a fully populated demo workspace (kept in the data directory, never your own);
     /// takes the place of --db and $ISMS_DB
-    #[arg(long)]
+    #[arg(long, global = true)]
     demo: bool,
 
     #[command(subcommand)]

@@ -430,3 +430,45 @@ fn a_panic_restores_the_terminal_and_prints_a_short_note() {
         "{flags:?}"
     );
 }
+
+#[test]
+fn adds_a_risk_and_finds_it_after_restart() {
+    let (_dir, db) = new_db();
+    let title = "Laptop stolen from a car";
+
+    let mut tui = start(&db, 110, 32);
+    tui.send("3");
+    tui.wait_for("No risks yet");
+    tui.send("n");
+    tui.wait_for("New risk");
+    tui.send(title);
+    // Title, description, threat, vulnerability, assets, owner, likelihood.
+    for _ in 0..6 {
+        tui.send(TAB);
+    }
+    tui.send("\x1b[C\x1b[C"); // likelihood 3
+    tui.send(TAB);
+    tui.send("\x1b[C"); // impact 2
+    tui.send(CTRL_S);
+    tui.wait_for("Saved R-001");
+    drop(quit(tui));
+
+    let mut tui = start(&db, 110, 32);
+    tui.send("3");
+    let screen = tui.wait_for(title);
+    let row = screen
+        .lines()
+        .find(|line| line.contains("R-001"))
+        .unwrap_or_else(|| panic!("no R-001 row:\n{screen}"));
+    assert!(row.contains(" 6 Medium"), "3 x 2 = 6, a medium risk: {row}");
+    tui.send("q");
+    let _ = tui.wait_exit(TIMEOUT);
+
+    let conn = open_db(&db);
+    let (stored, likelihood, impact): (String, i64, i64) = conn
+        .query_row("SELECT title, likelihood, impact FROM risk", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .unwrap();
+    assert_eq!((stored.as_str(), likelihood, impact), (title, 3, 2));
+}
