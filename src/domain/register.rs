@@ -33,6 +33,11 @@ impl RiskFilter {
         method: &RiskMethod,
         asset_names: &dyn Fn(&str) -> Option<String>,
     ) -> bool {
+        self.matches_fields(risk, method) && self.matches_text(&search_text(risk, asset_names))
+    }
+
+    /// Every part of the filter but the text.
+    pub fn matches_fields(&self, risk: &Risk, method: &RiskMethod) -> bool {
         if let Some(level) = self.level {
             if method.band(risk.score()).map(|(index, _)| index) != Some(level) {
                 return false;
@@ -51,19 +56,35 @@ impl RiskFilter {
                 return false;
             }
         }
-        let needle = self.text.trim().to_lowercase();
-        if needle.is_empty() {
-            return true;
-        }
-        let contains = |text: &str| text.to_lowercase().contains(&needle);
-        contains(&risk.title)
-            || contains(&risk.threat)
-            || contains(&risk.vulnerability)
-            || contains(&risk.owner)
-            || risk.assets.iter().any(|reference| {
-                contains(reference) || asset_names(reference).is_some_and(|name| contains(&name))
-            })
+        true
     }
+
+    /// The text part, against a risk's [`search_text`].
+    pub fn matches_text(&self, search_text: &str) -> bool {
+        let needle = self.text.trim().to_lowercase();
+        needle.is_empty() || search_text.contains(&needle)
+    }
+}
+
+/// What the text filter searches in a risk, lower-cased once: title, threat, vulnerability,
+/// owner and the linked assets' references and names, separated so that no match spans two.
+pub fn search_text(risk: &Risk, asset_names: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut parts = vec![
+        risk.title.as_str(),
+        risk.threat.as_str(),
+        risk.vulnerability.as_str(),
+        risk.owner.as_str(),
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect::<Vec<_>>();
+    for reference in &risk.assets {
+        parts.push(reference.clone());
+        if let Some(name) = asset_names(reference) {
+            parts.push(name);
+        }
+    }
+    parts.join("\u{1f}").to_lowercase()
 }
 
 /// The register's sortable columns.

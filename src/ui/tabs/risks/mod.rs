@@ -140,7 +140,7 @@ impl RisksTab {
             .iter()
             .map(|a| (a.reference.clone(), a.value.name.clone()))
             .collect();
-        self.register.rebuild(&self.data, &self.asset_names);
+        self.register.reload(&self.data, &self.asset_names);
         let rows: Vec<(&str, &Risk)> = self
             .data
             .risks
@@ -286,7 +286,7 @@ impl RisksTab {
                 Action::ClearFilters => {
                     self.register.stop_typing();
                     self.register.set_text(String::new());
-                    self.register.rebuild(&self.data, &self.asset_names);
+                    self.register.rebuild(&self.data);
                 }
                 _ => return Outcome::Ignored,
             }
@@ -311,16 +311,16 @@ impl RisksTab {
             }
             Action::ClearFilters => {
                 self.register.set_filter(RiskFilter::default());
-                self.register.rebuild(&self.data, &self.asset_names);
+                self.register.rebuild(&self.data);
                 return Outcome::Status("Showing every risk.".into());
             }
             Action::Sort => {
                 self.register.next_sort();
-                self.register.rebuild(&self.data, &self.asset_names);
+                self.register.rebuild(&self.data);
             }
             Action::ReverseSort => {
                 self.register.reverse_sort();
-                self.register.rebuild(&self.data, &self.asset_names);
+                self.register.rebuild(&self.data);
             }
             Action::ToggleGrouping => {
                 self.grouping = match self.grouping {
@@ -368,7 +368,7 @@ impl RisksTab {
                 let mut filter = self.register.filter().clone();
                 filter.cell = Some((self.cell.0, self.cell.1, self.residual));
                 self.register.set_filter(filter);
-                self.register.rebuild(&self.data, &self.asset_names);
+                self.register.rebuild(&self.data);
                 self.section = Section::Register;
                 let which = if self.residual {
                     "residual"
@@ -534,7 +534,7 @@ impl RisksTab {
             FormTarget::Filter => {
                 let filter = forms::filter_from(form, self.register.filter());
                 self.register.set_filter(filter);
-                self.register.rebuild(&self.data, &self.asset_names);
+                self.register.rebuild(&self.data);
                 self.form = None;
                 self.section = Section::Register;
                 return Outcome::Status(format!("{} risks match.", self.register.len()));
@@ -648,7 +648,7 @@ impl RisksTab {
                 _ => return false,
             }
             self.register.set_text(text);
-            self.register.rebuild(&self.data, &self.asset_names);
+            self.register.rebuild(&self.data);
             return true;
         }
         false

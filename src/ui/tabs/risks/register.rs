@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 
-use crate::domain::register::{compare, RiskFilter, SortColumn};
+use crate::domain::register::{compare, search_text, RiskFilter, SortColumn};
 use crate::store::RiskData;
 
 pub struct Register {
+    /// Each risk's lower-cased search text, made when the data changes, so that typing into
+    /// the filter only compares strings.
+    search: Vec<String>,
     /// Indices into the risks, filtered and sorted.
     order: Vec<usize>,
     cursor: usize,
@@ -24,6 +27,7 @@ pub struct Register {
 impl Default for Register {
     fn default() -> Self {
         Register {
+            search: Vec::new(),
             order: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -37,13 +41,25 @@ impl Default for Register {
 }
 
 impl Register {
-    pub fn rebuild(&mut self, data: &RiskData, asset_names: &HashMap<String, String>) {
-        let selected = self.selected_index();
+    /// After the data changed: the search texts, then the order.
+    pub fn reload(&mut self, data: &RiskData, asset_names: &HashMap<String, String>) {
         let names = |reference: &str| asset_names.get(reference).cloned();
+        self.search = data
+            .risks
+            .iter()
+            .map(|r| search_text(&r.value, &names))
+            .collect();
+        self.rebuild(data);
+    }
+
+    /// After the filter or the sort changed.
+    pub fn rebuild(&mut self, data: &RiskData) {
+        let selected = self.selected_index();
         let mut order: Vec<usize> = (0..data.risks.len())
             .filter(|i| {
-                self.filter
-                    .matches(&data.risks[*i].value, &data.method, &names)
+                let risk = &data.risks[*i].value;
+                self.filter.matches_fields(risk, &data.method)
+                    && self.filter.matches_text(&self.search[*i])
             })
             .collect();
         let row = |i: usize| (data.risks[i].reference.as_str(), &data.risks[i].value);
