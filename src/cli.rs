@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::demo::write_demo;
+use crate::import;
 use crate::store::{OpenMode, Store};
 use crate::ui::snapshot::render_to_string;
 use crate::ui::{run, App, Tab, Theme, ThemeName};
@@ -47,6 +48,12 @@ enum ThemeArg {
     HighContrast,
 }
 
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum ImportKind {
+    Assets,
+    Risks,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create an empty workspace
@@ -57,6 +64,19 @@ enum Command {
     },
     /// Write the demo organisation into a new workspace file (--db FILE) and exit
     Demo,
+    /// Import assets or risks from a spreadsheet's CSV export; all or nothing, and every error
+    /// names its row and column. Creates the workspace if it does not exist yet.
+    Import {
+        /// What the file holds
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The CSV file (UTF-8, comma or semicolon; see the README for the columns)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Check every row and report what would be imported; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print a tab's screen as plain text, without a terminal
     Snapshot {
         /// The tab, by name or number: overview, scope, risks, soa, evidence, audit, review
@@ -173,6 +193,29 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             create_demo(&path)?;
             println!("Wrote the demo organisation to {}.", path.display());
+        }
+        Some(Command::Import {
+            kind,
+            file,
+            dry_run,
+        }) => {
+            let kind = match kind {
+                ImportKind::Assets => import::Kind::Assets,
+                ImportKind::Risks => import::Kind::Risks,
+            };
+            let path = workspace_path(cli.db)?;
+            let actor = actor();
+            let outcome = import::run(kind, &file, &path, dry_run, |path, mode| {
+                open(path, mode, &actor)
+            })?;
+            if let import::Outcome::Refused { errors } = &outcome {
+                for line in import::error_lines(&file.display().to_string(), errors) {
+                    eprintln!("{line}");
+                }
+                eprintln!("isms: {}", outcome.summary(&path));
+                return Ok(ExitCode::from(2));
+            }
+            println!("{}", outcome.summary(&path));
         }
         Some(Command::Snapshot { tab, width, height }) => {
             let Some(tab) = Tab::parse(&tab) else {
