@@ -10,11 +10,13 @@ use serde::Deserialize;
 use crate::domain::asset::{Asset, AssetKind};
 use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
+use crate::domain::soa::{Applicability, Implementation, InclusionReason, SoaDecision};
 use crate::domain::workspace::Workspace;
-use crate::store::{Store, Writer, WORKSPACE_REF};
+use crate::store::{SoaVersion, Store, Writer, WORKSPACE_REF};
 
 const ORGANISATION_JSON: &str = include_str!("../assets/demo/organisation.json");
 const RISKS_JSON: &str = include_str!("../assets/demo/risks.json");
+const SOA_JSON: &str = include_str!("../assets/demo/soa.json");
 
 #[derive(Deserialize)]
 struct DemoOrganisation {
@@ -100,6 +102,55 @@ struct DemoAcceptance {
     make_stale: bool,
 }
 
+/// The SoA as approved in v1.0, the approval, and what changed after it.
+#[derive(Deserialize)]
+struct DemoSoa {
+    decisions: Vec<DemoDecision>,
+    approved_version: DemoApproval,
+    changes_since: Vec<DemoChange>,
+}
+
+#[derive(Deserialize)]
+struct DemoDecision {
+    control: String,
+    applicable: String,
+    reasons: Vec<String>,
+    justification: String,
+    status: String,
+    how: String,
+    owner: String,
+    target_in_days: Option<i64>,
+    reviewed_days_ago: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct DemoApproval {
+    label: String,
+    approved_by: String,
+    approved_days_ago: i64,
+}
+
+/// Only the fields given change; `target_in_days: null` clears the target.
+#[derive(Deserialize)]
+struct DemoChange {
+    control: String,
+    applicable: Option<String>,
+    reasons: Option<Vec<String>>,
+    justification: Option<String>,
+    status: Option<String>,
+    how: Option<String>,
+    owner: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    target_in_days: Option<Option<i64>>,
+}
+
+/// Tells a field given as `null` (Some(None)) from a field left out (None).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(deserializer).map(Some)
+}
+
 fn choice<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
     parse(value).with_context(|| format!("the demo's {what} {value:?} is not a known value"))
 }
@@ -111,9 +162,12 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         .context("the built-in demo organisation is malformed")?;
     let risks: DemoRisks =
         serde_json::from_str(RISKS_JSON).context("the built-in demo risks are malformed")?;
+    let soa: DemoSoa =
+        serde_json::from_str(SOA_JSON).context("the built-in demo SoA is malformed")?;
     store.write(|writer| {
         write_scope(writer, organisation)?;
-        write_risks(writer, risks, today)
+        write_risks(writer, risks, today)?;
+        write_soa(writer, soa, today)
     })
 }
 
@@ -224,6 +278,65 @@ fn write_risks(writer: &mut Writer<'_>, demo: DemoRisks, today: NaiveDate) -> Re
             changed.likelihood = (changed.likelihood + 1).min(5);
             writer.update(&reference, &changed)?;
         }
+    }
+    Ok(())
+}
+
+fn reasons(keys: &[String]) -> Result<Vec<InclusionReason>> {
+    keys.iter()
+        .map(|k| choice(k, InclusionReason::from_key, "inclusion reason"))
+        .collect()
+}
+
+fn write_soa(writer: &mut Writer<'_>, demo: DemoSoa, today: NaiveDate) -> Result<()> {
+    let days = |n: i64| today + Duration::days(n);
+    for d in &demo.decisions {
+        let decision = SoaDecision {
+            applicability: choice(&d.applicable, Applicability::from_key, "applicability")?,
+            reasons: reasons(&d.reasons)?,
+            justification: d.justification.clone(),
+            status: choice(&d.status, Implementation::from_key, "implementation status")?,
+            how: d.how.clone(),
+            owner: d.owner.clone(),
+            target_date: d.target_in_days.map(days),
+            last_reviewed: d.reviewed_days_ago.map(|n| days(-n)),
+        };
+        writer.update(&d.control, &decision)?;
+    }
+    let approval = &demo.approved_version;
+    writer.approve_soa(&SoaVersion {
+        label: approval.label.clone(),
+        approved_by: approval.approved_by.clone(),
+        approved_on: days(-approval.approved_days_ago),
+    })?;
+    for change in demo.changes_since {
+        let mut decision = writer
+            .get::<SoaDecision>(&change.control)?
+            .with_context(|| {
+                format!("the demo SoA names an unknown control {:?}", change.control)
+            })?;
+        if let Some(applicable) = &change.applicable {
+            decision.applicability = choice(applicable, Applicability::from_key, "applicability")?;
+        }
+        if let Some(keys) = &change.reasons {
+            decision.reasons = reasons(keys)?;
+        }
+        if let Some(status) = &change.status {
+            decision.status = choice(status, Implementation::from_key, "implementation status")?;
+        }
+        if let Some(text) = change.justification {
+            decision.justification = text;
+        }
+        if let Some(text) = change.how {
+            decision.how = text;
+        }
+        if let Some(text) = change.owner {
+            decision.owner = text;
+        }
+        if let Some(target) = change.target_in_days {
+            decision.target_date = target.map(days);
+        }
+        writer.update(&change.control, &decision)?;
     }
     Ok(())
 }

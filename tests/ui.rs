@@ -117,7 +117,6 @@ fn other_tabs_say_what_they_will_hold() {
     assert_eq!(h.app.tab(), Tab::Overview);
     insta::assert_snapshot!("overview_80x24", h.screen(80, 24));
     for (digit, tab, words) in [
-        ('4', Tab::Soa, "93 Annex A controls"),
         ('5', Tab::Evidence, "documented information"),
         ('6', Tab::Audit, "audit programme"),
         ('7', Tab::Review, "management reviews"),

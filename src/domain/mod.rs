@@ -11,6 +11,7 @@ pub mod method;
 pub mod register;
 pub mod risk;
 pub mod scope;
+pub mod soa;
 pub mod validation;
 pub mod workspace;
 

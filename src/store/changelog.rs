@@ -95,6 +95,15 @@ impl Store {
         rows.collect()
     }
 
+    /// The sequence number of the latest change (0 for none): a cheap stamp that tells a
+    /// view whether anything was written since it last read.
+    pub fn last_change(&self) -> rusqlite::Result<i64> {
+        self.conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |row| {
+                row.get(0)
+            })
+    }
+
     /// The number of entries in the change log.
     pub fn change_log_len(&self) -> rusqlite::Result<i64> {
         self.conn

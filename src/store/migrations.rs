@@ -23,6 +23,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_2,
         seed: Some(seed_catalogue),
     },
+    Migration {
+        sql: SCHEMA_3,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -158,6 +162,74 @@ const SCHEMA_2: &str = r#"
         PRIMARY KEY (owner, target)
     );
     CREATE INDEX risk_control_by_target ON risk_control (target);
+"#;
+
+// 3: the Statement of Applicability (6.1.3 d): a decision per control (one row each, also
+// for workspaces made before the SoA existed), approved versions with a frozen copy of every
+// row, and the register of documented information whose links to controls are the SoA's
+// evidence (the Evidence tab edits it).
+const SCHEMA_3: &str = r#"
+    CREATE TABLE soa_decision (
+        id            INTEGER PRIMARY KEY,
+        ref           TEXT NOT NULL UNIQUE REFERENCES control (id),
+        applicability TEXT NOT NULL DEFAULT 'undecided' CHECK (applicability IN ('undecided', 'yes', 'no')),
+        reasons       TEXT NOT NULL DEFAULT '',
+        justification TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL DEFAULT 'not_started'
+                      CHECK (status IN ('not_started', 'planned', 'partial', 'implemented')),
+        how           TEXT NOT NULL DEFAULT '',
+        owner         TEXT NOT NULL DEFAULT '',
+        target_date   TEXT NOT NULL DEFAULT '',
+        last_reviewed TEXT NOT NULL DEFAULT '',
+        CHECK (applicability <> 'no' OR trim(justification) <> '')
+    );
+    INSERT INTO soa_decision (ref) SELECT id FROM control ORDER BY position;
+    CREATE TABLE soa_version (
+        id          INTEGER PRIMARY KEY,
+        ref         TEXT NOT NULL UNIQUE,
+        label       TEXT NOT NULL CHECK (trim(label) <> ''),
+        approved_by TEXT NOT NULL CHECK (trim(approved_by) <> ''),
+        approved_on TEXT NOT NULL
+    );
+    CREATE TABLE soa_version_row (
+        version       TEXT NOT NULL REFERENCES soa_version (ref),
+        control       TEXT NOT NULL REFERENCES control (id),
+        applicability TEXT NOT NULL,
+        reasons       TEXT NOT NULL,
+        justification TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        how           TEXT NOT NULL,
+        owner         TEXT NOT NULL,
+        target_date   TEXT NOT NULL,
+        last_reviewed TEXT NOT NULL,
+        linked_risks  INTEGER NOT NULL,
+        PRIMARY KEY (version, control)
+    );
+    CREATE TABLE document (
+        id          INTEGER PRIMARY KEY,
+        ref         TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL CHECK (trim(title) <> ''),
+        kind        TEXT NOT NULL CHECK (kind IN ('policy', 'procedure', 'plan', 'record', 'evidence')),
+        version     TEXT NOT NULL DEFAULT '',
+        owner       TEXT NOT NULL DEFAULT '',
+        reviewer    TEXT NOT NULL DEFAULT '',
+        approved_by TEXT NOT NULL DEFAULT '',
+        approved_on TEXT NOT NULL DEFAULT '',
+        next_review TEXT NOT NULL DEFAULT '',
+        location    TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'in_review', 'approved', 'retired'))
+    );
+    CREATE TABLE document_control (
+        owner  TEXT NOT NULL REFERENCES document (ref),
+        target TEXT NOT NULL REFERENCES control (id),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE INDEX document_control_by_target ON document_control (target);
+    CREATE TABLE document_clause (
+        owner  TEXT NOT NULL REFERENCES document (ref),
+        target TEXT NOT NULL REFERENCES clause (id),
+        PRIMARY KEY (owner, target)
+    );
 "#;
 
 /// Loads the Annex A controls and the clauses 4-10.2 that ship with this build.

@@ -8,6 +8,7 @@ mod open;
 mod records;
 mod risks;
 mod scope;
+mod soa;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub use open::{OpenError, OpenMode, APPLICATION_ID};
 pub use records::{Link, Record, Stored, Writer};
 pub use risks::{ControlRef, RiskData, METHOD_REF};
 pub use scope::{ScopeData, WORKSPACE_REF};
+pub use soa::{ControlInfo, SoaData, SoaVersion};
 
 /// The latest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;

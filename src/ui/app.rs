@@ -15,9 +15,10 @@ use super::components::help::{help_len, render_help};
 use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
-use super::tabs::risks::{self, RisksTab};
-use super::tabs::scope::{self, ScopeTab};
-use super::tabs::{Outcome, Tab};
+use super::tabs::risks::RisksTab;
+use super::tabs::scope::ScopeTab;
+use super::tabs::soa::SoaTab;
+use super::tabs::{Outcome, Question, Tab, TabView};
 use super::theme::Theme;
 use crate::store::Store;
 
@@ -26,11 +27,10 @@ use crate::store::Store;
 pub const MIN_WIDTH: u16 = 70;
 pub const MIN_HEIGHT: u16 = 16;
 
-/// A question whose "yes" the app carries out.
+/// A question whose "yes" the app carries out, or hands back to the tab that asked.
 enum Pending {
     Quit,
-    Scope(scope::Pending),
-    Risks(risks::Pending),
+    Tab(Question),
 }
 
 enum Overlay {
@@ -44,12 +44,42 @@ enum Message {
     Error(String),
 }
 
+/// The tabs that have screens, kept apart from the store so that a tab can be borrowed
+/// mutably together with it.
+struct Tabs {
+    scope: ScopeTab,
+    risks: RisksTab,
+    soa: SoaTab,
+}
+
+impl Tabs {
+    fn get(&self, tab: Tab) -> Option<&dyn TabView> {
+        match tab {
+            Tab::Scope => Some(&self.scope),
+            Tab::Risks => Some(&self.risks),
+            Tab::Soa => Some(&self.soa),
+            _ => None,
+        }
+    }
+
+    fn get_mut(&mut self, tab: Tab) -> Option<&mut dyn TabView> {
+        match tab {
+            Tab::Scope => Some(&mut self.scope),
+            Tab::Risks => Some(&mut self.risks),
+            Tab::Soa => Some(&mut self.soa),
+            _ => None,
+        }
+    }
+}
+
 pub struct App {
     store: Store,
     theme: Theme,
     tab: Tab,
-    scope: ScopeTab,
-    risks: RisksTab,
+    tabs: Tabs,
+    /// The change log's last entry when each tab last read the store, by tab index: a tab
+    /// re-reads only when something changed since.
+    seen: [i64; 7],
     overlay: Option<Overlay>,
     confirm: Option<Confirm<Pending>>,
     message: Option<Message>,
@@ -62,15 +92,19 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, theme: Theme) -> Result<Self> {
+        let today = chrono::Local::now().date_naive();
         let scope = ScopeTab::new(store.load_scope()?);
-        let risks = RisksTab::new(store.load_risks()?, chrono::Local::now().date_naive());
+        let risks = RisksTab::new(store.load_risks()?, today);
+        let mut soa = SoaTab::new(store.load_soa()?, today);
+        soa.refresh(&store)?;
         let location = store.path().display().to_string();
+        let last = store.last_change()?;
         Ok(App {
             store,
             theme,
             tab: Tab::Scope,
-            scope,
-            risks,
+            tabs: Tabs { scope, risks, soa },
+            seen: [last; 7],
             overlay: None,
             confirm: None,
             message: None,
@@ -82,7 +116,32 @@ impl App {
 
     /// Fixes "today" (for overdue and expiry marks) so that tests are stable.
     pub fn set_today(&mut self, today: chrono::NaiveDate) {
-        self.risks.set_today(today);
+        for tab in Tab::ALL {
+            if let Some(view) = self.tabs.get_mut(tab) {
+                view.set_today(today);
+            }
+        }
+    }
+
+    /// Shows `tab`, re-reading its data first if another tab changed the store since.
+    fn switch_to(&mut self, tab: Tab) {
+        self.tab = tab;
+        let Ok(last) = self.store.last_change() else {
+            return;
+        };
+        if self.seen[tab.index()] == last {
+            return;
+        }
+        self.seen[tab.index()] = last;
+        let refreshed = match self.tabs.get_mut(tab) {
+            Some(view) => view.refresh(&self.store),
+            None => Ok(()),
+        };
+        if let Err(error) = refreshed {
+            self.message = Some(Message::Error(format!(
+                "Could not re-read the workspace: {error}"
+            )));
+        }
     }
 
     /// Shows `location` in the status bar instead of the file's path (stable test snapshots).
@@ -91,7 +150,7 @@ impl App {
     }
 
     pub fn select_tab(&mut self, tab: Tab) {
-        self.tab = tab;
+        self.switch_to(tab);
     }
 
     pub fn tab(&self) -> Tab {
@@ -99,7 +158,11 @@ impl App {
     }
 
     pub fn risks(&self) -> &RisksTab {
-        &self.risks
+        &self.tabs.risks
+    }
+
+    pub fn soa(&self) -> &SoaTab {
+        &self.tabs.soa
     }
 
     pub fn store(&self) -> &Store {
@@ -111,15 +174,15 @@ impl App {
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
-        self.scope.has_unsaved_changes() || self.risks.has_unsaved_changes()
+        Tab::ALL.iter().any(|tab| {
+            self.tabs
+                .get(*tab)
+                .is_some_and(|view| view.has_unsaved_changes())
+        })
     }
 
     fn is_typing(&self) -> bool {
-        match self.tab {
-            Tab::Scope => self.scope.is_typing(),
-            Tab::Risks => self.risks.is_typing(),
-            _ => false,
-        }
+        self.tabs.get(self.tab).is_some_and(|view| view.is_typing())
     }
 
     /// The keymap contexts in effect, innermost first.
@@ -130,11 +193,11 @@ impl App {
         if self.overlay.is_some() {
             return vec![Context::Overlay, Context::Always];
         }
-        let mut stack = match self.tab {
-            Tab::Scope => self.scope.contexts(),
-            Tab::Risks => self.risks.contexts(),
-            _ => Vec::new(),
-        };
+        let mut stack = self
+            .tabs
+            .get(self.tab)
+            .map(|view| view.contexts())
+            .unwrap_or_default();
         if !self.is_typing() {
             stack.push(Context::Global);
         }
@@ -152,11 +215,10 @@ impl App {
             Event::Mouse(mouse) => self.handle_mouse(*mouse),
             // A paste goes only into what is being typed, never through a question or overlay.
             Event::Paste(_) if self.confirm.is_some() || self.overlay.is_some() => false,
-            Event::Paste(text) => match self.tab {
-                Tab::Scope => self.scope.paste(text),
-                Tab::Risks => self.risks.paste(text),
-                _ => false,
-            },
+            Event::Paste(text) => self
+                .tabs
+                .get_mut(self.tab)
+                .is_some_and(|view| view.paste(text)),
             Event::Resize(..) => true,
             _ => false,
         }
@@ -179,11 +241,9 @@ impl App {
             // Keys with no binding are typed, but never through a question or an overlay.
             None if self.confirm.is_some() || self.overlay.is_some() => {}
             None if self.is_typing() => {
-                match self.tab {
-                    Tab::Scope => self.scope.type_key(key),
-                    Tab::Risks => self.risks.type_key(key),
-                    _ => false,
-                };
+                if let Some(view) = self.tabs.get_mut(self.tab) {
+                    view.type_key(key);
+                }
             }
             None => {}
         }
@@ -216,40 +276,41 @@ impl App {
         match action {
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            Action::NextTab => self.tab = Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()],
+            Action::NextTab => self.switch_to(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
-                self.tab = Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+                self.switch_to(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
             }
             Action::TabByDigit => {
                 if let ratatui::crossterm::event::KeyCode::Char(c) = key.code {
                     let index = c.to_digit(10).unwrap_or(0) as usize;
                     if let Some(tab) = index.checked_sub(1).and_then(Tab::by_index) {
-                        self.tab = tab;
+                        self.switch_to(tab);
                     }
                 }
             }
-            _ => match self.tab {
-                Tab::Scope => {
-                    let outcome = self.scope.perform(action, &mut self.store);
-                    self.apply(outcome, Pending::Scope);
-                }
-                Tab::Risks => {
-                    let outcome = self.risks.perform(action, &mut self.store);
-                    self.apply(outcome, Pending::Risks);
-                }
-                _ => {}
-            },
+            _ => {
+                let tab = self.tab;
+                let outcome = match self.tabs.get_mut(tab) {
+                    Some(view) => view.perform(action, &mut self.store),
+                    None => Outcome::Ignored,
+                };
+                self.apply(outcome);
+            }
         }
     }
 
-    /// Carries out what a tab asked for; `pending` wraps the tab's own questions.
-    fn apply<P>(&mut self, outcome: Outcome<P>, pending: fn(P) -> Pending) {
+    /// Carries out what a tab asked for.
+    fn apply(&mut self, outcome: Outcome<Question>) {
+        // The tab wrote, or may have: it has read what it wrote, so it is up to date.
+        if let Ok(last) = self.store.last_change() {
+            self.seen[self.tab.index()] = last;
+        }
         match outcome {
             Outcome::Ignored | Outcome::Done => {}
             Outcome::Status(text) => self.message = Some(Message::Info(text)),
             Outcome::Error(text) => self.message = Some(Message::Error(text)),
             Outcome::Ask(question, asked) => {
-                self.confirm = Some(Confirm::new(question, pending(asked)))
+                self.confirm = Some(Confirm::new(question, Pending::Tab(asked)))
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {
@@ -282,13 +343,13 @@ impl App {
     fn confirmed(&mut self, pending: Pending) {
         match pending {
             Pending::Quit => self.should_quit = true,
-            Pending::Scope(asked) => {
-                let outcome = self.scope.confirmed(asked, &mut self.store);
-                self.apply(outcome, Pending::Scope);
-            }
-            Pending::Risks(asked) => {
-                let outcome = self.risks.confirmed(asked, &mut self.store);
-                self.apply(outcome, Pending::Risks);
+            Pending::Tab(question) => {
+                let tab = self.tab;
+                let outcome = match self.tabs.get_mut(tab) {
+                    Some(view) => view.confirmed(question, &mut self.store),
+                    None => Outcome::Ignored,
+                };
+                self.apply(outcome);
             }
         }
     }
@@ -306,16 +367,14 @@ impl App {
         }
         if mouse.row == 0 {
             if let Some(tab) = tab_at(mouse.column) {
-                self.tab = tab;
+                self.switch_to(tab);
                 return true;
             }
             return false;
         }
-        match self.tab {
-            Tab::Scope => self.scope.click(mouse.column, mouse.row),
-            Tab::Risks => self.risks.click(mouse.column, mouse.row),
-            _ => false,
-        }
+        self.tabs
+            .get_mut(self.tab)
+            .is_some_and(|view| view.click(mouse.column, mouse.row))
     }
 
     // ---- drawing ----
@@ -342,8 +401,11 @@ impl App {
         .areas(area);
         self.render_tabs(header, buf);
         match self.tab {
-            Tab::Scope => self.scope.render(body, buf, &self.theme),
-            Tab::Risks => self.risks.render(body, buf, &self.theme),
+            tab if self.tabs.get(tab).is_some() => {
+                if let Some(view) = self.tabs.get_mut(tab) {
+                    view.render(body, buf, &self.theme);
+                }
+            }
             tab => {
                 let text = tab.pending_summary().unwrap_or_default();
                 Paragraph::new(Span::styled(text, self.theme.muted))
@@ -375,7 +437,7 @@ impl App {
             }
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
-        let name = self.scope.workspace().display_name();
+        let name = self.tabs.scope.workspace().display_name();
         let used: u16 = tab_labels().iter().map(|l| l.chars().count() as u16).sum();
         let room = area.width.saturating_sub(used + 2) as usize;
         if room > 8 {

@@ -11,8 +11,12 @@ pub enum Context {
     Always,
     /// Anywhere the user is not typing.
     Global,
-    /// A list of records (context issues, interested parties, scope items).
+    /// A list: moving, opening the selected row, its history, switching sections.
     List,
+    /// A list of records one can add to, open and delete (on top of `List`).
+    Records,
+    /// A tab with sections: switching between them.
+    Sections,
     /// The scope statement, read-only.
     Statement,
     /// The risk register (on top of the list keys).
@@ -25,6 +29,10 @@ pub enum Context {
     Plan,
     /// The risk method, read-only.
     Method,
+    /// The SoA's list of controls (on top of the list keys).
+    SoaList,
+    /// The SoA's approved versions (on top of the list keys).
+    Versions,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -47,12 +55,16 @@ impl Context {
             Context::Always => "Everywhere",
             Context::Global => "Outside forms",
             Context::List => "Lists",
+            Context::Records => "Lists of records",
+            Context::Sections => "Tabs with sections",
             Context::Statement => "Scope statement",
             Context::Register => "Risk register",
             Context::FilterInput => "Typing a filter",
             Context::HeatMap => "Heat map",
             Context::Plan => "Treatment plan",
             Context::Method => "Risk method",
+            Context::SoaList => "Statement of Applicability",
+            Context::Versions => "SoA versions",
             Context::Editor => "Editing text",
             Context::Form => "Forms",
             Context::FormChoice => "Choice fields",
@@ -106,6 +118,8 @@ pub enum Action {
     Accept,
     ToggleResidual,
     ToggleGrouping,
+    /// Approve (freeze) a version of the SoA.
+    Approve,
     /// Use what was typed (the filter) and stop typing.
     Apply,
     Yes,
@@ -204,8 +218,6 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
-    bind!(Statement, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section (or ])"),
-    bind!(Statement, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section (or [)"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
@@ -213,11 +225,11 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
     bind!(List, [plain(Home), ch('g')], "g/Home", Top, None, "First row"),
     bind!(List, [plain(End), ch('G')], "G/End", Bottom, None, "Last row"),
-    bind!(List, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section (or ])"),
-    bind!(List, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section (or [)"),
-    bind!(List, [ch('n')], "n", New, Some("new"), "New record"),
-    bind!(List, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
-    bind!(List, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
+    bind!(Sections, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section (or ])"),
+    bind!(Sections, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section (or [)"),
+    bind!(Records, [ch('n')], "n", New, Some("new"), "New record"),
+    bind!(Records, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
+    bind!(Records, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
     bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
     // The Risks tab.
     bind!(FilterInput, [plain(Enter)], "Enter", Apply, Some("apply"), "Keep the filter and stop typing"),
@@ -239,8 +251,12 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Plan, [ch('g')], "g", ToggleGrouping, Some("group by"), "Group by owner or by due date"),
     bind!(Method, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the risk method"),
     bind!(Method, [ch('h')], "h", History, Some("history"), "History of the risk method"),
-    bind!(Method, [plain(Right), ch('l'), ch(']')], "←/→", NextSection, Some("section"), "Next section"),
-    bind!(Method, [plain(Left), ch('[')], "←", PrevSection, None, "Previous section"),
+    // The SoA tab.
+    bind!(SoaList, [plain(Enter)], "Enter", Edit, Some("decide"), "Decide on the selected control"),
+    bind!(SoaList, [ch('/')], "/", Filter, Some("search"), "Search controls by id or title"),
+    bind!(SoaList, [ch('f')], "f", Filters, Some("filters"), "Filter by theme, applicability, status or attribute"),
+    bind!(SoaList, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
+    bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Approve the SoA as it is now: freeze a version"),
     // Anywhere outside forms.
     bind!(Global, [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7')], "1-7", TabByDigit, None, "Go to a tab by its number"),
     bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
@@ -296,15 +312,19 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 16] = [
+    const ORDER: [Context; 20] = [
         Context::Global,
+        Context::Sections,
         Context::List,
+        Context::Records,
         Context::Statement,
         Context::Register,
         Context::FilterInput,
         Context::HeatMap,
         Context::Plan,
         Context::Method,
+        Context::SoaList,
+        Context::Versions,
         Context::Editor,
         Context::Form,
         Context::FormChoice,

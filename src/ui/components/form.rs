@@ -157,6 +157,16 @@ impl Field {
     }
 }
 
+/// How a picked option reads: references and ids ("A-001", "8.13") lead their label, so that
+/// they can be searched and recognised; word keys ("legal") show only their label.
+fn option_text(key: &str, label: &str) -> String {
+    if key.chars().any(|c| c.is_ascii_digit()) && label != key {
+        format!("{key} {label}")
+    } else {
+        label.to_string()
+    }
+}
+
 /// The options of a picker that match its search, by key or label, case-insensitively.
 fn matching<'a>(options: &'a [Choice], search: &str) -> Vec<&'a Choice> {
     let search = search.trim().to_lowercase();
@@ -550,8 +560,8 @@ impl Form {
                         let names: Vec<String> = selected
                             .iter()
                             .map(|key| match options.iter().find(|(k, _)| k == key) {
-                                Some((_, label)) if label != key => format!("{key} {label}"),
-                                _ => key.clone(),
+                                Some((_, label)) => option_text(key, label),
+                                None => key.clone(),
                             })
                             .collect();
                         Span::raw(format!("{} · {}", selected.len(), names.join("; ")))

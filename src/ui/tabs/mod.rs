@@ -2,6 +2,17 @@
 
 pub mod risks;
 pub mod scope;
+pub mod soa;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use crate::store::Store;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::theme::Theme;
 
 /// What a tab asks of the app after handling an action; `P` is the tab's own kind of
 /// question whose "yes" the tab carries out.
@@ -15,6 +26,99 @@ pub enum Outcome<P> {
     Ask(String, P),
     ShowHistory(String),
 }
+
+impl<P> Outcome<P> {
+    /// The same outcome with its question wrapped for the app.
+    pub fn map<Q>(self, wrap: impl FnOnce(P) -> Q) -> Outcome<Q> {
+        match self {
+            Outcome::Ignored => Outcome::Ignored,
+            Outcome::Done => Outcome::Done,
+            Outcome::Status(text) => Outcome::Status(text),
+            Outcome::Error(text) => Outcome::Error(text),
+            Outcome::Ask(text, question) => Outcome::Ask(text, wrap(question)),
+            Outcome::ShowHistory(reference) => Outcome::ShowHistory(reference),
+        }
+    }
+}
+
+/// A question a tab asked, whose "yes" goes back to that tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    Scope(scope::Pending),
+    Risks(risks::Pending),
+    Soa(soa::Pending),
+}
+
+/// What the app needs of a tab: its keymap contexts, its actions and typing, its questions'
+/// answers, mouse clicks, drawing, and re-reading the store when another tab changed it.
+pub trait TabView {
+    fn contexts(&self) -> Vec<Context>;
+    /// True while the user is typing into the tab (a form, an editor, a filter).
+    fn is_typing(&self) -> bool;
+    fn has_unsaved_changes(&self) -> bool;
+    fn perform(&mut self, action: Action, store: &mut Store) -> Outcome<Question>;
+    fn confirmed(&mut self, question: Question, store: &mut Store) -> Outcome<Question>;
+    /// A key no binding took; returns whether it was typed somewhere.
+    fn type_key(&mut self, key: KeyEvent) -> bool;
+    fn paste(&mut self, text: &str) -> bool;
+    /// A left click at a screen position; returns whether it selected something.
+    fn click(&mut self, x: u16, y: u16) -> bool;
+    fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme);
+    /// Re-reads the tab's data from the store.
+    fn refresh(&mut self, store: &Store) -> Result<()>;
+    fn set_today(&mut self, _today: NaiveDate) {}
+}
+
+/// Implements [`TabView`] for a tab whose inherent methods have the same names, wrapping its
+/// own questions in [`Question`].
+macro_rules! tab_view {
+    ($tab:ty, $question:ident) => {
+        impl TabView for $tab {
+            fn contexts(&self) -> Vec<Context> {
+                <$tab>::contexts(self)
+            }
+            fn is_typing(&self) -> bool {
+                <$tab>::is_typing(self)
+            }
+            fn has_unsaved_changes(&self) -> bool {
+                <$tab>::has_unsaved_changes(self)
+            }
+            fn perform(&mut self, action: Action, store: &mut Store) -> Outcome<Question> {
+                <$tab>::perform(self, action, store).map(Question::$question)
+            }
+            fn confirmed(&mut self, question: Question, store: &mut Store) -> Outcome<Question> {
+                match question {
+                    Question::$question(asked) => {
+                        <$tab>::confirmed(self, asked, store).map(Question::$question)
+                    }
+                    _ => Outcome::Ignored,
+                }
+            }
+            fn type_key(&mut self, key: KeyEvent) -> bool {
+                <$tab>::type_key(self, key)
+            }
+            fn paste(&mut self, text: &str) -> bool {
+                <$tab>::paste(self, text)
+            }
+            fn click(&mut self, x: u16, y: u16) -> bool {
+                <$tab>::click(self, x, y)
+            }
+            fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+                <$tab>::render(self, area, buf, theme)
+            }
+            fn refresh(&mut self, store: &Store) -> Result<()> {
+                <$tab>::refresh(self, store)
+            }
+            fn set_today(&mut self, today: NaiveDate) {
+                <$tab>::set_today(self, today)
+            }
+        }
+    };
+}
+
+tab_view!(scope::ScopeTab, Scope);
+tab_view!(risks::RisksTab, Risks);
+tab_view!(soa::SoaTab, Soa);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

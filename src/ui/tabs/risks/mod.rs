@@ -164,7 +164,7 @@ impl RisksTab {
         }
     }
 
-    fn reload(&mut self, store: &Store) -> Result<()> {
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
         self.data = store.load_risks()?;
         self.rebuild();
         Ok(())
@@ -198,11 +198,11 @@ impl RisksTab {
         }
         match self.section {
             Section::Register if self.register.is_typing_filter() => vec![Context::FilterInput],
-            Section::Register => vec![Context::Register, Context::List],
+            Section::Register => vec![Context::Register, Context::Records, Context::List, Context::Sections],
             Section::HeatMap => vec![Context::HeatMap],
-            Section::Plan => vec![Context::Plan, Context::List],
-            Section::Assets => vec![Context::List],
-            Section::Method => vec![Context::Method],
+            Section::Plan => vec![Context::Plan, Context::Records, Context::List, Context::Sections],
+            Section::Assets => vec![Context::Records, Context::List, Context::Sections],
+            Section::Method => vec![Context::Method, Context::Sections],
         }
     }
 
@@ -602,7 +602,7 @@ impl RisksTab {
         match result {
             Ok(what) => {
                 self.form = None;
-                if let Err(error) = self.reload(store) {
+                if let Err(error) = self.refresh(store) {
                     return Outcome::Error(format!(
                         "Saved {what}, but could not re-read the risks: {error}"
                     ));
@@ -671,7 +671,7 @@ impl RisksTab {
             Pending::DeleteRisk(reference) => store.delete::<Risk>(&reference).map(|_| reference),
             Pending::DeleteAsset(reference) => store.delete::<Asset>(&reference).map(|_| reference),
         };
-        match deleted.and_then(|reference| self.reload(store).map(|_| reference)) {
+        match deleted.and_then(|reference| self.refresh(store).map(|_| reference)) {
             Ok(reference) => Outcome::Status(format!("Deleted {reference}.")),
             Err(error) => Outcome::Error(format!("Not deleted: {error}")),
         }

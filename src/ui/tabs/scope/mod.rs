@@ -138,8 +138,8 @@ impl ScopeTab {
             return vec![Context::Editor];
         }
         match self.section {
-            Section::Statement => vec![Context::Statement],
-            _ => vec![Context::List],
+            Section::Statement => vec![Context::Statement, Context::Sections],
+            _ => vec![Context::Records, Context::List, Context::Sections],
         }
     }
 
@@ -187,7 +187,10 @@ impl ScopeTab {
         }
     }
 
-    fn reload(&mut self, store: &Store) -> Result<()> {
+    /// The Scope tab does not depend on the date.
+    pub fn set_today(&mut self, _today: chrono::NaiveDate) {}
+
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
         self.data = store.load_scope()?;
         self.clamp_selection();
         Ok(())
@@ -393,7 +396,7 @@ impl ScopeTab {
         match saved {
             Ok(reference) => {
                 self.form = None;
-                if let Err(error) = self.reload(store) {
+                if let Err(error) = self.refresh(store) {
                     return Outcome::Error(format!(
                         "Saved {reference}, but the list could not be re-read: {error}"
                     ));
@@ -432,7 +435,7 @@ impl ScopeTab {
                 ) {
                     Ok(_) => {
                         self.editor = None;
-                        match self.reload(store) {
+                        match self.refresh(store) {
                             Ok(()) => Outcome::Status("Saved the scope statement.".into()),
                             Err(error) => {
                                 Outcome::Error(format!("Saved, but could not re-read: {error}"))
@@ -480,7 +483,7 @@ impl ScopeTab {
                     Section::Items => store.delete::<ScopeItem>(&reference),
                     Section::Statement => return Outcome::Ignored,
                 };
-                return match deleted.and_then(|_| self.reload(store)) {
+                return match deleted.and_then(|_| self.refresh(store)) {
                     Ok(()) => Outcome::Status(format!("Deleted {reference}.")),
                     Err(error) => Outcome::Error(format!("Not deleted: {error}")),
                 };

@@ -1,0 +1,444 @@
+//! The SoA tab (6.1.3 d): the 93 Annex A controls with their decisions, progress, and
+//! approved versions compared with today.
+
+mod filter;
+mod forms;
+mod view;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::widgets::TableState;
+
+use crate::domain::soa::{diff, Applicability, ControlChange, SoaDecision};
+use crate::domain::FieldError;
+use crate::store::{SoaData, Store};
+use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::keymap::{Action, Context};
+pub use filter::SoaFilter;
+
+use super::Outcome as TabOutcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Controls,
+    Progress,
+    Versions,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Controls, Section::Progress, Section::Versions];
+
+    fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Section {
+        let len = Section::ALL.len();
+        Section::ALL[if forward {
+            (self.index() + 1) % len
+        } else {
+            (self.index() + len - 1) % len
+        }]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FormTarget {
+    Decision(String),
+    Approve,
+    Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    DiscardForm,
+    /// Exclude a control that risks rely on.
+    Exclude {
+        control: String,
+        decision: Box<SoaDecision>,
+    },
+}
+
+pub type Outcome = TabOutcome<Pending>;
+
+pub struct SoaTab {
+    data: SoaData,
+    today: NaiveDate,
+    section: Section,
+    filter: SoaFilter,
+    typing: bool,
+    /// Indices into the controls, filtered.
+    order: Vec<usize>,
+    controls: TableState,
+    versions: TableState,
+    /// The selected version's differences with today, computed when the selection or the
+    /// data changes.
+    changes: Vec<ControlChange>,
+    form: Option<FormSession<FormTarget>>,
+    list_area: Rect,
+}
+
+impl SoaTab {
+    pub fn new(data: SoaData, today: NaiveDate) -> Self {
+        let mut tab = SoaTab {
+            data,
+            today,
+            section: Section::Controls,
+            filter: SoaFilter::default(),
+            typing: false,
+            order: Vec::new(),
+            controls: TableState::default(),
+            versions: TableState::default(),
+            changes: Vec::new(),
+            form: None,
+            list_area: Rect::default(),
+        };
+        tab.refilter();
+        tab
+    }
+
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
+    pub fn data(&self) -> &SoaData {
+        &self.data
+    }
+
+    fn refilter(&mut self) {
+        let selected = self.selected_control_index();
+        self.order = (0..self.data.controls.len())
+            .filter(|i| {
+                let control = &self.data.controls[*i];
+                self.data
+                    .decision(&control.id)
+                    .is_some_and(|d| self.filter.matches(control, d))
+            })
+            .collect();
+        let position = selected
+            .and_then(|i| self.order.iter().position(|o| *o == i))
+            .unwrap_or(0);
+        self.controls
+            .select((!self.order.is_empty()).then_some(position));
+        *self.controls.offset_mut() = 0;
+    }
+
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
+        self.data = store.load_soa()?;
+        self.refilter();
+        let versions = self.data.versions.len();
+        match (versions, self.versions.selected()) {
+            (0, _) => self.versions.select(None),
+            (n, None) => self.versions.select(Some(n - 1)),
+            (n, Some(i)) if i >= n => self.versions.select(Some(n - 1)),
+            _ => {}
+        }
+        self.recompute_changes(store);
+        Ok(())
+    }
+
+    /// Compares the selected version with today (a query, made on selection, not per frame).
+    fn recompute_changes(&mut self, store: &Store) {
+        self.changes = match self
+            .versions
+            .selected()
+            .and_then(|i| self.data.versions.get(i))
+        {
+            Some(version) => match store.soa_version_rows(&version.reference) {
+                Ok(rows) => diff(&rows, &self.data.decision_pairs()),
+                Err(_) => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+    }
+
+    fn selected_control_index(&self) -> Option<usize> {
+        self.controls
+            .selected()
+            .and_then(|p| self.order.get(p).copied())
+    }
+
+    fn selected_control(&self) -> Option<String> {
+        self.selected_control_index()
+            .map(|i| self.data.controls[i].id.clone())
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.form.is_some() || self.typing
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.form
+            .as_ref()
+            .is_some_and(|session| session.form.is_dirty())
+    }
+
+    pub fn contexts(&self) -> Vec<Context> {
+        if let Some(session) = &self.form {
+            return session.contexts();
+        }
+        match self.section {
+            Section::Controls if self.typing => vec![Context::FilterInput],
+            Section::Controls => vec![Context::SoaList, Context::List, Context::Sections],
+            Section::Progress => vec![Context::Sections],
+            Section::Versions => vec![Context::Versions, Context::List, Context::Sections],
+        }
+    }
+
+    pub fn click(&mut self, x: u16, y: u16) -> bool {
+        let area = self.list_area;
+        let first = area.y + 2;
+        if self.form.is_some()
+            || x <= area.x
+            || x + 1 >= area.right()
+            || y < first
+            || y + 1 >= area.bottom()
+        {
+            return false;
+        }
+        let row = usize::from(y - first);
+        match self.section {
+            Section::Controls => {
+                let position = self.controls.offset() + row;
+                if position < self.order.len() {
+                    self.controls.select(Some(position));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn move_selection(&mut self, delta: isize, store: &Store) {
+        let (state, len) = match self.section {
+            Section::Controls => (&mut self.controls, self.order.len()),
+            Section::Versions => (&mut self.versions, self.data.versions.len()),
+            Section::Progress => return,
+        };
+        if len == 0 {
+            return;
+        }
+        let current = state.selected().unwrap_or(0);
+        state.select(Some(current.saturating_add_signed(delta).min(len - 1)));
+        if self.section == Section::Versions {
+            self.recompute_changes(store);
+        }
+    }
+
+    pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
+        if self.form.is_some() {
+            return self.perform_in_form(action, store);
+        }
+        if self.typing {
+            match action {
+                Action::Apply => self.typing = false,
+                Action::ClearFilters => {
+                    self.typing = false;
+                    self.filter.text.clear();
+                    self.refilter();
+                }
+                _ => return Outcome::Ignored,
+            }
+            return Outcome::Done;
+        }
+        match action {
+            Action::Up => self.move_selection(-1, store),
+            Action::Down => self.move_selection(1, store),
+            Action::PageUp => self.move_selection(-10, store),
+            Action::PageDown => self.move_selection(10, store),
+            Action::Top => self.move_selection(isize::MIN / 2, store),
+            Action::Bottom => self.move_selection(isize::MAX / 2, store),
+            Action::NextSection => self.section = self.section.step(true),
+            Action::PrevSection => self.section = self.section.step(false),
+            Action::Filter if self.section == Section::Controls => self.typing = true,
+            Action::Filters if self.section == Section::Controls => {
+                let form = forms::filter_form(&self.data, &self.filter);
+                self.form = Some(FormSession::new(form, FormTarget::Filter));
+            }
+            Action::ClearFilters => {
+                self.filter = SoaFilter::default();
+                self.refilter();
+                return Outcome::Status("Showing all 93 controls.".into());
+            }
+            Action::Edit if self.section == Section::Controls => {
+                let Some(id) = self.selected_control() else {
+                    return Outcome::Ignored;
+                };
+                let (Some(control), Some(decision)) = (
+                    self.data.controls.iter().find(|c| c.id == id),
+                    self.data.decision(&id),
+                ) else {
+                    return Outcome::Ignored;
+                };
+                let risks = self.data.risks.get(&id).cloned().unwrap_or_default();
+                let form = forms::decision_form(control, decision, &risks);
+                self.form = Some(FormSession::new(form, FormTarget::Decision(id)));
+            }
+            Action::Approve => {
+                let form = forms::approval_form(&self.data, "", self.today);
+                self.form = Some(FormSession::new(form, FormTarget::Approve));
+            }
+            Action::History => {
+                let reference = match self.section {
+                    Section::Controls => self.selected_control(),
+                    Section::Versions => self
+                        .versions
+                        .selected()
+                        .and_then(|i| self.data.versions.get(i))
+                        .map(|v| v.reference.clone()),
+                    Section::Progress => None,
+                };
+                return reference.map_or(Outcome::Ignored, Outcome::ShowHistory);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn validate(target: &FormTarget, form: &crate::ui::components::form::Form) -> Vec<FieldError> {
+        match target {
+            FormTarget::Decision(_) => forms::decision_from(form).err().unwrap_or_default(),
+            FormTarget::Approve => forms::version_from(form).err().unwrap_or_default(),
+            FormTarget::Filter => Vec::new(),
+        }
+    }
+
+    fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let target = session.target.clone();
+        match session.handle(action, |form| Self::validate(&target, form)) {
+            FormStep::Done => Outcome::Done,
+            FormStep::Ignored => Outcome::Ignored,
+            FormStep::Refused => Outcome::Error(REFUSED.into()),
+            FormStep::AskDiscard => Outcome::Ask(
+                "Discard the changes in this form?".into(),
+                Pending::DiscardForm,
+            ),
+            FormStep::Close => {
+                self.form = None;
+                Outcome::Done
+            }
+            FormStep::Save => self.save_form(store),
+        }
+    }
+
+    fn save_form(&mut self, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        match session.target.clone() {
+            FormTarget::Filter => {
+                self.filter = forms::filter_from(&session.form);
+                self.form = None;
+                self.refilter();
+                Outcome::Status(format!("{} of 93 controls match.", self.order.len()))
+            }
+            FormTarget::Approve => match forms::version_from(&session.form) {
+                Err(errors) => {
+                    session.refuse(&errors);
+                    Outcome::Error(REFUSED.into())
+                }
+                Ok(version) => match store.approve_soa(&version) {
+                    Ok(_) => {
+                        self.form = None;
+                        let _ = self.refresh(store);
+                        self.versions
+                            .select(Some(self.data.versions.len().saturating_sub(1)));
+                        self.recompute_changes(store);
+                        Outcome::Status(format!("Approved the SoA as {}.", version.label))
+                    }
+                    Err(error) => Outcome::Error(format!("Not approved: {error}")),
+                },
+            },
+            FormTarget::Decision(control) => match forms::decision_from(&session.form) {
+                Err(errors) => {
+                    session.refuse(&errors);
+                    Outcome::Error(REFUSED.into())
+                }
+                Ok(decision) => {
+                    let relied_on = self.data.risks.get(&control).cloned().unwrap_or_default();
+                    let was_excluded = self
+                        .data
+                        .decision(&control)
+                        .is_some_and(|d| d.applicability == Applicability::No);
+                    if decision.applicability == Applicability::No
+                        && !was_excluded
+                        && !relied_on.is_empty()
+                    {
+                        return Outcome::Ask(
+                            format!("{} relies on {control} for treatment. Mark {control} not applicable anyway?", relied_on.join(", ")),
+                            Pending::Exclude {
+                                control,
+                                decision: Box::new(decision),
+                            },
+                        );
+                    }
+                    self.save_decision(store, &control, &decision)
+                }
+            },
+        }
+    }
+
+    fn save_decision(
+        &mut self,
+        store: &mut Store,
+        control: &str,
+        decision: &SoaDecision,
+    ) -> Outcome {
+        let before = self.data.decision(control).cloned();
+        match store.update_from(control, before.as_ref(), decision) {
+            Ok(_) => {
+                self.form = None;
+                match self.refresh(store) {
+                    Ok(()) => Outcome::Status(format!("Saved {control}.")),
+                    Err(error) => Outcome::Error(format!(
+                        "Saved {control}, but could not re-read the SoA: {error}"
+                    )),
+                }
+            }
+            Err(error) => Outcome::Error(format!("Not saved: {error}")),
+        }
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        if let Some(session) = &mut self.form {
+            return session.form.type_key(key);
+        }
+        if self.typing {
+            match key.code {
+                KeyCode::Char(c) => self.filter.text.push(c),
+                KeyCode::Backspace => {
+                    self.filter.text.pop();
+                }
+                _ => return false,
+            }
+            self.refilter();
+            return true;
+        }
+        false
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        if let Some(session) = &mut self.form {
+            session.form.paste(text);
+            return true;
+        }
+        false
+    }
+
+    pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
+        match pending {
+            Pending::DiscardForm => {
+                self.form = None;
+                Outcome::Done
+            }
+            Pending::Exclude { control, decision } => {
+                self.save_decision(store, &control, &decision)
+            }
+        }
+    }
+}

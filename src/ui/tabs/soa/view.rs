@@ -1,0 +1,527 @@
+//! Drawing the SoA tab: progress at the top, the controls with the selected one's details,
+//! progress by theme, and approved versions with their differences from today.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
+
+use super::{Section, SoaTab};
+use crate::domain::soa::{progress, Applicability, Implementation, Progress};
+use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::theme::Theme;
+
+const SIDE_BY_SIDE_WIDTH: u16 = 130;
+
+/// A bar of `width` cells: implemented, partial and planned parts of the applicable controls,
+/// drawn with different glyphs so the bar reads without colour.
+fn bar(p: &Progress, width: usize, theme: &Theme) -> Vec<Span<'static>> {
+    let total = p.applicable.max(1);
+    let cells = |n: usize| (n * width).div_ceil(total).min(width);
+    let done = cells(p.implemented);
+    let partial = cells(p.partial).min(width - done);
+    let planned = cells(p.planned).min(width - done - partial);
+    let rest = width - done - partial - planned;
+    vec![
+        Span::styled("█".repeat(done), theme.ok),
+        Span::styled("▓".repeat(partial), theme.warn),
+        Span::styled("▒".repeat(planned), theme.label),
+        Span::styled("░".repeat(rest), theme.muted),
+    ]
+}
+
+fn theme_short(theme: &str) -> &str {
+    match theme {
+        "Organizational" => "Org",
+        "People" => "People",
+        "Physical" => "Phys",
+        "Technological" => "Tech",
+        other => other,
+    }
+}
+
+impl SoaTab {
+    fn section_titles(&self, short: bool) -> Vec<String> {
+        let versions = self.data.versions.len();
+        if short {
+            vec![
+                "Controls".into(),
+                "Progress".into(),
+                format!("Versions {versions}"),
+            ]
+        } else {
+            vec![
+                "6.1.3 d Statement of Applicability".into(),
+                "Progress by theme".into(),
+                format!("Approved versions ({versions})"),
+            ]
+        }
+    }
+
+    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let [bar_area, summary, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        section_bar(
+            &self.section_titles(false),
+            &self.section_titles(true),
+            self.section.index(),
+            bar_area,
+            buf,
+            theme,
+        );
+        self.render_summary(summary, buf, theme);
+        match self.section {
+            Section::Controls => self.render_controls(body, buf, theme),
+            Section::Progress => self.render_progress(body, buf, theme),
+            Section::Versions => self.render_versions(body, buf, theme),
+        }
+        if let Some(session) = &self.form {
+            let popup = body.inner(Margin::new(if body.width > 110 { 6 } else { 0 }, 0));
+            session.form.render(popup, buf, theme);
+        }
+    }
+
+    fn render_summary(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let p = progress(self.data.decisions.iter().map(|d| &d.value));
+        let counts = if area.width >= 100 {
+            format!(
+                " {} applicable: {} implemented, {} partial, {} planned, {} not started · {} excluded · ",
+                p.applicable, p.implemented, p.partial, p.planned, p.not_started, p.excluded
+            )
+        } else {
+            format!(
+                " {} applicable: {} done, {} part, {} planned, {} to start · {} out · ",
+                p.applicable, p.implemented, p.partial, p.planned, p.not_started, p.excluded
+            )
+        };
+        let undecided = format!("{} undecided", p.undecided);
+        let mut spans = vec![Span::raw(counts)];
+        spans.push(Span::styled(
+            undecided,
+            if p.undecided > 0 {
+                theme.warn
+            } else {
+                theme.ok
+            },
+        ));
+        Paragraph::new(Line::from(spans)).render(area, buf);
+    }
+
+    fn render_controls(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let filtering = !self.filter.is_empty() || self.typing;
+        let (area, filter_line) = if filtering {
+            let [a, f] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+            (a, Some(f))
+        } else {
+            (area, None)
+        };
+        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
+        self.list_area = list_area;
+        let rows: Vec<Row> = self
+            .order
+            .iter()
+            .map(|index| {
+                let control = &self.data.controls[*index];
+                let decision = self.data.decision(&control.id).cloned().unwrap_or_default();
+                let (applicable, style) = match decision.applicability {
+                    Applicability::Yes => ("Yes", Style::default()),
+                    Applicability::No => ("No", theme.muted),
+                    Applicability::Undecided => ("? undecided", theme.warn),
+                };
+                let status = match decision.applicability {
+                    Applicability::Yes => decision.status.short(),
+                    _ => "",
+                };
+                let status_style = match (decision.applicability, decision.status) {
+                    (Applicability::Yes, Implementation::Implemented) => theme.ok,
+                    (Applicability::Yes, Implementation::NotStarted) => theme.warn,
+                    _ => Style::default(),
+                };
+                let risks = self.data.risk_count(&control.id);
+                let evidence = self.data.evidence_count(&control.id);
+                Row::new(vec![
+                    Cell::from(control.id.clone()),
+                    Cell::from(control.title.clone()),
+                    Cell::from(theme_short(&control.theme).to_string()),
+                    Cell::from(Span::styled(applicable, style)),
+                    Cell::from(Span::styled(status, status_style)),
+                    Cell::from(if risks > 0 {
+                        risks.to_string()
+                    } else {
+                        String::new()
+                    }),
+                    Cell::from(if evidence > 0 {
+                        evidence.to_string()
+                    } else {
+                        String::new()
+                    }),
+                ])
+            })
+            .collect();
+        let title = if self.order.len() == self.data.controls.len() {
+            format!(" {} controls ", self.data.controls.len())
+        } else {
+            format!(
+                " {} of {} controls ",
+                self.order.len(),
+                self.data.controls.len()
+            )
+        };
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(5),
+                Constraint::Min(16),
+                Constraint::Length(6),
+                Constraint::Length(11),
+                Constraint::Length(11),
+                Constraint::Length(5),
+                Constraint::Length(4),
+            ],
+        )
+        .header(
+            Row::new([
+                "Id",
+                "Control",
+                "Theme",
+                "Applicable",
+                "Status",
+                "Risks",
+                "Ev.",
+            ])
+            .style(theme.title),
+        )
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Span::styled(title, theme.title)),
+        )
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
+        StatefulWidget::render(table, list_area, buf, &mut self.controls);
+        if self.order.is_empty() {
+            Paragraph::new(Span::styled(
+                "No control matches the filter. Press x to clear it.",
+                theme.muted,
+            ))
+            .render(list_area.inner(Margin::new(2, 2)), buf);
+        }
+        self.render_control_detail(detail_area, buf, theme);
+        if let Some(line) = filter_line {
+            let typing = if self.typing {
+                "▏ (Enter keep, Esc clear)"
+            } else {
+                " · x clears"
+            };
+            Paragraph::new(Line::from(vec![
+                Span::styled(" Filter: ", theme.label_focus),
+                Span::raw(self.filter.describe()),
+                Span::styled(typing, theme.muted),
+            ]))
+            .render(line, buf);
+        }
+    }
+
+    fn render_control_detail(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let Some(index) = self.selected_control_index() else {
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .render(area, buf);
+            return;
+        };
+        let control = &self.data.controls[index];
+        let decision = self.data.decision(&control.id).cloned().unwrap_or_default();
+        let risks = self
+            .data
+            .risks
+            .get(&control.id)
+            .cloned()
+            .unwrap_or_default();
+        let evidence = self
+            .data
+            .evidence
+            .get(&control.id)
+            .cloned()
+            .unwrap_or_default();
+        let field = |label: &str, value: String| {
+            Line::from(vec![
+                Span::styled(format!("{label}: "), theme.label_focus),
+                Span::raw(value),
+            ])
+        };
+        let mut lines = vec![
+            Line::from(Span::styled(control.guidance.clone(), theme.muted)),
+            Line::from(""),
+        ];
+        lines.push(field("Decision", decision.applicability.label().into()));
+        match decision.applicability {
+            Applicability::No => {
+                lines.extend(labelled("Why excluded", &decision.justification, theme))
+            }
+            _ => {
+                let reasons = decision.reasons_text(risks.len());
+                lines.push(field(
+                    "Reasons",
+                    if reasons.is_empty() {
+                        "(none yet)".into()
+                    } else {
+                        reasons
+                    },
+                ));
+                lines.push(field("Status", decision.status.label().into()));
+                lines.push(field(
+                    "Owner",
+                    if decision.owner.is_empty() {
+                        "(none)".into()
+                    } else {
+                        decision.owner.clone()
+                    },
+                ));
+                let date = |d: Option<chrono::NaiveDate>| {
+                    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+                };
+                lines.push(field(
+                    "Target / reviewed",
+                    format!(
+                        "{} / {}",
+                        date(decision.target_date),
+                        date(decision.last_reviewed)
+                    ),
+                ));
+            }
+        }
+        lines.push(field(
+            "Risks",
+            if risks.is_empty() {
+                "(none)".into()
+            } else {
+                risks.join(", ")
+            },
+        ));
+        lines.push(field(
+            "Evidence",
+            if evidence.is_empty() {
+                "(none linked yet)".into()
+            } else {
+                evidence.join(", ")
+            },
+        ));
+        if decision.applicability == Applicability::Yes {
+            lines.push(Line::from(""));
+            lines.extend(labelled("How implemented", &decision.how, theme));
+        }
+        let attributes = [
+            ("Type", &control.control_type),
+            ("Properties", &control.security_properties),
+            ("Concepts", &control.cybersecurity_concepts),
+            ("Capabilities", &control.operational_capabilities),
+            ("Domains", &control.security_domains),
+        ];
+        for (label, values) in attributes {
+            lines.push(field(
+                label,
+                values
+                    .iter()
+                    .map(|v| v.replace('_', " "))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ));
+        }
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border)
+                    .title(Span::styled(
+                        format!(" {} {} · Enter to decide ", control.id, control.title),
+                        theme.title,
+                    )),
+            )
+            .render(area, buf);
+    }
+
+    fn render_progress(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border_focus)
+            .title(Span::styled(
+                " Implementation of applicable controls, by theme ",
+                theme.title,
+            ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let label_width = 16;
+        let counts_width = 40;
+        let bar_width = (inner.width as usize)
+            .saturating_sub(label_width + counts_width + 2)
+            .max(4);
+        let mut lines = Vec::new();
+        let mut themes: Vec<&str> = Vec::new();
+        for control in &self.data.controls {
+            if !themes.contains(&control.theme.as_str()) {
+                themes.push(&control.theme);
+            }
+        }
+        let line = |name: &str, p: &Progress| {
+            let mut spans = vec![Span::styled(
+                format!("{name:<label_width$}"),
+                theme.label_focus,
+            )];
+            spans.extend(bar(p, bar_width, theme));
+            spans.push(Span::raw(format!(
+                " {:>2}/{:<2} done, {} part, {} plan, {} to start",
+                p.implemented, p.applicable, p.partial, p.planned, p.not_started
+            )));
+            Line::from(spans)
+        };
+        let all = progress(self.data.decisions.iter().map(|d| &d.value));
+        lines.push(line("All themes", &all));
+        lines.push(Line::from(""));
+        for name in themes {
+            let p = progress(
+                self.data
+                    .controls
+                    .iter()
+                    .filter(|c| c.theme == name)
+                    .filter_map(|c| self.data.decision(&c.id)),
+            );
+            lines.push(line(name, &p));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{:label_width$}{} controls: {} applicable, {} excluded, {} undecided",
+                    "", p.controls, p.applicable, p.excluded, p.undecided
+                ),
+                theme.muted,
+            )));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("█", theme.ok),
+            Span::raw(" implemented  "),
+            Span::styled("▓", theme.warn),
+            Span::raw(" partially  "),
+            Span::styled("▒", theme.label),
+            Span::raw(" planned  "),
+            Span::styled("░", theme.muted),
+            Span::raw(" not started"),
+        ]));
+        Paragraph::new(Text::from(lines)).render(inner, buf);
+    }
+
+    fn render_versions(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 40);
+        self.list_area = list_area;
+        let rows: Vec<Row> = self
+            .data
+            .versions
+            .iter()
+            .map(|v| {
+                Row::new(vec![
+                    Cell::from(v.value.label.clone()),
+                    Cell::from(v.value.approved_on.to_string()),
+                    Cell::from(v.value.approved_by.clone()),
+                ])
+            })
+            .collect();
+        let empty = rows.is_empty();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(8),
+                Constraint::Length(11),
+                Constraint::Min(10),
+            ],
+        )
+        .header(Row::new(["Version", "Approved", "By"]).style(theme.title))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Span::styled(
+                    " Approved versions · a approves ",
+                    theme.title,
+                )),
+        )
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
+        StatefulWidget::render(table, list_area, buf, &mut self.versions);
+        if empty {
+            Paragraph::new(Span::styled(
+                "No version approved yet. Press a to approve the SoA as it is now.",
+                theme.muted,
+            ))
+            .wrap(Wrap { trim: true })
+            .render(list_area.inner(Margin::new(2, 2)), buf);
+        }
+        let Some(version) = self
+            .versions
+            .selected()
+            .and_then(|i| self.data.versions.get(i))
+        else {
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .render(detail_area, buf);
+            return;
+        };
+        let mut lines: Vec<Line> = Vec::new();
+        if self.changes.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "No control has changed since this version.",
+                theme.ok,
+            )));
+        }
+        for change in &self.changes {
+            let title = self
+                .data
+                .controls
+                .iter()
+                .find(|c| c.id == change.control)
+                .map(|c| c.title.as_str())
+                .unwrap_or("");
+            lines.push(Line::from(Span::styled(
+                format!("{} {title}", change.control),
+                theme.label_focus,
+            )));
+            for (what, before, now) in &change.changes {
+                let shorten = |text: &str| {
+                    let text = text.replace('\n', " ");
+                    if text.chars().count() > 60 {
+                        format!("{}…", text.chars().take(59).collect::<String>())
+                    } else if text.is_empty() {
+                        "—".into()
+                    } else {
+                        text
+                    }
+                };
+                lines.push(Line::from(format!(
+                    "  {what}: {} → {}",
+                    shorten(before),
+                    shorten(now)
+                )));
+            }
+        }
+        let title = format!(
+            " Changes since {} ({} controls) ",
+            version.value.label,
+            self.changes.len()
+        );
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border)
+                    .title(Span::styled(title, theme.title)),
+            )
+            .render(detail_area, buf);
+    }
+}

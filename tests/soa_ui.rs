@@ -1,0 +1,323 @@
+//! The SoA tab driven through the app's input handler, and the SoA's store rules: decisions,
+//! derived reasons, exclusions, approved versions and their differences from today.
+
+use chrono::NaiveDate;
+use isms::demo::write_demo_on;
+use isms::domain::risk::Risk;
+use isms::domain::soa::{diff, Applicability, Implementation, SoaDecision};
+use isms::store::{OpenMode, SoaVersion, Store};
+use isms::ui::snapshot::render_to_string;
+use isms::ui::{App, Theme, ThemeName};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+fn today() -> NaiveDate {
+    isms::domain::dates::parse("2026-11-28").unwrap()
+}
+
+struct Harness {
+    app: App,
+    _dir: TempDir,
+}
+
+fn demo_store(dir: &TempDir) -> Store {
+    let mut store = Store::open(
+        &dir.path().join("w.sqlite3"),
+        OpenMode::Create { organisation: None },
+    )
+    .unwrap();
+    store.set_actor("tester");
+    store.set_fixed_time("2026-11-28T09:30:00Z");
+    write_demo_on(&mut store, today()).unwrap();
+    store
+}
+
+fn harness() -> Harness {
+    let dir = TempDir::new().unwrap();
+    let store = demo_store(&dir);
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    app.set_location_label("/home/lead/workbench.sqlite3");
+    app.set_today(today());
+    let mut h = Harness { app, _dir: dir };
+    h.key(KeyCode::Char('4'));
+    h
+}
+
+impl Harness {
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    fn screen(&mut self, width: u16, height: u16) -> String {
+        render_to_string(&mut self.app, width, height)
+    }
+
+    fn select(&mut self, control: &str) -> &mut Self {
+        self.key(KeyCode::Char('/'))
+            .keys(control)
+            .key(KeyCode::Enter)
+    }
+
+    fn decision(&self, control: &str) -> SoaDecision {
+        self.app
+            .store()
+            .get::<SoaDecision>(control)
+            .unwrap()
+            .unwrap()
+    }
+}
+
+#[test]
+fn the_table_at_both_sizes_and_the_progress() {
+    let mut h = harness();
+    insta::assert_snapshot!("soa_controls_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("soa_controls_160x48", h.screen(160, 48));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("soa_progress_80x24", h.screen(80, 24));
+}
+
+#[test]
+fn undecided_controls_stand_out_and_filter() {
+    let mut h = harness();
+    h.key(KeyCode::Char('f'));
+    // Applicability is the third field: Undecided is its second choice.
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Right);
+    h.ctrl('s');
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("2 of 93 controls"), "{screen}");
+    assert!(screen.contains("? undecided"), "{screen}");
+}
+
+#[test]
+fn filter_by_attribute() {
+    let mut h = harness();
+    h.key(KeyCode::Char('f'));
+    for _ in 0..4 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Enter)
+        .keys("detective")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Esc);
+    h.ctrl('s');
+    let detective = h
+        .app
+        .soa()
+        .data()
+        .controls
+        .iter()
+        .filter(|c| c.control_type.iter().any(|t| t == "Detective"))
+        .count();
+    assert!(detective > 5);
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains(&format!("{detective} of 93 controls")),
+        "{screen}"
+    );
+    assert!(screen.contains("Control type: Detective"), "{screen}");
+}
+
+#[test]
+fn an_exclusion_needs_a_justification_in_place() {
+    let mut h = harness();
+    h.select("5.6").key(KeyCode::Enter);
+    insta::assert_snapshot!("soa_decision_form_80x24", h.screen(80, 24));
+    h.key(KeyCode::Right); // Applicable -> Not applicable
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("✗ A control marked not applicable needs a justification"),
+        "{screen}"
+    );
+    assert_eq!(
+        h.decision("5.6").applicability,
+        Applicability::Yes,
+        "nothing saved"
+    );
+    h.keys("We join no special interest groups; the CISO follows NCSC alerts instead.");
+    h.ctrl('s');
+    assert!(h.screen(80, 24).contains("Saved 5.6."));
+    let saved = h.decision("5.6");
+    assert_eq!(saved.applicability, Applicability::No);
+    assert!(saved.justification.starts_with("We join no special"));
+}
+
+#[test]
+fn excluding_a_control_that_risks_rely_on_asks_and_lists_them() {
+    let mut h = harness();
+    let relied: Vec<String> = h.app.soa().data().risks.get("8.13").cloned().unwrap();
+    assert!(!relied.is_empty());
+    h.select("8.13").key(KeyCode::Enter);
+    h.key(KeyCode::Right);
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .keys("Backups are the hosting provider's job.");
+    h.ctrl('s');
+    let screen = h.screen(100, 30);
+    for risk in &relied {
+        assert!(
+            screen.contains(risk.as_str()),
+            "{risk} missing from the question: {screen}"
+        );
+    }
+    assert!(screen.contains("Mark 8.13 not applicable"), "{screen}");
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.decision("8.13").applicability, Applicability::Yes);
+    h.ctrl('s').key(KeyCode::Char('y'));
+    assert_eq!(h.decision("8.13").applicability, Applicability::No);
+}
+
+#[test]
+fn derived_reasons_follow_risk_links() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    // A control no risk names shows no risk-treatment reason; linking a risk adds it.
+    let data = store.load_soa().unwrap();
+    let free = data
+        .controls
+        .iter()
+        .find(|c| data.risk_count(&c.id) == 0)
+        .unwrap()
+        .id
+        .clone();
+    assert!(!data
+        .decision(&free)
+        .unwrap()
+        .reasons_text(data.risk_count(&free))
+        .starts_with("Risk treatment"));
+    let mut risk = store.get::<Risk>("R-001").unwrap().unwrap();
+    risk.controls.push(free.clone());
+    store.update("R-001", &risk).unwrap();
+    let data = store.load_soa().unwrap();
+    assert_eq!(data.risks.get(&free).unwrap(), &vec!["R-001".to_string()]);
+    assert!(data
+        .decision(&free)
+        .unwrap()
+        .reasons_text(data.risk_count(&free))
+        .starts_with("Risk treatment"));
+}
+
+#[test]
+fn the_demo_version_differs_from_today_and_a_new_approval_matches_it() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("Changes since v1.0 (7 controls)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("applicability: Applicable → Not applicable"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("soa_versions_80x24", h.screen(80, 24));
+    h.key(KeyCode::Char('a'));
+    h.key(KeyCode::Tab).keys("Priya Shah (CTO)");
+    h.ctrl('s');
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Approved the SoA as v2.0."), "{screen}");
+    assert!(
+        screen.contains("No control has changed since this version."),
+        "{screen}"
+    );
+    let versions = h.app.store().load_soa().unwrap().versions;
+    assert_eq!(versions.len(), 2);
+    let rows = h
+        .app
+        .store()
+        .soa_version_rows(&versions[1].reference)
+        .unwrap();
+    assert_eq!(rows.len(), 93);
+}
+
+#[test]
+fn version_rows_are_a_frozen_copy() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let reference = store
+        .approve_soa(&SoaVersion {
+            label: "v2.0".into(),
+            approved_by: "CEO".into(),
+            approved_on: today(),
+        })
+        .unwrap();
+    let mut decision = store.get::<SoaDecision>("5.1").unwrap().unwrap();
+    decision.status = Implementation::Partial;
+    store.update("5.1", &decision).unwrap();
+    let frozen = store.soa_version_rows(&reference).unwrap();
+    let now = store.load_soa().unwrap().decision_pairs();
+    let changes = diff(&frozen, &now);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].control, "5.1");
+    assert_eq!(changes[0].changes[0].0, "status");
+    assert!(store
+        .history(&reference)
+        .unwrap()
+        .iter()
+        .any(|e| e.field == "label"));
+    // An approval without an approver is refused and leaves nothing behind.
+    let before = store.load_soa().unwrap().versions.len();
+    assert!(store
+        .approve_soa(&SoaVersion {
+            label: "v3.0".into(),
+            approved_by: " ".into(),
+            approved_on: today(),
+        })
+        .is_err());
+    assert_eq!(store.load_soa().unwrap().versions.len(), before);
+}
+
+#[test]
+fn an_old_workspace_gets_its_soa_rows_by_migration() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    drop(Store::open(&path, OpenMode::Create { organisation: None }).unwrap());
+    // Take the file back to schema 2: drop what migration 3 made.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE document_clause; DROP TABLE document_control; DROP TABLE document;
+         DROP TABLE soa_version_row; DROP TABLE soa_version; DROP TABLE soa_decision;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path, OpenMode::MustExist).unwrap();
+    assert_eq!(store.schema_version().unwrap(), isms::store::SCHEMA_VERSION);
+    let data = store.load_soa().unwrap();
+    assert_eq!(data.decisions.len(), 93);
+    assert!(data
+        .decisions
+        .iter()
+        .all(|d| d.value.applicability == Applicability::Undecided));
+}
+
+#[test]
+fn rendering_never_panics_at_any_size() {
+    let mut h = harness();
+    for (width, height) in [(1, 1), (12, 4), (70, 16), (80, 24), (151, 47), (400, 120)] {
+        for _ in 0..3 {
+            h.screen(width, height);
+            h.key(KeyCode::Char(']'));
+        }
+        h.key(KeyCode::Enter);
+        h.screen(width, height);
+        h.key(KeyCode::Esc);
+    }
+}
