@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::demo::write_demo;
+use crate::export;
 use crate::import;
 use crate::store::{OpenMode, Store};
 use crate::ui::snapshot::render_to_string;
@@ -76,6 +77,16 @@ enum Command {
         /// Check every row and report what would be imported; change nothing
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write the audit pack into a folder: today the Statement of Applicability as CSV, XLSX
+    /// and Markdown (03-soa/)
+    Export {
+        /// The folder to write; created if missing, refused if not empty unless --force
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Write into a folder that is not empty: the pack's files are replaced, others left alone
+        #[arg(long)]
+        force: bool,
     },
     /// Print a tab's screen as plain text, without a terminal
     Snapshot {
@@ -216,6 +227,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             println!("{}", outcome.summary(&path));
+        }
+        Some(Command::Export { out, force }) => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let today = chrono::Local::now().date_naive();
+            let written = export::export(&store, &out, force, today)?;
+            for file in &written {
+                println!("{file}");
+            }
+            println!(
+                "Wrote {} files of the audit pack from {} to {}.",
+                written.len(),
+                path.display(),
+                out.display()
+            );
         }
         Some(Command::Snapshot { tab, width, height }) => {
             let Some(tab) = Tab::parse(&tab) else {

@@ -198,9 +198,19 @@ impl RisksTab {
         }
         match self.section {
             Section::Register if self.register.is_typing_filter() => vec![Context::FilterInput],
-            Section::Register => vec![Context::Register, Context::Records, Context::List, Context::Sections],
+            Section::Register => vec![
+                Context::Register,
+                Context::Records,
+                Context::List,
+                Context::Sections,
+            ],
             Section::HeatMap => vec![Context::HeatMap],
-            Section::Plan => vec![Context::Plan, Context::Records, Context::List, Context::Sections],
+            Section::Plan => vec![
+                Context::Plan,
+                Context::Records,
+                Context::List,
+                Context::Sections,
+            ],
             Section::Assets => vec![Context::Records, Context::List, Context::Sections],
             Section::Method => vec![Context::Method, Context::Sections],
         }

@@ -1,0 +1,212 @@
+//! Markdown documents of the audit pack, readable as plain text and rendered alike by GitHub,
+//! GitLab and editors. Deterministic: the same workspace and date give the same bytes.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+
+use super::soa::SoaRow;
+use super::PackData;
+use crate::domain::dates;
+use crate::domain::soa::{progress, Applicability, Progress};
+
+/// How much of an exclusion's justification the SoA table shows; the Exclusions section has
+/// all of it.
+const JUSTIFICATION_IN_TABLE: usize = 80;
+
+/// Text for inside a table cell or a line of prose: characters Markdown would read as table
+/// borders, emphasis, code, links or HTML are escaped, and line breaks become `<br>`.
+pub fn escape(text: &str) -> String {
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first line of `text`, cut at a word to about `max` characters with "…" when longer.
+fn shortened(text: &str, max: usize) -> String {
+    let first = text.trim().lines().next().unwrap_or("").trim();
+    let more_lines = text.trim().lines().nth(1).is_some();
+    if first.chars().count() <= max {
+        return if more_lines {
+            format!("{first} …")
+        } else {
+            first.to_string()
+        };
+    }
+    let cut: String = first.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{} …", cut.trim_end())
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// "37 controls: 30 applicable, 2 excluded, 5 undecided."
+fn counts(p: &Progress) -> String {
+    format!(
+        "{}: {} applicable, {} excluded, {} undecided.",
+        plural(p.controls, "control", "controls"),
+        p.applicable,
+        p.excluded,
+        p.undecided
+    )
+}
+
+/// The applicable controls' implementation, in words.
+fn implementation(p: &Progress) -> String {
+    format!(
+        "Of the applicable controls, {} implemented, {} partially implemented, {} planned, {} not started.",
+        p.implemented, p.partial, p.planned, p.not_started
+    )
+}
+
+fn table_row(out: &mut String, row: &SoaRow) {
+    let decision = &row.decision;
+    let (reasons, status) = match decision.applicability {
+        Applicability::No => (
+            escape(&shortened(&row.justification, JUSTIFICATION_IN_TABLE)),
+            String::new(),
+        ),
+        _ => (escape(&row.reasons), decision.status.short().to_string()),
+    };
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} |",
+        escape(&row.control),
+        escape(&row.title),
+        row.applicable,
+        reasons,
+        status,
+        escape(&row.owner)
+    );
+}
+
+/// The SoA as a document: title, export date and approved version, counts, a table per theme,
+/// then every exclusion with its full justification.
+pub fn soa(data: &PackData) -> String {
+    let rows = &data.soa_table.rows;
+    let mut out = String::new();
+    let organisation = data.workspace.organisation.trim();
+    if organisation.is_empty() {
+        out.push_str("# Statement of Applicability\n\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "# Statement of Applicability — {}\n",
+            escape(organisation)
+        );
+    }
+
+    let _ = write!(
+        out,
+        "Exported on {} by ISMS Workbench. ",
+        dates::format_optional(Some(data.today))
+    );
+    match data.soa.versions.last() {
+        Some(version) => {
+            let v = &version.value;
+            let _ = writeln!(
+                out,
+                "Latest approved version: {}, approved by {} on {}.\n",
+                escape(&v.label),
+                escape(&v.approved_by),
+                dates::format_optional(Some(v.approved_on))
+            );
+        }
+        None => {
+            out.push_str("No version of this Statement of Applicability has been approved yet.\n\n")
+        }
+    }
+
+    let all = progress(rows.iter().map(|row| &row.decision));
+    let _ = writeln!(out, "{} {}\n", counts(&all), implementation(&all));
+
+    let mut start = 0;
+    while start < rows.len() {
+        let theme = &rows[start].theme;
+        let end = rows[start..]
+            .iter()
+            .position(|row| &row.theme != theme)
+            .map_or(rows.len(), |n| start + n);
+        let group = &rows[start..end];
+        let major = group[0].control.split('.').next().unwrap_or("");
+        let _ = writeln!(out, "## {} {} controls\n", escape(major), escape(theme));
+        let _ = writeln!(
+            out,
+            "{}\n",
+            counts(&progress(group.iter().map(|row| &row.decision)))
+        );
+        out.push_str(
+            "| Control | Title | Applicable | Reasons / justification | Status | Owner |\n",
+        );
+        out.push_str("|---|---|---|---|---|---|\n");
+        for row in group {
+            table_row(&mut out, row);
+        }
+        out.push('\n');
+        start = end;
+    }
+
+    out.push_str("## Exclusions\n\n");
+    let excluded: Vec<&SoaRow> = rows
+        .iter()
+        .filter(|row| row.decision.applicability == Applicability::No)
+        .collect();
+    if excluded.is_empty() {
+        out.push_str("No control is excluded.\n");
+    }
+    for row in excluded {
+        let _ = writeln!(
+            out,
+            "- **{} {}**: {}",
+            escape(&row.control),
+            escape(&row.title),
+            escape(&row.justification)
+        );
+    }
+    out
+}
+
+/// `03-soa/statement-of-applicability.md`
+pub fn soa_file(data: &PackData) -> Result<Vec<u8>> {
+    Ok(soa(data).into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_the_table_or_inject_markup() {
+        assert_eq!(escape("a | b"), "a \\| b");
+        assert_eq!(escape(" one\r\ntwo\rthree\n"), "one<br>two<br>three");
+        assert_eq!(
+            escape("<script>*x* _y_ `z` [l](u) ~~s~~ \\"),
+            "\\<script\\>\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~\\~s\\~\\~ \\\\"
+        );
+        assert_eq!(escape("R-001, 5.1 & more"), "R-001, 5.1 & more");
+    }
+
+    #[test]
+    fn long_justifications_are_shortened_at_a_word() {
+        assert_eq!(shortened("Short.", 80), "Short.");
+        assert_eq!(shortened("First line.\nSecond line.", 80), "First line. …");
+        let long = "word ".repeat(30);
+        let short = shortened(&long, 20);
+        assert_eq!(short, "word word word word …");
+    }
+}

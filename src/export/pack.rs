@@ -1,0 +1,193 @@
+//! The output folder of the audit pack and its rules:
+//!
+//! - a missing folder is created, with its parents;
+//! - a folder that is not empty is refused unless forced; forced, the pack's files are
+//!   replaced and every other file is left alone;
+//! - nothing is ever written through a symbolic link: a target file, or a folder of the pack
+//!   inside the output folder, that is a link is refused, forced or not;
+//! - every check is made before the first file is written, so a refusal writes nothing;
+//! - each file is written to a temporary file in its own folder, flushed to disk and renamed
+//!   into place, so that a crash never leaves a half-written file under the real name.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// Checks the folder and the target paths, then writes every file.
+pub fn write(out: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<()> {
+    check_folder(out, force)?;
+    for (path, _) in files {
+        check_target(out, path)?;
+    }
+    fs::create_dir_all(out)
+        .with_context(|| format!("{}: could not create the folder", out.display()))?;
+    for (path, bytes) in files {
+        let target = out.join(path);
+        let folder = target.parent().unwrap_or(out);
+        fs::create_dir_all(folder)
+            .with_context(|| format!("{}: could not create the folder", folder.display()))?;
+        write_atomically(&target, bytes)?;
+    }
+    Ok(())
+}
+
+/// The output folder: missing (to be created), or a folder that is empty unless `force`.
+fn check_folder(out: &Path, force: bool) -> Result<()> {
+    match fs::metadata(out) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => bail!("{}: could not be read ({error})", out.display()),
+        Ok(meta) if !meta.is_dir() => bail!("{}: is not a folder", out.display()),
+        Ok(_) => {
+            let mut entries = fs::read_dir(out)
+                .with_context(|| format!("{}: could not be read", out.display()))?;
+            if !force && entries.next().is_some() {
+                bail!(
+                    "{}: the folder is not empty; choose a new or empty folder, or pass --force \
+                     to overwrite the audit pack's files in it",
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Each folder below `out` on the way to the file, then the file: none may be a symbolic
+/// link, the folders must be folders and the file must not be one.
+fn check_target(out: &Path, relative: &str) -> Result<()> {
+    let mut path = out.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (index, part) in parts.iter().enumerate() {
+        path.push(part);
+        let is_file = index + 1 == parts.len();
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => bail!("{}: could not be read ({error})", path.display()),
+        };
+        if meta.file_type().is_symlink() {
+            bail!(
+                "{}: is a symbolic link, and the audit pack is never written through one; \
+                 remove it or choose another folder",
+                path.display()
+            );
+        }
+        if is_file && meta.is_dir() {
+            bail!(
+                "{}: is a folder where the audit pack writes a file",
+                path.display()
+            );
+        }
+        if !is_file && !meta.is_dir() {
+            bail!(
+                "{}: is a file where the audit pack needs a folder",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The temporary name of `target` while it is written: hidden, in the same folder (so that
+/// the rename stays on one file system), and particular to this process.
+fn temporary_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `bytes` to a new temporary file, flushes it to disk, renames it over `target` and
+/// flushes the folder, so that `target` is either the old file or the whole new one.
+fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = temporary_path(target);
+    let result = (|| -> io::Result<()> {
+        let mut file = create_new(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temporary, target)?;
+        if let Some(folder) = target.parent() {
+            File::open(folder)?.sync_all()?;
+        }
+        Ok(())
+    })();
+    if let Err(error) = result {
+        let _ = fs::remove_file(&temporary);
+        bail!("{}: could not be written ({error})", target.display());
+    }
+    Ok(())
+}
+
+/// Creates the file, never opening one that exists (nor following a link): a leftover of an
+/// earlier run that crashed is removed first.
+fn create_new(path: &Path) -> io::Result<File> {
+    let open = || OpenOptions::new().write(true).create_new(true).open(path);
+    match open() {
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
+        }
+        result => result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leftover_temporary_file_does_not_stop_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        fs::write(temporary_path(&target), "half").unwrap();
+        write_atomically(&target, b"whole").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"whole");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.csv"], "no temporary file is left");
+    }
+
+    #[test]
+    fn a_folder_in_the_way_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("03-soa/b.md")).unwrap();
+        let files = [
+            ("03-soa/a.csv", b"a".to_vec()),
+            ("03-soa/b.md", b"b".to_vec()),
+        ];
+        let error = write(dir.path(), true, &files).unwrap_err().to_string();
+        assert!(
+            error.ends_with("b.md: is a folder where the audit pack writes a file"),
+            "{error}"
+        );
+        assert!(!dir.path().join("03-soa/a.csv").exists());
+    }
+
+    #[test]
+    fn a_file_where_a_folder_goes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("03-soa"), "x").unwrap();
+        let error = write(dir.path(), true, &[("03-soa/a.csv", Vec::new())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("03-soa: is a file where the audit pack needs a folder"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_output_path_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::write(&out, "x").unwrap();
+        let error = write(&out, true, &[]).unwrap_err().to_string();
+        assert!(error.ends_with("out: is not a folder"), "{error}");
+    }
+}

@@ -1,0 +1,443 @@
+//! The audit pack export: the SoA written as CSV, XLSX and Markdown, read back with the tools an
+//! auditor's machine would use (the csv crate, calamine); the output folder's rules; the command
+//! end to end.
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use isms::demo::write_demo_on;
+use isms::domain::dates::{self, Date};
+use isms::domain::soa::{Applicability, Implementation, InclusionReason, SoaDecision};
+use isms::export::{self, markdown, soa::SoaTable, PackData};
+use isms::store::{OpenMode, SoaVersion, Store};
+
+const CSV: &str = "03-soa/statement-of-applicability.csv";
+const XLSX: &str = "03-soa/statement-of-applicability.xlsx";
+const MD: &str = "03-soa/statement-of-applicability.md";
+const INJECTION: &str = "=cmd|' /C calc'!A0 We have no premises of our own | everyone works remotely.\nThe co-working space's monitoring is theirs.";
+
+fn date(text: &str) -> Date {
+    dates::parse(text).unwrap()
+}
+
+fn today() -> Date {
+    date("2026-05-01")
+}
+
+/// The demo organisation with an SoA set by this test (so that the snapshot does not follow
+/// changes to the demo's own SoA) and an approved version made last.
+fn workspace(dir: &Path) -> (PathBuf, Store) {
+    let path = dir.join("workspace.sqlite3");
+    let mut store = Store::open_as(
+        &path,
+        OpenMode::Create { organisation: None },
+        "export-test",
+    )
+    .unwrap();
+    store.set_fixed_time("2026-05-01T09:00:00Z");
+    write_demo_on(&mut store, today()).unwrap();
+    let controls = store.control_infos().unwrap();
+    let decisions = [
+        (
+            "5.1",
+            SoaDecision {
+                applicability: Applicability::Yes,
+                reasons: vec![InclusionReason::Legal, InclusionReason::Business],
+                status: Implementation::Implemented,
+                how: "Policy set approved by the board.\nReviewed every year.".into(),
+                owner: "CISO".into(),
+                last_reviewed: Some(date("2026-04-01")),
+                ..SoaDecision::default()
+            },
+        ),
+        (
+            "5.15",
+            SoaDecision {
+                applicability: Applicability::Yes,
+                reasons: vec![InclusionReason::Contractual],
+                status: Implementation::Partial,
+                owner: "IT | Operations".into(),
+                target_date: Some(date("2026-09-30")),
+                ..SoaDecision::default()
+            },
+        ),
+        (
+            "7.4",
+            SoaDecision {
+                applicability: Applicability::No,
+                justification: INJECTION.into(),
+                ..SoaDecision::default()
+            },
+        ),
+        (
+            "7.12",
+            SoaDecision {
+                applicability: Applicability::No,
+                justification:
+                    "No premises of our own: cabling is the landlord's and the cloud provider's."
+                        .into(),
+                ..SoaDecision::default()
+            },
+        ),
+        (
+            "8.1",
+            SoaDecision {
+                applicability: Applicability::Yes,
+                status: Implementation::Planned,
+                owner: "@helpdesk".into(),
+                ..SoaDecision::default()
+            },
+        ),
+    ];
+    store
+        .write(|writer| {
+            for control in &controls {
+                let decision = decisions
+                    .iter()
+                    .find(|(id, _)| *id == control.id)
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default();
+                writer.update(&control.id, &decision)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    store
+        .approve_soa(&SoaVersion {
+            label: "v2.0-test".into(),
+            approved_by: "Test Approver".into(),
+            approved_on: date("2026-04-30"),
+        })
+        .unwrap();
+    (path, store)
+}
+
+fn export_to(store: &Store, out: &Path, force: bool) -> anyhow::Result<Vec<&'static str>> {
+    export::export(store, out, force, today())
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let relative = path.strip_prefix(root).unwrap();
+                found.push(relative.to_str().unwrap().to_string());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    if dir.exists() {
+        walk(dir, dir, &mut found);
+    }
+    found.sort();
+    found
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = fs::read(path).unwrap();
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a BOM");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body);
+    reader
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn xlsx_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let names = book.sheet_names();
+    let range = book.worksheet_range(&names[0]).unwrap();
+    assert_eq!(range.start(), Some((0, 0)), "the header is on row 1");
+    let rows = range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::String(text) => text.clone(),
+                    Data::Empty => String::new(),
+                    other => panic!("every cell is text, found {other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    (names, rows)
+}
+
+fn row<'a>(rows: &'a [Vec<String>], control: &str) -> &'a [String] {
+    rows.iter().find(|r| r[0] == control).unwrap()
+}
+
+fn cell<'a>(rows: &'a [Vec<String>], control: &str, header: &str) -> &'a str {
+    let column = SoaTable::headers()
+        .iter()
+        .position(|h| *h == header)
+        .unwrap();
+    &row(rows, control)[column]
+}
+
+#[test]
+fn export_writes_the_soa_files_into_a_new_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("packs/2026-05");
+    let written = export_to(&store, &out, false).unwrap();
+    assert_eq!(written, [CSV, XLSX, MD]);
+    let mut expected: Vec<String> = written.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(files_under(&out), expected, "no temporary file is left");
+}
+
+#[test]
+fn exported_csv_reads_back_with_every_control_and_injection_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("out");
+    export_to(&store, &out, false).unwrap();
+
+    let bytes = fs::read(out.join(CSV)).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFControl,Title,Theme,Applicable,"));
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(
+        text.matches("\r\n").count(),
+        94,
+        "CRLF ends each record; line breaks inside a cell are kept as written"
+    );
+    assert!(text.contains("Policy set approved by the board.\nReviewed every year."));
+
+    let rows = csv_rows(&out.join(CSV));
+    assert_eq!(rows[0], SoaTable::headers());
+    let data = &rows[1..];
+    assert_eq!(data.len(), 93);
+    assert_eq!(data[0][0], "5.1");
+    assert_eq!(data[92][0], "8.34");
+    assert!(data.iter().all(|r| r.len() == 18));
+
+    assert_eq!(cell(data, "7.4", "Applicable"), "No");
+    assert_eq!(
+        cell(data, "7.4", "Justification for exclusion"),
+        format!("'{INJECTION}")
+    );
+    assert_eq!(cell(data, "7.4", "Implementation status"), "");
+    assert_eq!(cell(data, "8.1", "Owner"), "'@helpdesk");
+    assert_eq!(cell(data, "5.15", "Owner"), "IT | Operations");
+    assert_eq!(cell(data, "5.15", "Target date"), "2026-09-30");
+    assert_eq!(cell(data, "5.1", "Last reviewed"), "2026-04-01");
+    assert_eq!(cell(data, "5.1", "Implementation status"), "Implemented");
+    assert_eq!(cell(data, "8.2", "Applicable"), "Undecided");
+
+    // Linked risks and the derived reason follow the workspace's risk links.
+    let soa = store.load_soa().unwrap();
+    let (linked, risks) = soa
+        .risks
+        .iter()
+        .min_by_key(|(control, _)| (*control).clone())
+        .expect("the demo links risks to controls");
+    assert_eq!(cell(data, linked, "Linked risks"), risks.join(", "));
+    assert!(cell(data, linked, "Reasons for inclusion").starts_with("Risk treatment"));
+    assert_eq!(
+        cell(data, "5.1", "Reasons for inclusion").starts_with("Risk treatment"),
+        soa.risk_count("5.1") > 0
+    );
+    assert!(cell(data, "5.1", "Reasons for inclusion")
+        .ends_with("Legal or regulatory; Business requirement or best practice"));
+    assert_eq!(
+        cell(data, "5.1", "Security domains"),
+        "Governance and Ecosystem, Resilience"
+    );
+}
+
+#[test]
+fn exported_xlsx_reads_back_and_matches_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("out");
+    export_to(&store, &out, false).unwrap();
+
+    let (names, rows) = xlsx_rows(&out.join(XLSX));
+    assert_eq!(names, ["Statement of Applicability"]);
+    assert_eq!(rows[0], SoaTable::headers());
+    assert_eq!(rows.len(), 1 + 93);
+    assert_eq!(
+        cell(&rows[1..], "7.4", "Justification for exclusion"),
+        format!("'{INJECTION}")
+    );
+    assert_eq!(cell(&rows[1..], "8.1", "Owner"), "'@helpdesk");
+    assert_eq!(rows, csv_rows(&out.join(CSV)), "the same cells as the CSV");
+}
+
+#[test]
+fn exported_markdown_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("out");
+    export_to(&store, &out, false).unwrap();
+    let text = fs::read_to_string(out.join(MD)).unwrap();
+    assert_eq!(
+        text,
+        markdown::soa(&PackData::load(&store, today()).unwrap()),
+        "the file is the document"
+    );
+    insta::assert_snapshot!("soa_markdown", text);
+}
+
+#[test]
+fn export_refuses_a_folder_that_is_not_empty_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let error = format!("{:#}", export_to(&store, &out, false).unwrap_err());
+    assert!(
+        error.contains("the folder is not empty") && error.contains("--force"),
+        "{error}"
+    );
+    assert_eq!(files_under(&out), ["notes.txt"], "nothing written");
+}
+
+#[test]
+fn export_force_replaces_the_pack_files_and_leaves_others_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("out");
+    export_to(&store, &out, false).unwrap();
+    let first = fs::read(out.join(CSV)).unwrap();
+    fs::write(out.join(CSV), "stale").unwrap();
+    fs::write(out.join("03-soa/reviewer-notes.txt"), "keep").unwrap();
+
+    export_to(&store, &out, true).unwrap();
+    assert_eq!(fs::read(out.join(CSV)).unwrap(), first);
+    assert_eq!(
+        fs::read_to_string(out.join("03-soa/reviewer-notes.txt")).unwrap(),
+        "keep"
+    );
+    let mut expected = [CSV, XLSX, MD, "03-soa/reviewer-notes.txt"].map(String::from);
+    expected.sort();
+    assert_eq!(files_under(&out), expected);
+}
+
+#[test]
+fn export_refuses_a_symbolic_link_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let elsewhere = dir.path().join("elsewhere.md");
+    fs::write(&elsewhere, "not yours").unwrap();
+
+    let out = dir.path().join("out");
+    fs::create_dir_all(out.join("03-soa")).unwrap();
+    symlink(&elsewhere, out.join(MD)).unwrap();
+    let error = format!("{:#}", export_to(&store, &out, true).unwrap_err());
+    assert!(
+        error.contains(&format!("{}: is a symbolic link", out.join(MD).display())),
+        "{error}"
+    );
+    assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "not yours");
+    assert!(!out.join(CSV).exists(), "nothing written");
+
+    // A link in place of the pack's folder is refused as well.
+    let out = dir.path().join("out2");
+    let target = dir.path().join("target");
+    fs::create_dir_all(&target).unwrap();
+    fs::create_dir(&out).unwrap();
+    symlink(&target, out.join("03-soa")).unwrap();
+    let error = format!("{:#}", export_to(&store, &out, true).unwrap_err());
+    assert!(error.contains("03-soa: is a symbolic link"), "{error}");
+    assert!(files_under(&target).is_empty());
+}
+
+// The command end to end.
+
+fn isms(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_isms"))
+        .current_dir(dir)
+        .env_remove("ISMS_DB")
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("ISMS_ACTOR", "export-test")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "1")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Exit 2 with one sentence on stderr and nothing on stdout.
+fn one_sentence_error(output: &Output) -> String {
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stdout(output).is_empty());
+    let line = stderr.strip_suffix('\n').unwrap_or(&stderr);
+    assert!(!line.contains('\n'), "one line: {stderr}");
+    assert!(line.starts_with("isms: ") && line.ends_with('.'), "{line}");
+    assert!(!line.contains("panicked") && !line.contains("acktrace"));
+    line.to_string()
+}
+
+#[test]
+fn export_command_writes_refuses_and_forces() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    let db = db.to_str().unwrap();
+
+    let run = isms(dir.path(), &["export", "--db", db, "--out", "pack"]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let text = stdout(&run);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(&lines[..3], [CSV, XLSX, MD]);
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[3].starts_with("Wrote 3 files of the audit pack") && lines[3].ends_with(" to pack."),
+        "{text}"
+    );
+    let pack = dir.path().join("pack");
+    assert_eq!(csv_rows(&pack.join(CSV)).len(), 94);
+
+    let line = one_sentence_error(&isms(dir.path(), &["export", "--db", db, "--out", "pack"]));
+    assert!(line.contains("pack: the folder is not empty"), "{line}");
+
+    let run = isms(
+        dir.path(),
+        &["export", "--db", db, "--out", "pack", "--force"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+
+    fs::remove_file(pack.join(MD)).unwrap();
+    symlink(dir.path().join("elsewhere"), pack.join(MD)).unwrap();
+    let line = one_sentence_error(&isms(
+        dir.path(),
+        &["export", "--db", db, "--out", "pack", "--force"],
+    ));
+    assert!(
+        line.contains("statement-of-applicability.md: is a symbolic link"),
+        "{line}"
+    );
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
+fn export_command_refuses_a_missing_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.sqlite3");
+    let line = one_sentence_error(&isms(
+        dir.path(),
+        &["export", "--db", missing.to_str().unwrap(), "--out", "pack"],
+    ));
+    assert!(line.contains("missing.sqlite3"), "{line}");
+    assert!(!missing.exists());
+    assert!(!dir.path().join("pack").exists());
+}
