@@ -3,11 +3,14 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use crate::domain::asset::{Asset, AssetKind};
+use crate::domain::audit::{
+    Audit, AuditStatus, ChecklistItem, Finding, NcStatus, Nonconformity, Target,
+};
 use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
 use crate::domain::soa::{Applicability, Implementation, InclusionReason, SoaDecision};
@@ -17,6 +20,7 @@ use crate::store::{SoaVersion, Store, Writer, WORKSPACE_REF};
 const ORGANISATION_JSON: &str = include_str!("../assets/demo/organisation.json");
 const RISKS_JSON: &str = include_str!("../assets/demo/risks.json");
 const SOA_JSON: &str = include_str!("../assets/demo/soa.json");
+const AUDITS_JSON: &str = include_str!("../assets/demo/audits.json");
 
 #[derive(Deserialize)]
 struct DemoOrganisation {
@@ -151,6 +155,55 @@ fn present<'de, D: serde::Deserializer<'de>>(
     Option::<i64>::deserialize(deserializer).map(Some)
 }
 
+#[derive(Deserialize)]
+struct DemoAudits {
+    audits: Vec<DemoAudit>,
+}
+
+#[derive(Deserialize)]
+struct DemoAudit {
+    title: String,
+    scope_clauses: Vec<String>,
+    scope_controls: Vec<String>,
+    criteria: String,
+    lead_auditor: String,
+    auditors: String,
+    independence_note: String,
+    planned_start_days: i64,
+    planned_end_days: i64,
+    actual_start_days: Option<i64>,
+    actual_end_days: Option<i64>,
+    status: String,
+    conclusion: String,
+    /// Target label ("9.2.2", "A.8.13") -> result.
+    results: HashMap<String, DemoResult>,
+    nonconformities: Vec<DemoNc>,
+}
+
+#[derive(Deserialize)]
+struct DemoResult {
+    result: String,
+    evidence: String,
+    records: String,
+    notes: String,
+}
+
+#[derive(Deserialize)]
+struct DemoNc {
+    target: String,
+    statement: String,
+    evidence: String,
+    correction: String,
+    root_cause: String,
+    corrective_action: String,
+    owner: String,
+    due_days: i64,
+    status: String,
+    checked_by: String,
+    checked_days_ago: Option<i64>,
+    check_result: String,
+}
+
 fn choice<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
     parse(value).with_context(|| format!("the demo's {what} {value:?} is not a known value"))
 }
@@ -164,10 +217,13 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         serde_json::from_str(RISKS_JSON).context("the built-in demo risks are malformed")?;
     let soa: DemoSoa =
         serde_json::from_str(SOA_JSON).context("the built-in demo SoA is malformed")?;
+    let audits: DemoAudits =
+        serde_json::from_str(AUDITS_JSON).context("the built-in demo audits are malformed")?;
     store.write(|writer| {
         write_scope(writer, organisation)?;
         write_risks(writer, risks, today)?;
-        write_soa(writer, soa, today)
+        write_soa(writer, soa, today)?;
+        write_audits(writer, audits, today)
     })
 }
 
@@ -337,6 +393,78 @@ fn write_soa(writer: &mut Writer<'_>, demo: DemoSoa, today: NaiveDate) -> Result
             decision.target_date = target.map(days);
         }
         writer.update(&change.control, &decision)?;
+    }
+    Ok(())
+}
+
+fn write_audits(writer: &mut Writer<'_>, demo: DemoAudits, today: NaiveDate) -> Result<()> {
+    let days = |n: i64| today + Duration::days(n);
+    for a in demo.audits {
+        let audit = Audit {
+            title: a.title,
+            clauses: a.scope_clauses,
+            controls: a.scope_controls,
+            criteria: a.criteria,
+            lead_auditor: a.lead_auditor,
+            auditors: a.auditors,
+            independence_note: a.independence_note,
+            planned_start: Some(days(a.planned_start_days)),
+            planned_end: Some(days(a.planned_end_days)),
+            actual_start: a.actual_start_days.map(days),
+            actual_end: a.actual_end_days.map(days),
+            status: choice(&a.status, AuditStatus::from_key, "audit status")?,
+            conclusion: a.conclusion,
+        };
+        let reference = writer.create_audit(&audit, today)?;
+        let mut results = a.results;
+        // In checklist order, so that the nonconformities are numbered the same every time.
+        let items: Vec<_> = writer
+            .list::<ChecklistItem>()?
+            .into_iter()
+            .filter(|i| i.value.audit == reference)
+            .collect();
+        for stored in items {
+            let Some(result) = results.remove(&stored.value.target.label()) else {
+                continue;
+            };
+            let (item_ref, mut item) = (stored.reference, stored.value);
+            item.result = choice(&result.result, Finding::from_key, "audit result")?;
+            item.evidence = result.evidence;
+            item.records = result.records;
+            item.notes = result.notes;
+            writer.record_result(&item_ref, &item)?;
+        }
+        if let Some(label) = results.keys().next() {
+            bail!("the demo audit has a result for {label}, which is not on its checklist");
+        }
+        // Fill in the nonconformities the findings raised.
+        for nc in a.nonconformities {
+            let item_ref = format!("{reference}/{}", Target::parse(&nc.target).label());
+            let stored = writer
+                .list::<Nonconformity>()?
+                .into_iter()
+                .find(|n| n.value.item == item_ref)
+                .with_context(|| {
+                    format!(
+                        "the demo names a nonconformity at {item_ref}, but no finding raised one"
+                    )
+                })?;
+            let filled = Nonconformity {
+                statement: nc.statement,
+                evidence: nc.evidence,
+                correction: nc.correction,
+                root_cause: nc.root_cause,
+                corrective_action: nc.corrective_action,
+                owner: nc.owner,
+                due_date: Some(days(nc.due_days)),
+                status: choice(&nc.status, NcStatus::from_key, "nonconformity status")?,
+                checked_by: nc.checked_by,
+                checked_on: nc.checked_days_ago.map(|n| days(-n)),
+                check_result: nc.check_result,
+                ..stored.value
+            };
+            writer.update(&stored.reference, &filled)?;
+        }
     }
     Ok(())
 }

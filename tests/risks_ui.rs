@@ -171,7 +171,7 @@ fn treatment_plan_groups_and_marks_overdue() {
         "overdue dates are marked: {screen}"
     );
     insta::assert_snapshot!("plan_by_due_80x24", h.screen(80, 24));
-    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('o'));
     let screen = h.screen(120, 40);
     assert!(screen.contains("grouped by owner"), "{screen}");
     assert!(

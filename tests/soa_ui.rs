@@ -112,10 +112,19 @@ fn filter_by_attribute() {
     for _ in 0..4 {
         h.key(KeyCode::Tab);
     }
-    h.key(KeyCode::Enter)
-        .keys("detective")
-        .key(KeyCode::Enter)
-        .key(KeyCode::Esc);
+    // The attribute choices: Any, then each attribute's values in order; cycle to Detective.
+    let control_types: std::collections::BTreeSet<String> = h
+        .app
+        .soa()
+        .data()
+        .controls
+        .iter()
+        .flat_map(|c| c.control_type.clone())
+        .collect();
+    let position = control_types.iter().position(|v| v == "Detective").unwrap() + 1;
+    for _ in 0..position {
+        h.key(KeyCode::Right);
+    }
     h.ctrl('s');
     let detective = h
         .app
@@ -289,10 +298,12 @@ fn an_old_workspace_gets_its_soa_rows_by_migration() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("old.sqlite3");
     drop(Store::open(&path, OpenMode::Create { organisation: None }).unwrap());
-    // Take the file back to schema 2: drop what migration 3 made.
+    // Take the file back to schema 2: drop what migrations 3 and later made.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE document_clause; DROP TABLE document_control; DROP TABLE document;
+        "DROP TABLE nonconformity; DROP TABLE checklist_item; DROP TABLE audit_control;
+         DROP TABLE audit_clause; DROP TABLE audit;
+         DROP TABLE document_clause; DROP TABLE document_control; DROP TABLE document;
          DROP TABLE soa_version_row; DROP TABLE soa_version; DROP TABLE soa_decision;
          PRAGMA user_version = 2;",
     )

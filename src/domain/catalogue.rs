@@ -11,6 +11,44 @@ use serde::Deserialize;
 
 const CONTROLS_JSON: &str = include_str!("../../assets/catalogue/controls.json");
 const CLAUSES_JSON: &str = include_str!("../../assets/catalogue/clauses.json");
+const QUESTIONS_JSON: &str = include_str!("../../assets/audit/questions.json");
+
+/// The internal audit's questions, in our own words: one per clause 4.1-10.2 and per control.
+#[derive(serde::Deserialize)]
+struct Questions {
+    clauses: std::collections::HashMap<String, String>,
+    controls: std::collections::HashMap<String, String>,
+}
+
+fn questions() -> &'static Questions {
+    static QUESTIONS: OnceLock<Questions> = OnceLock::new();
+    QUESTIONS.get_or_init(|| {
+        serde_json::from_str(QUESTIONS_JSON).expect("assets/audit/questions.json is valid")
+    })
+}
+
+/// The audit question for a clause.
+pub fn clause_question(id: &str) -> &'static str {
+    questions()
+        .clauses
+        .get(id)
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// The audit question for an Annex A control.
+pub fn control_question(id: &str) -> &'static str {
+    questions()
+        .controls
+        .get(id)
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// The clauses a checklist covers: every clause below chapter level (4.1 ... 10.2).
+pub fn auditable_clauses() -> impl Iterator<Item = &'static Clause> {
+    clauses().iter().filter(|clause| clause.id.contains('.'))
+}
 
 choice_enum! {
     /// The four themes Annex A groups its controls into.
@@ -135,6 +173,45 @@ pub fn control_sort_key(id: &str) -> (u32, u32) {
     let major = number(u32::MAX);
     let minor = number(0);
     (major, minor)
+}
+
+/// Sorts clause or control ids in document order: 4.1 < 6.1.2 < 10.1, 5.2 < 5.10.
+pub fn sort_ids(ids: &mut [String]) {
+    ids.sort_by_key(|id| {
+        id.split('.')
+            .map(|part| part.parse::<u32>().unwrap_or(u32::MAX))
+            .collect::<Vec<_>>()
+    });
+}
+
+#[cfg(test)]
+mod question_tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_in_document_order() {
+        let mut ids: Vec<String> = ["10.1", "5.10", "6.1.2", "4.1", "5.2", "6.1"]
+            .map(String::from)
+            .to_vec();
+        sort_ids(&mut ids);
+        assert_eq!(ids, ["4.1", "5.2", "5.10", "6.1", "6.1.2", "10.1"]);
+    }
+
+    #[test]
+    fn every_auditable_clause_and_control_has_a_question() {
+        assert_eq!(auditable_clauses().count(), 34);
+        for clause in auditable_clauses() {
+            assert!(!clause_question(&clause.id).is_empty(), "{}", clause.id);
+        }
+        for control in controls() {
+            assert!(!control_question(&control.id).is_empty(), "{}", control.id);
+        }
+        assert_eq!(
+            clause_question("4"),
+            "",
+            "chapters are not audited on their own"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 #[macro_use]
 mod choice;
 pub mod asset;
+pub mod audit;
 pub mod catalogue;
 pub mod changelog;
 pub mod dates;

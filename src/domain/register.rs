@@ -183,7 +183,8 @@ pub fn heat_map_position(risk: &Risk, residual: bool) -> (u8, u8) {
     }
 }
 
-/// Counts per cell: `counts[likelihood - 1][impact - 1]`. Risks off the matrix are left out.
+/// Counts per cell: `counts[likelihood - 1][impact - 1]`. Risks off the matrix are left out,
+/// and so, on the residual map, are risks whose residual scores are not assessed yet.
 pub fn heat_map<'a>(
     risks: impl IntoIterator<Item = &'a Risk>,
     size: u8,
@@ -192,6 +193,9 @@ pub fn heat_map<'a>(
     let size = usize::from(size);
     let mut counts = vec![vec![0; size]; size];
     for risk in risks {
+        if residual && risk.residual_score().is_none() {
+            continue;
+        }
         let (likelihood, impact) = heat_map_position(risk, residual);
         let (l, i) = (usize::from(likelihood), usize::from(impact));
         if (1..=size).contains(&l) && (1..=size).contains(&i) {
@@ -387,7 +391,7 @@ mod tests {
             let total: usize = counts.iter().flatten().sum();
             let on_matrix = risks.iter().filter(|r| {
                 let (l, i) = heat_map_position(r, residual);
-                l <= size && i <= size
+                l <= size && i <= size && (!residual || r.residual_score().is_some())
             }).count();
             prop_assert_eq!(total, on_matrix);
             prop_assert_eq!(counts.len(), usize::from(size));

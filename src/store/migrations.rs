@@ -27,6 +27,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_3,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_4,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -229,6 +233,72 @@ const SCHEMA_3: &str = r#"
         owner  TEXT NOT NULL REFERENCES document (ref),
         target TEXT NOT NULL REFERENCES clause (id),
         PRIMARY KEY (owner, target)
+    );
+"#;
+
+// 4: internal audit (9.2) and nonconformity (10.2): the audit programme with each audit's
+// scope, its checklist items, and the nonconformities with their corrective actions.
+const SCHEMA_4: &str = r#"
+    CREATE TABLE audit (
+        id                INTEGER PRIMARY KEY,
+        ref               TEXT NOT NULL UNIQUE,
+        title             TEXT NOT NULL CHECK (trim(title) <> ''),
+        criteria          TEXT NOT NULL DEFAULT '',
+        lead_auditor      TEXT NOT NULL CHECK (trim(lead_auditor) <> ''),
+        auditors          TEXT NOT NULL DEFAULT '',
+        independence_note TEXT NOT NULL DEFAULT '',
+        planned_start     TEXT NOT NULL DEFAULT '',
+        planned_end       TEXT NOT NULL DEFAULT '',
+        actual_start      TEXT NOT NULL DEFAULT '',
+        actual_end        TEXT NOT NULL DEFAULT '',
+        status            TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'reported', 'closed')),
+        conclusion        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE audit_clause (
+        owner  TEXT NOT NULL REFERENCES audit (ref),
+        target TEXT NOT NULL REFERENCES clause (id),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE TABLE audit_control (
+        owner  TEXT NOT NULL REFERENCES audit (ref),
+        target TEXT NOT NULL REFERENCES control (id),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE TABLE checklist_item (
+        id       INTEGER PRIMARY KEY,
+        ref      TEXT NOT NULL UNIQUE,
+        audit    TEXT NOT NULL REFERENCES audit (ref),
+        kind     TEXT NOT NULL CHECK (kind IN ('clause', 'control')),
+        target   TEXT NOT NULL,
+        question TEXT NOT NULL DEFAULT '',
+        result   TEXT NOT NULL CHECK (result IN ('not_audited', 'conforming', 'observation', 'ofi',
+                                                 'minor_nc', 'major_nc')),
+        evidence TEXT NOT NULL DEFAULT '',
+        records  TEXT NOT NULL DEFAULT '',
+        notes    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX checklist_item_by_audit ON checklist_item (audit, id);
+    CREATE TABLE nonconformity (
+        id                INTEGER PRIMARY KEY,
+        ref               TEXT NOT NULL UNIQUE,
+        source            TEXT NOT NULL CHECK (source IN ('internal_audit', 'certification_body', 'other')),
+        audit             TEXT NOT NULL DEFAULT '',
+        item              TEXT NOT NULL DEFAULT '',
+        statement         TEXT NOT NULL CHECK (trim(statement) <> ''),
+        evidence          TEXT NOT NULL DEFAULT '',
+        grade             TEXT NOT NULL CHECK (grade IN ('minor', 'major')),
+        correction        TEXT NOT NULL DEFAULT '',
+        root_cause        TEXT NOT NULL DEFAULT '',
+        corrective_action TEXT NOT NULL DEFAULT '',
+        owner             TEXT NOT NULL DEFAULT '',
+        due_date          TEXT NOT NULL DEFAULT '',
+        status            TEXT NOT NULL CHECK (status IN ('open', 'action_planned', 'implemented',
+                                                          'verified_effective', 'closed')),
+        checked_by        TEXT NOT NULL DEFAULT '',
+        checked_on        TEXT NOT NULL DEFAULT '',
+        check_result      TEXT NOT NULL DEFAULT '',
+        CHECK (status NOT IN ('verified_effective', 'closed')
+               OR (trim(checked_by) <> '' AND checked_on <> '' AND trim(check_result) <> ''))
     );
 "#;
 

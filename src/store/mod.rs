@@ -2,6 +2,7 @@
 //! written only through [`Store`]'s methods, each change in one transaction with its
 //! change-log rows.
 
+mod audit;
 mod changelog;
 mod migrations;
 mod open;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use audit::AuditData;
 pub use open::{OpenError, OpenMode, APPLICATION_ID};
 pub use records::{Link, Record, Stored, Writer};
 pub use risks::{ControlRef, RiskData, METHOD_REF};

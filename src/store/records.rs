@@ -248,7 +248,19 @@ impl Writer<'_> {
     /// Saves a new record and returns the reference it was given.
     pub fn insert<R: Record>(&mut self, record: &R) -> Result<String> {
         refuse_invalid(record)?;
-        let reference = next_reference(&self.tx, R::PREFIX)?;
+        self.insert_numbered(R::PREFIX, 3, record)
+    }
+
+    /// Saves a new record numbered in its own series: `PREFIX-01` with `digits` 2, say, as
+    /// for audits numbered by year (`IA-2026-01`).
+    pub fn insert_numbered<R: Record>(
+        &mut self,
+        prefix: &str,
+        digits: usize,
+        record: &R,
+    ) -> Result<String> {
+        refuse_invalid(record)?;
+        let reference = next_reference(&self.tx, prefix, digits)?;
         self.insert_with_reference(&reference, record)?;
         Ok(reference)
     }
@@ -363,6 +375,11 @@ impl Writer<'_> {
             })
             .collect();
         self.log(&changes)?;
+        // The edits were checked as the user saw the record; the merged row must hold too.
+        match self.get::<R>(reference)? {
+            Some(merged) => refuse_invalid(&merged)?,
+            None => bail!("{reference} no longer exists."),
+        }
         Ok(changes.len())
     }
 
@@ -442,7 +459,7 @@ fn whole_record_changes<'a>(
 
 /// Hands out `PREFIX-001`, `PREFIX-002`, ...; numbers are never reused, even after a delete,
 /// so a reference in an old export or in the change log always means one record.
-fn next_reference(tx: &Transaction<'_>, prefix: &str) -> rusqlite::Result<String> {
+fn next_reference(tx: &Transaction<'_>, prefix: &str, digits: usize) -> rusqlite::Result<String> {
     let last: i64 = tx.query_row(
         "INSERT INTO ref_counter (prefix, last) VALUES (?1, 1)
          ON CONFLICT (prefix) DO UPDATE SET last = last + 1
@@ -450,5 +467,5 @@ fn next_reference(tx: &Transaction<'_>, prefix: &str) -> rusqlite::Result<String
         [prefix],
         |row| row.get(0),
     )?;
-    Ok(format!("{prefix}-{last:03}"))
+    Ok(format!("{prefix}-{last:0digits$}"))
 }

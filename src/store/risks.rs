@@ -267,6 +267,7 @@ impl Record for Risk {
         let mut links = links.into_iter();
         self.assets = links.next().unwrap_or_default();
         self.controls = links.next().unwrap_or_default();
+        crate::domain::catalogue::sort_ids(&mut self.controls);
     }
 }
 

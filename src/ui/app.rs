@@ -15,6 +15,7 @@ use super::components::help::{help_len, render_help};
 use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
+use super::tabs::audit::AuditTab;
 use super::tabs::risks::RisksTab;
 use super::tabs::scope::ScopeTab;
 use super::tabs::soa::SoaTab;
@@ -50,6 +51,7 @@ struct Tabs {
     scope: ScopeTab,
     risks: RisksTab,
     soa: SoaTab,
+    audit: AuditTab,
 }
 
 impl Tabs {
@@ -58,6 +60,7 @@ impl Tabs {
             Tab::Scope => Some(&self.scope),
             Tab::Risks => Some(&self.risks),
             Tab::Soa => Some(&self.soa),
+            Tab::Audit => Some(&self.audit),
             _ => None,
         }
     }
@@ -67,6 +70,7 @@ impl Tabs {
             Tab::Scope => Some(&mut self.scope),
             Tab::Risks => Some(&mut self.risks),
             Tab::Soa => Some(&mut self.soa),
+            Tab::Audit => Some(&mut self.audit),
             _ => None,
         }
     }
@@ -97,13 +101,19 @@ impl App {
         let risks = RisksTab::new(store.load_risks()?, today);
         let mut soa = SoaTab::new(store.load_soa()?, today);
         soa.refresh(&store)?;
+        let audit = AuditTab::new(store.load_audits()?, today);
         let location = store.path().display().to_string();
         let last = store.last_change()?;
         Ok(App {
             store,
             theme,
             tab: Tab::Scope,
-            tabs: Tabs { scope, risks, soa },
+            tabs: Tabs {
+                scope,
+                risks,
+                soa,
+                audit,
+            },
             seen: [last; 7],
             overlay: None,
             confirm: None,
@@ -126,6 +136,14 @@ impl App {
     /// Shows `tab`, re-reading its data first if another tab changed the store since.
     fn switch_to(&mut self, tab: Tab) {
         self.tab = tab;
+        self.ensure_fresh();
+    }
+
+    /// Re-reads the current tab's data if the store changed since it last read it (another
+    /// tab, or another process on the same file). A cheap indexed query per action, never
+    /// per frame.
+    fn ensure_fresh(&mut self) {
+        let tab = self.tab;
         let Ok(last) = self.store.last_change() else {
             return;
         };
@@ -163,6 +181,10 @@ impl App {
 
     pub fn soa(&self) -> &SoaTab {
         &self.tabs.soa
+    }
+
+    pub fn audit(&self) -> &AuditTab {
+        &self.tabs.audit
     }
 
     pub fn store(&self) -> &Store {
@@ -252,6 +274,9 @@ impl App {
     fn perform(&mut self, action: Action, key: KeyEvent) {
         // A message answers the last action; the next one replaces or clears it.
         self.message = None;
+        if !self.is_typing() {
+            self.ensure_fresh();
+        }
         if let Some(confirm) = self.confirm.take() {
             if action == Action::Yes {
                 self.confirmed(confirm.on_yes);
@@ -301,7 +326,8 @@ impl App {
 
     /// Carries out what a tab asked for.
     fn apply(&mut self, outcome: Outcome<Question>) {
-        // The tab wrote, or may have: it has read what it wrote, so it is up to date.
+        // The tab was up to date before it acted (see `perform`) and re-reads after its own
+        // writes, so it is up to date now.
         if let Ok(last) = self.store.last_change() {
             self.seen[self.tab.index()] = last;
         }

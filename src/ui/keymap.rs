@@ -33,6 +33,12 @@ pub enum Context {
     SoaList,
     /// The SoA's approved versions (on top of the list keys).
     Versions,
+    /// An audit's checklist: one key per result.
+    Checklist,
+    /// The nonconformity register (on top of the list keys).
+    NcRegister,
+    /// A read-only page that scrolls (the audit report, coverage).
+    Reading,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -65,6 +71,9 @@ impl Context {
             Context::Method => "Risk method",
             Context::SoaList => "Statement of Applicability",
             Context::Versions => "SoA versions",
+            Context::Checklist => "Audit checklist",
+            Context::NcRegister => "Nonconformities",
+            Context::Reading => "Reports",
             Context::Editor => "Editing text",
             Context::Form => "Forms",
             Context::FormChoice => "Choice fields",
@@ -120,6 +129,8 @@ pub enum Action {
     ToggleGrouping,
     /// Approve (freeze) a version of the SoA.
     Approve,
+    /// Record this result for the checklist item and move to the next.
+    Record(crate::domain::audit::Finding),
     /// Use what was typed (the filter) and stop typing.
     Apply,
     Yes,
@@ -175,8 +186,19 @@ macro_rules! bind {
             help: $help,
         }
     };
+    ($context:ident, [$($key:expr),+], $label:literal, $action:ident($argument:expr), $hint:expr, $help:literal) => {
+        Binding {
+            context: Context::$context,
+            keys: &[$($key),+],
+            label: $label,
+            action: Action::$action($argument),
+            hint: $hint,
+            help: $help,
+        }
+    };
 }
 
+use crate::domain::audit::Finding;
 use KeyCode::*;
 
 // One binding per line reads as a table; keep rustfmt from spreading it out.
@@ -248,7 +270,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(HeatMap, [ch('r')], "r", ToggleResidual, Some("inherent/residual"), "Switch between inherent and residual scores"),
     bind!(HeatMap, [ch(']')], "[/]", NextSection, Some("section"), "Next section"),
     bind!(HeatMap, [ch('[')], "[", PrevSection, None, "Previous section"),
-    bind!(Plan, [ch('g')], "g", ToggleGrouping, Some("group by"), "Group by owner or by due date"),
+    bind!(Plan, [ch('o')], "o", ToggleGrouping, Some("owner/due"), "Group by owner or by due date"),
+    bind!(Plan, [ch('a')], "a", Accept, Some("accept"), "Record the owner's acceptance of the residual risk"),
     bind!(Method, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the risk method"),
     bind!(Method, [ch('h')], "h", History, Some("history"), "History of the risk method"),
     // The SoA tab.
@@ -257,6 +280,20 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SoaList, [ch('f')], "f", Filters, Some("filters"), "Filter by theme, applicability, status or attribute"),
     bind!(SoaList, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
     bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Approve the SoA as it is now: freeze a version"),
+    // The Audit tab.
+    bind!(Checklist, [ch('c')], "c", Record(Finding::Conforming), Some("conforming"), "Conforming, then the next item"),
+    bind!(Checklist, [ch('o')], "o", Record(Finding::Observation), Some("observation"), "Observation, then the next item"),
+    bind!(Checklist, [ch('i')], "i", Record(Finding::Improvement), Some("OFI"), "Opportunity for improvement, then the next item"),
+    bind!(Checklist, [ch('m')], "m", Record(Finding::MinorNc), Some("minor NC"), "Minor nonconformity (raises an NC), then the next item"),
+    bind!(Checklist, [ch('M')], "M", Record(Finding::MajorNc), Some("major NC"), "Major nonconformity (raises an NC), then the next item"),
+    bind!(Checklist, [ch('u')], "u", Record(Finding::NotAudited), None, "Back to not yet audited"),
+    bind!(Checklist, [plain(Enter)], "Enter", Edit, Some("notes"), "Evidence examined, records sampled and notes"),
+    bind!(NcRegister, [ch('f')], "f", Filters, Some("filters"), "Filter by grade, status, owner or source"),
+    bind!(NcRegister, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
+    bind!(Reading, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll up"),
+    bind!(Reading, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll down"),
+    bind!(Reading, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
+    bind!(Reading, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
     // Anywhere outside forms.
     bind!(Global, [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7')], "1-7", TabByDigit, None, "Go to a tab by its number"),
     bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
@@ -312,7 +349,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 20] = [
+    const ORDER: [Context; 23] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -325,6 +362,9 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Method,
         Context::SoaList,
         Context::Versions,
+        Context::Checklist,
+        Context::NcRegister,
+        Context::Reading,
         Context::Editor,
         Context::Form,
         Context::FormChoice,

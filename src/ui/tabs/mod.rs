@@ -1,5 +1,6 @@
 //! The seven tabs, in the order of the certification journey.
 
+pub mod audit;
 pub mod risks;
 pub mod scope;
 pub mod soa;
@@ -47,6 +48,7 @@ pub enum Question {
     Scope(scope::Pending),
     Risks(risks::Pending),
     Soa(soa::Pending),
+    Audit(audit::Pending),
 }
 
 /// What the app needs of a tab: its keymap contexts, its actions and typing, its questions'
@@ -119,6 +121,7 @@ macro_rules! tab_view {
 tab_view!(scope::ScopeTab, Scope);
 tab_view!(risks::RisksTab, Risks);
 tab_view!(soa::SoaTab, Soa);
+tab_view!(audit::AuditTab, Audit);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

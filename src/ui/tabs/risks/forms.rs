@@ -296,6 +296,10 @@ pub fn accepted(form: &Form, risk: &Risk) -> Result<Risk, Vec<FieldError>> {
         Some(on) if errors.is_empty() => {
             let mut risk = risk.clone();
             risk.accept(&accepted_by, on, valid_until);
+            // The owner's acceptance settles the risk, unless it is already closed.
+            if risk.status != RiskStatus::Closed {
+                risk.status = RiskStatus::Accepted;
+            }
             Ok(risk)
         }
         _ => Err(errors),

@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
 use crate::domain::asset::{default_in_scope, Asset};
-use crate::domain::register::{PlanGrouping, RiskFilter};
+use crate::domain::register::{heat_map, PlanGrouping, RiskFilter};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
 use crate::domain::FieldError;
@@ -89,6 +89,10 @@ pub struct RisksTab {
     /// The heat map's selected cell (likelihood, impact) and which scores it shows.
     cell: (u8, u8),
     residual: bool,
+    /// The heat map's counts, inherent and residual, and how many risks have no residual
+    /// scores yet: made when the data changes, not per frame.
+    heat: [Vec<Vec<usize>>; 2],
+    unassessed: usize,
     grouping: PlanGrouping,
     /// The treatment plan's rows: group titles and risk indices, flattened; and the cursor.
     plan: Vec<(String, Vec<usize>)>,
@@ -111,6 +115,8 @@ impl RisksTab {
             register: Register::default(),
             cell: (1, 1),
             residual: false,
+            heat: [Vec::new(), Vec::new()],
+            unassessed: 0,
             grouping: PlanGrouping::DueDate,
             plan: Vec::new(),
             plan_cursor: 0,
@@ -156,6 +162,12 @@ impl RisksTab {
         self.plan_cursor = self.plan_cursor.min(self.plan_len().saturating_sub(1));
         let size = self.data.method.size;
         self.cell = (self.cell.0.clamp(1, size), self.cell.1.clamp(1, size));
+        let risks = || self.data.risks.iter().map(|r| &r.value);
+        self.heat = [
+            heat_map(risks(), size, false),
+            heat_map(risks(), size, true),
+        ];
+        self.unassessed = risks().filter(|r| r.residual_score().is_none()).count();
         match (self.data.assets.len(), self.assets.selected()) {
             (0, _) => self.assets.select(None),
             (_, None) => self.assets.select(Some(0)),
@@ -597,6 +609,11 @@ impl RisksTab {
                 })
             }
             FormTarget::Method => forms::method_from(form).and_then(|method| {
+                // Band and cell filters belong to the old method.
+                let mut filter = self.register.filter().clone();
+                filter.level = None;
+                filter.cell = None;
+                self.register.set_filter(filter);
                 store
                     .change_method(&method)
                     .map(|moved| match moved {

@@ -12,7 +12,7 @@ use ratatui::widgets::{
 use super::{RisksTab, Section};
 use crate::domain::dates::format_optional;
 use crate::domain::method::RiskMethod;
-use crate::domain::register::{heat_map, PlanGrouping};
+use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
 use crate::ui::components::{labelled, section_bar, split_list};
 use crate::ui::theme::Theme;
@@ -396,24 +396,23 @@ impl RisksTab {
         let method = &self.data.method;
         let size = method.size;
         let which = if self.residual {
-            "residual"
+            format!(
+                "residual scores ({} not assessed, left out)",
+                self.unassessed
+            )
         } else {
-            "inherent"
+            "inherent scores".to_string()
         };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border_focus)
             .title(Span::styled(
-                format!(" Heat map · {which} scores · r switches · Enter lists a cell "),
+                format!(" Heat map · {which} · r switches · Enter lists a cell "),
                 theme.title,
             ));
         let inner = block.inner(area);
         block.render(area, buf);
-        let counts = heat_map(
-            self.data.risks.iter().map(|r| &r.value),
-            size,
-            self.residual,
-        );
+        let counts = &self.heat[usize::from(self.residual)];
         let label_width: u16 = 18;
         let legend_rows = 2;
         let grid_height = inner.height.saturating_sub(2 + legend_rows);
@@ -534,7 +533,10 @@ impl RisksTab {
             .borders(Borders::ALL)
             .border_style(theme.border_focus)
             .title(Span::styled(
-                format!(" {count} risks need treatment · grouped by {grouping} (g) "),
+                match count {
+                    1 => format!(" 1 risk needs treatment · grouped by {grouping} (o) "),
+                    n => format!(" {n} risks need treatment · grouped by {grouping} (o) "),
+                },
                 theme.title,
             ));
         let inner = block.inner(list_area);

@@ -160,20 +160,22 @@ pub fn filter_form(data: &SoaData, filter: &SoaFilter) -> Form {
         Implementation::key,
         Implementation::label,
     ));
-    let attributes: Vec<Choice> = attribute_choices(&data.controls)
-        .into_iter()
-        .map(|(attribute, value)| {
-            (
-                format!("{attribute}={value}"),
-                format!("{attribute}: {}", value.replace('_', " ")),
-            )
-        })
-        .collect();
-    let selected_attribute: Vec<String> = filter
+    let mut attributes = any();
+    attributes.extend(
+        attribute_choices(&data.controls)
+            .into_iter()
+            .map(|(attribute, value)| {
+                (
+                    format!("{attribute}={value}"),
+                    format!("{attribute}: {}", value.replace('_', " ")),
+                )
+            }),
+    );
+    let selected_attribute = filter
         .attribute
-        .iter()
+        .as_ref()
         .map(|(a, v)| format!("{a}={v}"))
-        .collect();
+        .unwrap_or_else(|| ANY.into());
     Form::new(
         "Filter the controls",
         vec![
@@ -196,7 +198,7 @@ pub fn filter_form(data: &SoaData, filter: &SoaFilter) -> Form {
                 statuses,
                 filter.status.map(Implementation::key).unwrap_or(ANY),
             ),
-            Field::pick("attribute", "Attribute", attributes, &selected_attribute),
+            Field::choice("attribute", "Attribute", attributes, &selected_attribute),
         ],
     )
 }
@@ -206,8 +208,7 @@ pub fn filter_from(form: &Form) -> SoaFilter {
         let value = form.value(key);
         (value != ANY).then_some(value)
     };
-    // One attribute at a time: the last one picked counts.
-    let attribute = form.picked("attribute").last().and_then(|pair| {
+    let attribute = any("attribute").and_then(|pair| {
         pair.split_once('=')
             .map(|(a, v)| (a.to_string(), v.to_string()))
     });

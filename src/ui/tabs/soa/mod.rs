@@ -370,7 +370,11 @@ impl SoaTab {
                         && !relied_on.is_empty()
                     {
                         return Outcome::Ask(
-                            format!("{} relies on {control} for treatment. Mark {control} not applicable anyway?", relied_on.join(", ")),
+                            format!(
+                                "{} {} on {control} for treatment. Mark {control} not applicable anyway?",
+                                relied_on.join(", "),
+                                if relied_on.len() == 1 { "relies" } else { "rely" }
+                            ),
                             Pending::Exclude {
                                 control,
                                 decision: Box::new(decision),

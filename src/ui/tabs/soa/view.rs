@@ -90,25 +90,23 @@ impl SoaTab {
         let p = progress(self.data.decisions.iter().map(|d| &d.value));
         let counts = if area.width >= 100 {
             format!(
-                " {} applicable: {} implemented, {} partial, {} planned, {} not started · {} excluded · ",
+                "{} applicable: {} implemented, {} partial, {} planned, {} not started · {} excluded",
                 p.applicable, p.implemented, p.partial, p.planned, p.not_started, p.excluded
             )
         } else {
             format!(
-                " {} applicable: {} done, {} part, {} planned, {} to start · {} out · ",
+                "{} applicable: {} done, {} part, {} planned, {} to start · {} out",
                 p.applicable, p.implemented, p.partial, p.planned, p.not_started, p.excluded
             )
         };
-        let undecided = format!("{} undecided", p.undecided);
-        let mut spans = vec![Span::raw(counts)];
-        spans.push(Span::styled(
-            undecided,
-            if p.undecided > 0 {
-                theme.warn
-            } else {
-                theme.ok
-            },
-        ));
+        // Undecided first: it is what still needs the user, and it must not be cut off.
+        let undecided = format!(" {} undecided · ", p.undecided);
+        let style = if p.undecided > 0 {
+            theme.warn
+        } else {
+            theme.ok
+        };
+        let spans = vec![Span::styled(undecided, style), Span::raw(counts)];
         Paragraph::new(Line::from(spans)).render(area, buf);
     }
 

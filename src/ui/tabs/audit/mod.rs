@@ -1,0 +1,569 @@
+//! The Audit tab (9.2, 10.2): the audit programme, each audit's checklist with one key per
+//! result, the nonconformity register, the audit report and the cycle's coverage.
+
+mod forms;
+mod view;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::widgets::TableState;
+
+use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
+use crate::domain::FieldError;
+use crate::store::{AuditData, Store};
+use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::keymap::{Action, Context};
+use forms::NcFilter;
+
+use super::Outcome as TabOutcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Programme,
+    Checklist,
+    Nonconformities,
+    Report,
+    Coverage,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Programme,
+        Section::Checklist,
+        Section::Nonconformities,
+        Section::Report,
+        Section::Coverage,
+    ];
+
+    fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Section {
+        let len = Section::ALL.len();
+        Section::ALL[if forward {
+            (self.index() + 1) % len
+        } else {
+            (self.index() + len - 1) % len
+        }]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FormTarget {
+    Audit(Option<String>),
+    Item(String),
+    Nc(Option<String>),
+    Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    DiscardForm,
+    DeleteAudit(String),
+    DeleteNc(String),
+}
+
+pub type Outcome = TabOutcome<Pending>;
+
+pub struct AuditTab {
+    data: AuditData,
+    today: NaiveDate,
+    section: Section,
+    audits: TableState,
+    items: TableState,
+    ncs: TableState,
+    filter: NcFilter,
+    /// The register's rows after filtering: indices into the nonconformities.
+    nc_order: Vec<usize>,
+    /// How far the report or coverage page is scrolled.
+    scroll: usize,
+    form: Option<FormSession<FormTarget>>,
+    list_area: Rect,
+}
+
+impl AuditTab {
+    pub fn new(data: AuditData, today: NaiveDate) -> Self {
+        let mut tab = AuditTab {
+            data,
+            today,
+            section: Section::Programme,
+            audits: TableState::default(),
+            items: TableState::default(),
+            ncs: TableState::default(),
+            filter: NcFilter::default(),
+            nc_order: Vec::new(),
+            scroll: 0,
+            form: None,
+            list_area: Rect::default(),
+        };
+        tab.rebuild();
+        tab
+    }
+
+    pub fn data(&self) -> &AuditData {
+        &self.data
+    }
+
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
+        self.data = store.load_audits()?;
+        self.rebuild();
+        Ok(())
+    }
+
+    fn rebuild(&mut self) {
+        self.nc_order = (0..self.data.nonconformities.len())
+            .filter(|i| self.filter.matches(&self.data.nonconformities[*i].value))
+            .collect();
+        fn keep_in_range(state: &mut TableState, len: usize) {
+            match (len, state.selected()) {
+                (0, _) => state.select(None),
+                (_, None) => state.select(Some(0)),
+                (len, Some(i)) if i >= len => state.select(Some(len - 1)),
+                _ => {}
+            }
+        }
+        // The audit first: the checklist is the selected audit's.
+        keep_in_range(&mut self.audits, self.data.audits.len());
+        let items = self
+            .selected_audit()
+            .map_or(0, |a| self.data.items_of(&a).count());
+        keep_in_range(&mut self.items, items);
+        keep_in_range(&mut self.ncs, self.nc_order.len());
+    }
+
+    fn selected_audit(&self) -> Option<String> {
+        self.audits
+            .selected()
+            .and_then(|i| self.data.audits.get(i))
+            .map(|a| a.reference.clone())
+    }
+
+    /// The selected audit's checklist: (reference, item).
+    fn checklist(&self) -> Vec<(String, ChecklistItem)> {
+        match self.selected_audit() {
+            Some(audit) => self
+                .data
+                .items_of(&audit)
+                .map(|i| (i.reference.clone(), i.value.clone()))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn selected_item(&self) -> Option<(String, ChecklistItem)> {
+        let index = self.items.selected()?;
+        self.checklist().into_iter().nth(index)
+    }
+
+    fn selected_nc(&self) -> Option<(String, Nonconformity)> {
+        let index = *self.nc_order.get(self.ncs.selected()?)?;
+        self.data
+            .nonconformities
+            .get(index)
+            .map(|n| (n.reference.clone(), n.value.clone()))
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.form.is_some()
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.form
+            .as_ref()
+            .is_some_and(|session| session.form.is_dirty())
+    }
+
+    pub fn contexts(&self) -> Vec<Context> {
+        if let Some(session) = &self.form {
+            return session.contexts();
+        }
+        match self.section {
+            Section::Programme => vec![Context::Records, Context::List, Context::Sections],
+            Section::Checklist => vec![Context::Checklist, Context::List, Context::Sections],
+            Section::Nonconformities => vec![
+                Context::NcRegister,
+                Context::Records,
+                Context::List,
+                Context::Sections,
+            ],
+            Section::Report | Section::Coverage => vec![Context::Reading, Context::Sections],
+        }
+    }
+
+    pub fn click(&mut self, x: u16, y: u16) -> bool {
+        let area = self.list_area;
+        let first = area.y + 2;
+        if self.form.is_some()
+            || x <= area.x
+            || x + 1 >= area.right()
+            || y < first
+            || y + 1 >= area.bottom()
+        {
+            return false;
+        }
+        let row = usize::from(y - first);
+        let checklist_len = self.checklist().len();
+        let (state, len) = match self.section {
+            Section::Programme => (&mut self.audits, self.data.audits.len()),
+            Section::Checklist => (&mut self.items, checklist_len),
+            Section::Nonconformities => (&mut self.ncs, self.nc_order.len()),
+            _ => return false,
+        };
+        let index = state.offset() + row;
+        if index < len {
+            state.select(Some(index));
+        }
+        true
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let len = match self.section {
+            Section::Programme => self.data.audits.len(),
+            Section::Checklist => self.checklist().len(),
+            Section::Nonconformities => self.nc_order.len(),
+            Section::Report | Section::Coverage => {
+                self.scroll = self.scroll.saturating_add_signed(delta);
+                return;
+            }
+        };
+        let state = match self.section {
+            Section::Programme => &mut self.audits,
+            Section::Checklist => &mut self.items,
+            _ => &mut self.ncs,
+        };
+        if len > 0 {
+            let current = state.selected().unwrap_or(0);
+            state.select(Some(current.saturating_add_signed(delta).min(len - 1)));
+        }
+        if self.section == Section::Programme {
+            // Another audit: its checklist starts at the top.
+            self.items.select(Some(0));
+            *self.items.offset_mut() = 0;
+            self.rebuild();
+        }
+    }
+
+    pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
+        if self.form.is_some() {
+            return self.perform_in_form(action, store);
+        }
+        match action {
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-10),
+            Action::PageDown => self.move_selection(10),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::NextSection | Action::PrevSection => {
+                self.section = self.section.step(action == Action::NextSection);
+                self.scroll = 0;
+            }
+            Action::Record(finding) => return self.record(finding, store),
+            Action::New => match self.section {
+                Section::Programme => {
+                    let audit = Audit {
+                        clauses: self.data.clauses.iter().map(|(id, _)| id.clone()).collect(),
+                        ..Audit::default()
+                    };
+                    self.form = Some(FormSession::new(
+                        forms::audit_form(&self.data, None, &audit),
+                        FormTarget::Audit(None),
+                    ));
+                }
+                Section::Nonconformities => {
+                    let nc = Nonconformity {
+                        source: crate::domain::audit::NcSource::CertificationBody,
+                        ..Nonconformity::default()
+                    };
+                    self.form = Some(FormSession::new(
+                        forms::nc_form(None, &nc),
+                        FormTarget::Nc(None),
+                    ));
+                }
+                _ => return Outcome::Ignored,
+            },
+            Action::Edit => match self.section {
+                Section::Programme => {
+                    let Some(reference) = self.selected_audit() else {
+                        return Outcome::Status("No audit yet: press n to plan one.".into());
+                    };
+                    let Some(audit) = self.data.audits.iter().find(|a| a.reference == reference)
+                    else {
+                        return Outcome::Ignored;
+                    };
+                    let form = forms::audit_form(&self.data, Some(&reference), &audit.value);
+                    self.form = Some(FormSession::new(form, FormTarget::Audit(Some(reference))));
+                }
+                Section::Checklist => {
+                    let Some((reference, item)) = self.selected_item() else {
+                        return Outcome::Ignored;
+                    };
+                    self.form = Some(FormSession::new(
+                        forms::item_form(&self.data, &item),
+                        FormTarget::Item(reference),
+                    ));
+                }
+                Section::Nonconformities => {
+                    let Some((reference, nc)) = self.selected_nc() else {
+                        return Outcome::Ignored;
+                    };
+                    self.form = Some(FormSession::new(
+                        forms::nc_form(Some(&reference), &nc),
+                        FormTarget::Nc(Some(reference)),
+                    ));
+                }
+                _ => return Outcome::Ignored,
+            },
+            Action::Filters if self.section == Section::Nonconformities => {
+                self.form = Some(FormSession::new(
+                    forms::filter_form(&self.data, &self.filter),
+                    FormTarget::Filter,
+                ));
+            }
+            Action::ClearFilters => {
+                self.filter = NcFilter::default();
+                self.rebuild();
+            }
+            Action::Delete => {
+                return match self.section {
+                    Section::Programme => match self.selected_audit() {
+                        Some(reference) => Outcome::Ask(
+                            format!("Delete {reference} and its checklist? Nonconformities raised from it stay."),
+                            Pending::DeleteAudit(reference),
+                        ),
+                        None => Outcome::Ignored,
+                    },
+                    Section::Nonconformities => match self.selected_nc() {
+                        Some((reference, _)) => Outcome::Ask(format!("Delete {reference}? Its history stays in the change log."), Pending::DeleteNc(reference)),
+                        None => Outcome::Ignored,
+                    },
+                    _ => Outcome::Ignored,
+                };
+            }
+            Action::History => {
+                let reference = match self.section {
+                    Section::Programme | Section::Report => self.selected_audit(),
+                    Section::Checklist => self.selected_item().map(|(r, _)| r),
+                    Section::Nonconformities => self.selected_nc().map(|(r, _)| r),
+                    Section::Coverage => None,
+                };
+                return reference.map_or(Outcome::Ignored, Outcome::ShowHistory);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    /// Records a result on the selected item and moves to the next one.
+    fn record(&mut self, finding: Finding, store: &mut Store) -> Outcome {
+        if self.section != Section::Checklist {
+            return Outcome::Ignored;
+        }
+        let Some((reference, item)) = self.selected_item() else {
+            return Outcome::Status(
+                "This audit has no checklist items: give it clauses or applicable controls.".into(),
+            );
+        };
+        let changed = ChecklistItem {
+            result: finding,
+            ..item.clone()
+        };
+        match store.record_result(&reference, &changed) {
+            Ok(raised) => {
+                if let Err(error) = self.refresh(store) {
+                    return Outcome::Error(format!(
+                        "Saved, but could not re-read the audits: {error}"
+                    ));
+                }
+                self.move_selection(1);
+                let done = self
+                    .checklist()
+                    .iter()
+                    .filter(|(_, i)| i.result != Finding::NotAudited)
+                    .count();
+                let total = self.checklist().len();
+                match raised {
+                    Some(nc) => Outcome::Status(format!(
+                        "{}: {} · raised {nc} · {done}/{total} audited",
+                        changed.target.label(),
+                        finding.short()
+                    )),
+                    None => Outcome::Status(format!(
+                        "{}: {} · {done}/{total} audited",
+                        changed.target.label(),
+                        finding.short()
+                    )),
+                }
+            }
+            Err(error) => Outcome::Error(format!("Not saved: {error}")),
+        }
+    }
+
+    fn validate(target: &FormTarget, form: &crate::ui::components::form::Form) -> Vec<FieldError> {
+        match target {
+            FormTarget::Audit(_) => forms::audit_from(form).err().unwrap_or_default(),
+            FormTarget::Nc(_) => forms::nc_from(form, &Nonconformity::default())
+                .err()
+                .unwrap_or_default(),
+            FormTarget::Item(_) | FormTarget::Filter => Vec::new(),
+        }
+    }
+
+    fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let target = session.target.clone();
+        match session.handle(action, |form| Self::validate(&target, form)) {
+            FormStep::Done => Outcome::Done,
+            FormStep::Ignored => Outcome::Ignored,
+            FormStep::Refused => Outcome::Error(REFUSED.into()),
+            FormStep::AskDiscard => Outcome::Ask(
+                "Discard the changes in this form?".into(),
+                Pending::DiscardForm,
+            ),
+            FormStep::Close => {
+                self.form = None;
+                Outcome::Done
+            }
+            FormStep::Save => self.save_form(store),
+        }
+    }
+
+    fn save_form(&mut self, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let store_error = |error: anyhow::Error| vec![FieldError::new("", error.to_string())];
+        let form = &session.form;
+        let result: Result<String, Vec<FieldError>> = match session.target.clone() {
+            FormTarget::Filter => {
+                self.filter = forms::filter_from(form);
+                self.form = None;
+                self.rebuild();
+                return Outcome::Status(format!("{} nonconformities match.", self.nc_order.len()));
+            }
+            FormTarget::Audit(reference) => {
+                forms::audit_from(form).and_then(|audit| match &reference {
+                    None => store.create_audit(&audit, self.today).map_err(store_error),
+                    Some(r) => {
+                        let before = self
+                            .data
+                            .audits
+                            .iter()
+                            .find(|a| &a.reference == r)
+                            .map(|a| a.value.clone());
+                        store
+                            .write(|writer| {
+                                writer.update_from(r, before.as_ref(), &audit)?;
+                                writer.sync_checklist(r)?;
+                                Ok(r.clone())
+                            })
+                            .map_err(store_error)
+                    }
+                })
+            }
+            FormTarget::Item(reference) => {
+                let Some(base) = self
+                    .data
+                    .items
+                    .iter()
+                    .find(|i| i.reference == reference)
+                    .map(|i| i.value.clone())
+                else {
+                    return Outcome::Error(format!("{reference} no longer exists."));
+                };
+                let item = forms::item_from(form, &base);
+                store
+                    .record_result(&reference, &item)
+                    .map(|raised| raised.unwrap_or(reference))
+                    .map_err(store_error)
+            }
+            FormTarget::Nc(reference) => {
+                let base = reference
+                    .as_ref()
+                    .and_then(|r| self.data.nonconformities.iter().find(|n| &n.reference == r))
+                    .map(|n| n.value.clone())
+                    .unwrap_or_default();
+                forms::nc_from(form, &base).and_then(|nc| {
+                    match &reference {
+                        Some(r) => store.update_from(r, Some(&base), &nc).map(|_| r.clone()),
+                        None => store.insert(&nc),
+                    }
+                    .map_err(store_error)
+                })
+            }
+        };
+        match result {
+            Ok(saved) => {
+                self.form = None;
+                if let Err(error) = self.refresh(store) {
+                    return Outcome::Error(format!(
+                        "Saved {saved}, but could not re-read the audits: {error}"
+                    ));
+                }
+                if let Some(index) = self.data.audits.iter().position(|a| a.reference == saved) {
+                    self.audits.select(Some(index));
+                    self.rebuild();
+                }
+                Outcome::Status(format!("Saved {saved}."))
+            }
+            Err(errors) => {
+                let store_error = errors
+                    .iter()
+                    .find(|e| e.field.is_empty())
+                    .map(|e| e.message.clone());
+                if let Some(session) = self.form.as_mut() {
+                    session.refuse(&errors);
+                }
+                Outcome::Error(match store_error {
+                    Some(message) => format!("Not saved: {message}"),
+                    None => REFUSED.into(),
+                })
+            }
+        }
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        match &mut self.form {
+            Some(session) => session.form.type_key(key),
+            None => false,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.form {
+            Some(session) => {
+                session.form.paste(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
+        let deleted = match pending {
+            Pending::DiscardForm => {
+                self.form = None;
+                return Outcome::Done;
+            }
+            Pending::DeleteAudit(reference) => store
+                .write(|writer| writer.delete_audit(&reference))
+                .map(|_| reference),
+            Pending::DeleteNc(reference) => {
+                store.delete::<Nonconformity>(&reference).map(|_| reference)
+            }
+        };
+        match deleted.and_then(|reference| self.refresh(store).map(|_| reference)) {
+            Ok(reference) => Outcome::Status(format!("Deleted {reference}.")),
+            Err(error) => Outcome::Error(format!("Not deleted: {error}")),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The Audit tab driven through the app's input handler, and the audit rules in the store:
+//! checklist generation from scope and SoA, NCs raised from results, the closing rule,
+//! coverage, independence.
+
+use chrono::NaiveDate;
+use isms::demo::write_demo_on;
+use isms::domain::audit::{Audit, AuditStatus, ChecklistItem, Finding, NcStatus, Nonconformity};
+use isms::domain::soa::{Applicability, SoaDecision};
+use isms::store::{OpenMode, Store};
+use isms::ui::snapshot::render_to_string;
+use isms::ui::{App, Theme, ThemeName};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+fn today() -> NaiveDate {
+    isms::domain::dates::parse("2026-11-28").unwrap()
+}
+
+fn demo_store(dir: &TempDir) -> Store {
+    let mut store = Store::open(
+        &dir.path().join("w.sqlite3"),
+        OpenMode::Create { organisation: None },
+    )
+    .unwrap();
+    store.set_actor("tester");
+    store.set_fixed_time("2026-11-28T09:30:00Z");
+    write_demo_on(&mut store, today()).unwrap();
+    store
+}
+
+struct Harness {
+    app: App,
+    _dir: TempDir,
+}
+
+fn harness() -> Harness {
+    let dir = TempDir::new().unwrap();
+    let store = demo_store(&dir);
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    app.set_location_label("/home/lead/workbench.sqlite3");
+    app.set_today(today());
+    let mut h = Harness { app, _dir: dir };
+    h.key(KeyCode::Char('6'));
+    h
+}
+
+impl Harness {
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    fn screen(&mut self, width: u16, height: u16) -> String {
+        render_to_string(&mut self.app, width, height)
+    }
+}
+
+#[test]
+fn programme_checklist_register_report_and_coverage() {
+    let mut h = harness();
+    insta::assert_snapshot!("audit_programme_80x24", h.screen(80, 24));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("audit_checklist_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("audit_checklist_160x48", h.screen(160, 48));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("audit_ncs_80x24", h.screen(80, 24));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("audit_report_160x48", h.screen(160, 48));
+    h.key(KeyCode::Right);
+    let coverage = h.screen(120, 40);
+    assert!(coverage.contains("34 of 34 audited"), "{coverage}");
+}
+
+#[test]
+fn the_planned_audit_warns_about_independence() {
+    let mut h = harness();
+    h.key(KeyCode::Down);
+    let screen = h.screen(160, 48);
+    assert!(screen.contains("⚠ Independence: Dev Okafor"), "{screen}");
+}
+
+#[test]
+fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
+    let mut h = harness();
+    // The planned audit: nothing audited yet.
+    h.key(KeyCode::Down).key(KeyCode::Right);
+    let before = h.app.store().list::<Nonconformity>().unwrap().len();
+    h.keys("coimc");
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("5/"), "{screen}");
+    let audit = h.app.audit().data().audits[1].reference.clone();
+    let items: Vec<ChecklistItem> = h
+        .app
+        .store()
+        .list::<ChecklistItem>()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.value.audit == audit)
+        .map(|i| i.value)
+        .collect();
+    let results: Vec<Finding> = items.iter().take(5).map(|i| i.result).collect();
+    assert_eq!(
+        results,
+        [
+            Finding::Conforming,
+            Finding::Observation,
+            Finding::Improvement,
+            Finding::MinorNc,
+            Finding::Conforming
+        ]
+    );
+    let ncs = h.app.store().list::<Nonconformity>().unwrap();
+    assert_eq!(
+        ncs.len(),
+        before + 1,
+        "the minor NC raised one nonconformity"
+    );
+    let raised = &ncs.last().unwrap().value;
+    assert_eq!(raised.item, format!("{audit}/{}", items[3].target.label()));
+    assert_eq!(raised.status, NcStatus::Open);
+}
+
+#[test]
+fn an_nc_cannot_be_closed_without_an_effectiveness_check() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    // NC-002 is open and overdue in the demo.
+    h.key(KeyCode::Down).key(KeyCode::Enter);
+    // Status is the 11th field.
+    for _ in 0..10 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right); // action planned -> closed
+    h.ctrl('s');
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("✗ Closing needs the effectiveness check"),
+        "{screen}"
+    );
+    assert_eq!(
+        h.app
+            .store()
+            .get::<Nonconformity>("NC-002")
+            .unwrap()
+            .unwrap()
+            .status,
+        NcStatus::ActionPlanned
+    );
+    insta::assert_snapshot!("nc_form_refused_80x24", h.screen(80, 24));
+}
+
+#[test]
+fn checklist_follows_scope_and_soa_and_keeps_audited_items() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    // Exclude a control, then plan an audit with it and another in scope.
+    let mut excluded = store.get::<SoaDecision>("7.8").unwrap().unwrap();
+    excluded.applicability = Applicability::No;
+    excluded.justification = "Cloud hosted".into();
+    store.update("7.8", &excluded).unwrap();
+    let audit = Audit {
+        title: "Spot check".into(),
+        clauses: vec!["9.2.2".into()],
+        controls: vec!["7.8".into(), "8.13".into()],
+        lead_auditor: "Ruth".into(),
+        status: AuditStatus::Planned,
+        planned_start: Some(today()),
+        ..Audit::default()
+    };
+    let reference = store.create_audit(&audit, today()).unwrap();
+    let labels = |store: &Store| -> Vec<String> {
+        store
+            .list::<ChecklistItem>()
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.value.audit == reference)
+            .map(|i| i.value.target.label())
+            .collect()
+    };
+    assert_eq!(labels(&store), ["9.2.2", "A.8.13"], "7.8 is not applicable");
+    assert!(
+        store
+            .get::<ChecklistItem>(&format!("{reference}/A.8.13"))
+            .unwrap()
+            .unwrap()
+            .question
+            .len()
+            > 20
+    );
+    // Audit 8.13, then drop it and 9.2.2 from scope: the audited item stays.
+    let item_ref = format!("{reference}/A.8.13");
+    let mut item = store.get::<ChecklistItem>(&item_ref).unwrap().unwrap();
+    item.result = Finding::Conforming;
+    store.record_result(&item_ref, &item).unwrap();
+    let narrowed = Audit {
+        clauses: vec![],
+        controls: vec![],
+        ..audit.clone()
+    };
+    store
+        .write(|w| {
+            w.update(&reference, &narrowed)?;
+            w.sync_checklist(&reference)
+        })
+        .unwrap();
+    assert_eq!(labels(&store), ["A.8.13"]);
+    assert!(store.verify_change_log().unwrap().is_ok());
+}
+
+#[test]
+fn a_new_audit_is_numbered_in_its_year() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let audit = Audit {
+        title: "Year check".into(),
+        lead_auditor: "Ruth".into(),
+        planned_start: isms::domain::dates::parse("2026-12-01").ok(),
+        ..Audit::default()
+    };
+    assert_eq!(store.create_audit(&audit, today()).unwrap(), "IA-2026-02");
+}
+
+#[test]
+fn rendering_never_panics_at_any_size() {
+    let mut h = harness();
+    for (width, height) in [(1, 1), (20, 6), (70, 16), (80, 24), (133, 41), (400, 120)] {
+        for _ in 0..5 {
+            h.screen(width, height);
+            h.key(KeyCode::Char(']'));
+        }
+        h.key(KeyCode::Char('n'));
+        h.screen(width, height);
+        h.key(KeyCode::Esc);
+    }
+}
