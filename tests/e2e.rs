@@ -472,3 +472,76 @@ fn adds_a_risk_and_finds_it_after_restart() {
         .unwrap();
     assert_eq!((stored.as_str(), likelihood, impact), (title, 3, 2));
 }
+
+#[test]
+fn records_five_audit_results_and_finds_them_after_restart() {
+    let (_dir, db) = new_db();
+    // A workspace with one audit of three clauses and two applicable controls.
+    {
+        use isms::domain::audit::{Audit, AuditStatus};
+        use isms::domain::soa::{Applicability, SoaDecision};
+        let mut store = isms::store::Store::open(
+            &db,
+            isms::store::OpenMode::Create {
+                organisation: Some("Acme".into()),
+            },
+        )
+        .unwrap();
+        for control in ["5.15", "8.13"] {
+            let decision = SoaDecision {
+                applicability: Applicability::Yes,
+                ..SoaDecision::default()
+            };
+            store.update(control, &decision).unwrap();
+        }
+        let audit = Audit {
+            title: "First internal audit".into(),
+            clauses: vec!["4.1".into(), "4.2".into(), "4.3".into()],
+            controls: vec!["5.15".into(), "8.13".into()],
+            lead_auditor: "Ruth".into(),
+            status: AuditStatus::InProgress,
+            planned_start: isms::domain::dates::parse("2026-11-01").ok(),
+            ..Audit::default()
+        };
+        store
+            .create_audit(&audit, isms::domain::dates::parse("2026-11-28").unwrap())
+            .unwrap();
+    }
+
+    let mut tui = start(&db, 110, 32);
+    tui.send("6");
+    tui.wait_for("IA-2026-01");
+    tui.send("\x1b[C"); // the checklist
+    tui.wait_for("0/5 audited");
+    tui.send("coimc");
+    tui.wait_for("5/5 audited");
+    drop(quit(tui));
+
+    let mut tui = start(&db, 110, 32);
+    tui.send("6");
+    tui.wait_for("IA-2026-01");
+    tui.send("\x1b[C");
+    let screen = tui.wait_for("5/5 audited");
+    for result in ["Conforming", "Observation", "OFI", "Minor NC"] {
+        assert!(screen.contains(result), "{result} missing:\n{screen}");
+    }
+    tui.send("q");
+    let _ = tui.wait_exit(TIMEOUT);
+
+    let conn = open_db(&db);
+    let results: Vec<String> = conn
+        .prepare("SELECT result FROM checklist_item ORDER BY id")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        results,
+        ["conforming", "observation", "ofi", "minor_nc", "conforming"]
+    );
+    let ncs: i64 = conn
+        .query_row("SELECT count(*) FROM nonconformity", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(ncs, 1, "the minor NC raised one nonconformity");
+}

@@ -115,7 +115,7 @@ fn workspace(dir: &Path) -> (PathBuf, Store) {
     (path, store)
 }
 
-fn export_to(store: &Store, out: &Path, force: bool) -> anyhow::Result<Vec<&'static str>> {
+fn export_to(store: &Store, out: &Path, force: bool) -> anyhow::Result<Vec<String>> {
     export::export(store, out, force, today())
 }
 
@@ -190,8 +190,8 @@ fn export_writes_the_soa_files_into_a_new_folder() {
     let (_, store) = workspace(dir.path());
     let out = dir.path().join("packs/2026-05");
     let written = export_to(&store, &out, false).unwrap();
-    assert_eq!(written, [CSV, XLSX, MD]);
-    let mut expected: Vec<String> = written.iter().map(|s| s.to_string()).collect();
+    assert_eq!(&written[..3], [CSV, XLSX, MD], "the SoA first");
+    let mut expected: Vec<String> = written.clone();
     expected.sort();
     assert_eq!(files_under(&out), expected, "no temporary file is left");
 }
@@ -322,7 +322,11 @@ fn export_force_replaces_the_pack_files_and_leaves_others_alone() {
     );
     let mut expected = [CSV, XLSX, MD, "03-soa/reviewer-notes.txt"].map(String::from);
     expected.sort();
-    assert_eq!(files_under(&out), expected);
+    let soa_folder: Vec<String> = files_under(&out)
+        .into_iter()
+        .filter(|path| path.starts_with("03-soa/"))
+        .collect();
+    assert_eq!(soa_folder, expected);
 }
 
 #[test]
@@ -399,12 +403,14 @@ fn export_command_writes_refuses_and_forces() {
     let text = stdout(&run);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(&lines[..3], [CSV, XLSX, MD]);
-    assert_eq!(lines.len(), 4, "{text}");
+    let (summary, files) = lines.split_last().unwrap();
     assert!(
-        lines[3].starts_with("Wrote 3 files of the audit pack") && lines[3].ends_with(" to pack."),
+        summary.starts_with(&format!("Wrote {} files of the audit pack", files.len()))
+            && summary.ends_with(" to pack."),
         "{text}"
     );
     let pack = dir.path().join("pack");
+    assert!(files.iter().all(|file| pack.join(file).is_file()), "{text}");
     assert_eq!(csv_rows(&pack.join(CSV)).len(), 94);
 
     let line = one_sentence_error(&isms(dir.path(), &["export", "--db", db, "--out", "pack"]));

@@ -5,6 +5,7 @@
 use anyhow::Result;
 
 use super::cells::neutralise;
+use super::nonconformities;
 use super::soa::SoaTable;
 use super::PackData;
 
@@ -34,6 +35,15 @@ pub fn soa(data: &PackData) -> Result<Vec<u8>> {
     table(
         &SoaTable::headers(),
         data.soa_table.rows.iter().map(|row| row.cells()),
+    )
+}
+
+/// `05-internal-audit/nonconformities.csv`
+pub fn nonconformities(data: &PackData) -> Result<Vec<u8>> {
+    let rows = nonconformities::rows(&data.audits, data.today);
+    table(
+        &nonconformities::headers(),
+        rows.iter().map(|row| row.iter().map(String::as_str)),
     )
 }
 

@@ -32,6 +32,25 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A document's first line: `# Title — Organisation`, or just the title without one.
+pub fn heading(out: &mut String, title: &str, organisation: &str) {
+    let organisation = organisation.trim();
+    if organisation.is_empty() {
+        let _ = writeln!(out, "# {}\n", escape(title));
+    } else {
+        let _ = writeln!(out, "# {} — {}\n", escape(title), escape(organisation));
+    }
+}
+
+/// Prose text, or `missing` in its place when there is none.
+pub fn or(text: &str, missing: &str) -> String {
+    if text.trim().is_empty() {
+        missing.to_string()
+    } else {
+        escape(text)
+    }
+}
+
 /// The first line of `text`, cut at a word to about `max` characters with "…" when longer.
 fn shortened(text: &str, max: usize) -> String {
     let first = text.trim().lines().next().unwrap_or("").trim();
@@ -51,7 +70,8 @@ fn shortened(text: &str, max: usize) -> String {
     format!("{} …", cut.trim_end())
 }
 
-fn plural(count: usize, one: &str, many: &str) -> String {
+/// "1 control", "3 controls".
+pub fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 

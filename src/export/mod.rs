@@ -1,30 +1,38 @@
 //! The audit pack (`isms export --out DIR`): the workspace written out as files an auditor can
 //! open without the workbench.
 //!
-//! The workspace is read once into [`PackData`]; each file of the pack is one writer function
-//! from that data to the file's bytes, listed in [`FILES`]; [`pack`] owns the rules of the
-//! output folder (empty unless forced, no symbolic links, every file replaced atomically).
-//! Nothing is written until every file has been made.
+//! The workspace is read once into [`PackData`]; each entry of [`FILES`] is one writer function
+//! from that data to a file's bytes, or, for a file per record (a report per audit), to the
+//! paths and bytes of those files; [`pack`] owns the rules of the output folder (empty unless
+//! forced, no symbolic links, every file replaced atomically). Nothing is written until every
+//! file has been made.
 //!
 //! - [`cells`]: cell text that is safe to open in a spreadsheet (formula injection).
 //! - [`soa`]: the Statement of Applicability as one table of rows, built once.
+//! - [`nonconformities`]: the nonconformity register as one table of rows.
 //! - [`csv`], [`xlsx`], [`markdown`]: the formats.
+//! - [`audit`]: what the internal audit documents say about an audit (scope, dates, file name);
+//!   [`audit_programme`] and [`audit_report`]: those documents.
 //! - [`pack`]: the output folder.
 
+pub mod audit;
+pub mod audit_programme;
+pub mod audit_report;
 pub mod cells;
 pub mod csv;
 pub mod markdown;
+pub mod nonconformities;
 pub mod pack;
 pub mod soa;
 pub mod xlsx;
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{SoaData, Store};
+use crate::store::{AuditData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,6 +51,8 @@ pub struct PackData {
     pub soa: SoaData,
     /// The SoA as rows, shared by its CSV, XLSX and Markdown files.
     pub soa_table: soa::SoaTable,
+    /// The audit programme, checklists and nonconformities.
+    pub audits: AuditData,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
 }
@@ -52,55 +62,146 @@ impl PackData {
         let workspace = store.workspace()?;
         let soa = store.load_soa()?;
         let soa_table = soa::SoaTable::build(&soa);
+        let audits = store.load_audits()?;
         Ok(PackData {
             workspace,
             soa,
             soa_table,
+            audits,
             today,
         })
     }
 }
 
-/// A file of the audit pack: where it goes in the folder and the function that makes it.
+/// An entry of the audit pack: where its files go in the folder and the function that makes
+/// them.
 pub struct PackFile {
-    /// The path inside the pack, with `/` between folders.
+    /// The path inside the pack, with `/` between folders. For [`Make::Each`] it is the
+    /// pattern the paths follow, the record's part in angle brackets
+    /// (`05-internal-audit/<IA-ref>-report.md`), for messages and documentation.
     pub path: &'static str,
-    pub write: fn(&PackData) -> Result<Vec<u8>>,
+    pub write: Make,
+}
+
+/// Files made in memory: each one's path inside the pack and its bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// How an entry's files are made.
+pub enum Make {
+    /// One file, always written, at the entry's path.
+    One(fn(&PackData) -> Result<Vec<u8>>),
+    /// A file per record (none when there is no record): each file's path and bytes, in the
+    /// order they are written and listed.
+    Each(fn(&PackData) -> Result<Files>),
 }
 
 /// The files written today, in the order they are written and listed.
 pub const FILES: &[PackFile] = &[
     PackFile {
         path: "03-soa/statement-of-applicability.csv",
-        write: csv::soa,
+        write: Make::One(csv::soa),
     },
     PackFile {
         path: "03-soa/statement-of-applicability.xlsx",
-        write: xlsx::soa,
+        write: Make::One(xlsx::soa),
     },
     PackFile {
         path: "03-soa/statement-of-applicability.md",
-        write: markdown::soa_file,
+        write: Make::One(markdown::soa_file),
+    },
+    PackFile {
+        path: audit::PROGRAMME,
+        write: Make::One(audit_programme::file),
+    },
+    PackFile {
+        path: audit::NONCONFORMITIES,
+        write: Make::One(csv::nonconformities),
+    },
+    PackFile {
+        path: audit::REPORTS,
+        write: Make::Each(audit_report::files),
     },
 ];
 
-/// Makes every file of the pack in memory, in the order of [`FILES`].
-pub fn render(data: &PackData) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    FILES
+/// Makes every file of the pack in memory, in the order of [`FILES`]; two files with the same
+/// path are refused.
+pub fn render(data: &PackData) -> Result<Files> {
+    let mut files = Files::new();
+    for file in FILES {
+        let context = || format!("could not make {}", file.path);
+        match file.write {
+            Make::One(write) => {
+                files.push((file.path.to_string(), write(data).with_context(context)?))
+            }
+            Make::Each(write) => files.extend(write(data).with_context(context)?),
+        }
+    }
+    check_paths(&files)?;
+    Ok(files)
+}
+
+/// Every path stays inside the pack (no empty, `.` or `..` part) and no two are the same.
+fn check_paths(files: &Files) -> Result<()> {
+    let mut paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    if let Some(path) = paths
         .iter()
-        .map(|file| {
-            let bytes =
-                (file.write)(data).with_context(|| format!("could not make {}", file.path))?;
-            Ok((file.path, bytes))
-        })
-        .collect()
+        .find(|path| path.split('/').any(|part| matches!(part, "" | "." | "..")))
+    {
+        bail!("{path:?} is not a path inside the audit pack");
+    }
+    paths.sort_unstable();
+    if let Some(pair) = paths.windows(2).find(|pair| pair[0] == pair[1]) {
+        bail!(
+            "two files of the audit pack would both be written to {}",
+            pair[0]
+        );
+    }
+    Ok(())
 }
 
 /// Exports the workspace's audit pack into `out` (see [`pack::write`] for the folder rules);
 /// returns the paths written, relative to `out`.
-pub fn export(store: &Store, out: &Path, force: bool, today: Date) -> Result<Vec<&'static str>> {
+pub fn export(store: &Store, out: &Path, force: bool, today: Date) -> Result<Vec<String>> {
     let data = PackData::load(store, today)?;
     let files = render(&data)?;
     pack::write(out, force, &files)?;
-    Ok(files.iter().map(|(path, _)| *path).collect())
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> Files {
+        paths.iter().map(|p| (p.to_string(), Vec::new())).collect()
+    }
+
+    #[test]
+    fn paths_stay_inside_the_pack_and_are_not_repeated() {
+        assert!(check_paths(&files(&[
+            "03-soa/a.csv",
+            "05-internal-audit/IA-1-report.md"
+        ]))
+        .is_ok());
+        for bad in [
+            "../a.md",
+            "05-internal-audit/../../a.md",
+            "/a.md",
+            "a//b.md",
+            "./a.md",
+        ] {
+            let error = check_paths(&files(&[bad])).unwrap_err().to_string();
+            assert!(
+                error.ends_with("is not a path inside the audit pack"),
+                "{bad}: {error}"
+            );
+        }
+        let error = check_paths(&files(&["a/x.md", "b.md", "a/x.md"]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "two files of the audit pack would both be written to a/x.md"
+        );
+    }
 }

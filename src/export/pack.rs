@@ -16,15 +16,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 /// Checks the folder and the target paths, then writes every file.
-pub fn write(out: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<()> {
+pub fn write<P: AsRef<str>>(out: &Path, force: bool, files: &[(P, Vec<u8>)]) -> Result<()> {
     check_folder(out, force)?;
     for (path, _) in files {
-        check_target(out, path)?;
+        check_target(out, path.as_ref())?;
     }
     fs::create_dir_all(out)
         .with_context(|| format!("{}: could not create the folder", out.display()))?;
     for (path, bytes) in files {
-        let target = out.join(path);
+        let target = out.join(path.as_ref());
         let folder = target.parent().unwrap_or(out);
         fs::create_dir_all(folder)
             .with_context(|| format!("{}: could not create the folder", folder.display()))?;
@@ -187,7 +187,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         fs::write(&out, "x").unwrap();
-        let error = write(&out, true, &[]).unwrap_err().to_string();
+        let error = write::<&str>(&out, true, &[]).unwrap_err().to_string();
         assert!(error.ends_with("out: is not a folder"), "{error}");
     }
 }

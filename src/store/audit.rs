@@ -3,45 +3,20 @@
 //! findings, all through the one write path.
 
 use anyhow::{bail, Result};
-use rusqlite::types::{FromSqlError, Type, Value};
+use rusqlite::types::Value;
 use rusqlite::Row;
 
 use super::records::{Link, Record, Stored, Writer};
+use super::row::{date, date_text, key, text};
 use super::Store;
 use crate::domain::audit::{
     checklist_targets, Audit, AuditStatus, ChecklistItem, Finding, NcGrade, NcSource, NcStatus,
     Nonconformity, Target,
 };
 use crate::domain::catalogue::{auditable_clauses, clause_question, control_question};
-use crate::domain::dates::{self, Date};
+use crate::domain::dates::Date;
 use crate::domain::soa::{Applicability, SoaDecision};
 use crate::domain::FieldError;
-
-fn text(value: &str) -> Value {
-    Value::Text(value.to_string())
-}
-
-fn date_text(value: Option<Date>) -> Value {
-    text(&dates::format_optional(value))
-}
-
-fn conversion_error(index: usize, message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        Type::Text,
-        Box::new(FromSqlError::Other(message.into())),
-    )
-}
-
-fn key<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let key: String = row.get(index)?;
-    parse(&key).ok_or_else(|| conversion_error(index, format!("unknown value {key:?}")))
-}
-
-fn date(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Date>> {
-    let value: String = row.get(index)?;
-    dates::parse_optional(&value).map_err(|message| conversion_error(index, message))
-}
 
 impl Record for Audit {
     const TABLE: &'static str = "audit";

@@ -8,6 +8,7 @@ mod migrations;
 mod open;
 mod records;
 mod risks;
+mod row;
 mod scope;
 mod soa;
 

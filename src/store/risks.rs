@@ -2,52 +2,20 @@
 //! control links, and the control catalogue they point at.
 
 use anyhow::{bail, Result};
-use rusqlite::types::{FromSqlError, Type, Value};
+use rusqlite::types::Value;
 use rusqlite::Row;
 
 use super::records::{Link, Record, Stored, Writer};
+use super::row::{date, json, key, small, text};
 use super::Store;
 use crate::domain::asset::{Asset, AssetKind};
-use crate::domain::dates::{self, Date};
+use crate::domain::dates::{self};
 use crate::domain::method::{Band, Level, RiskMethod};
 use crate::domain::risk::{Acceptance, Risk, RiskStatus, Treatment};
 use crate::domain::FieldError;
 
 /// The risk method's fixed reference.
 pub const METHOD_REF: &str = "METHOD";
-
-fn text(value: &str) -> Value {
-    Value::Text(value.to_string())
-}
-
-fn conversion_error(index: usize, message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        Type::Text,
-        Box::new(FromSqlError::Other(message.into())),
-    )
-}
-
-fn key<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let key: String = row.get(index)?;
-    parse(&key).ok_or_else(|| conversion_error(index, format!("unknown value {key:?}")))
-}
-
-fn date(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Date>> {
-    let value: String = row.get(index)?;
-    dates::parse_optional(&value).map_err(|message| conversion_error(index, message))
-}
-
-fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
-    let value: String = row.get(index)?;
-    serde_json::from_str(&value).map_err(|error| conversion_error(index, error.to_string()))
-}
-
-fn small(row: &Row<'_>, index: usize) -> rusqlite::Result<u8> {
-    row.get::<_, i64>(index).and_then(|v| {
-        u8::try_from(v).map_err(|_| conversion_error(index, format!("{v} is out of range")))
-    })
-}
 
 impl Record for RiskMethod {
     const TABLE: &'static str = "risk_method";

@@ -1,10 +1,11 @@
 //! How the Scope tab's records (4.1-4.4) and the workspace row are kept.
 
 use anyhow::Result;
-use rusqlite::types::{FromSqlError, Value};
+use rusqlite::types::Value;
 use rusqlite::Row;
 
 use super::records::{Record, Stored};
+use super::row::{key, text};
 use super::Store;
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
 use crate::domain::workspace::Workspace;
@@ -12,22 +13,6 @@ use crate::domain::FieldError;
 
 /// The workspace row's fixed reference.
 pub const WORKSPACE_REF: &str = "WS";
-
-fn text(value: &str) -> Value {
-    Value::Text(value.to_string())
-}
-
-/// Reads a stored key back into its choice, failing the row if the key is unknown.
-fn choice<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let key: String = row.get(index)?;
-    parse(&key).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            index,
-            rusqlite::types::Type::Text,
-            Box::new(FromSqlError::Other(format!("unknown value {key:?}").into())),
-        )
-    })
-}
 
 impl Record for Workspace {
     const TABLE: &'static str = "workspace";
@@ -66,7 +51,7 @@ impl Record for ContextIssue {
 
     fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
         Ok(ContextIssue {
-            kind: choice(row, offset, IssueKind::from_key)?,
+            kind: key(row, offset, IssueKind::from_key)?,
             description: row.get(offset + 1)?,
             effect: row.get(offset + 2)?,
         })
@@ -117,7 +102,7 @@ impl Record for ScopeItem {
     fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
         let scope: String = row.get(offset + 2)?;
         Ok(ScopeItem {
-            kind: choice(row, offset, ScopeItemKind::from_key)?,
+            kind: key(row, offset, ScopeItemKind::from_key)?,
             name: row.get(offset + 1)?,
             in_scope: scope == "in",
             justification: row.get(offset + 3)?,

@@ -4,36 +4,15 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::types::{FromSqlError, Type, Value};
+use rusqlite::types::Value;
 use rusqlite::{params, Row};
 
 use super::records::{Record, Stored, Writer};
+use super::row::{conversion_error, date, key, text};
 use super::Store;
 use crate::domain::dates::{self, Date};
 use crate::domain::soa::{Applicability, Implementation, SoaDecision};
 use crate::domain::FieldError;
-
-fn text(value: &str) -> Value {
-    Value::Text(value.to_string())
-}
-
-fn conversion_error(index: usize, message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        Type::Text,
-        Box::new(FromSqlError::Other(message.into())),
-    )
-}
-
-fn key<T>(row: &Row<'_>, index: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let key: String = row.get(index)?;
-    parse(&key).ok_or_else(|| conversion_error(index, format!("unknown value {key:?}")))
-}
-
-fn date(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Date>> {
-    let value: String = row.get(index)?;
-    dates::parse_optional(&value).map_err(|message| conversion_error(index, message))
-}
 
 /// Reads the decision columns in the order of `SoaDecision::FIELDS`.
 fn decision_from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<SoaDecision> {

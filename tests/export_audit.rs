@@ -1,0 +1,422 @@
+//! The internal audit part of the audit pack (`05-internal-audit/`): the programme, the
+//! nonconformity register as CSV and a report per audit, made from the demo organisation
+//! (a reported audit with two minor nonconformities and a planned one) on a fixed date.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use isms::demo::write_demo_on;
+use isms::domain::audit::{Audit, Finding, NcSource, Nonconformity};
+use isms::domain::dates::{self, Date};
+use isms::export::{self, audit_programme, audit_report, nonconformities, PackData};
+use isms::store::{OpenMode, Store};
+
+const PROGRAMME: &str = "05-internal-audit/audit-programme.md";
+const NCS: &str = "05-internal-audit/nonconformities.csv";
+const REPORTED: &str = "05-internal-audit/IA-2026-01-report.md";
+const PLANNED: &str = "05-internal-audit/IA-2027-01-report.md";
+const SOA: [&str; 3] = [
+    "03-soa/statement-of-applicability.csv",
+    "03-soa/statement-of-applicability.xlsx",
+    "03-soa/statement-of-applicability.md",
+];
+
+fn date(text: &str) -> Date {
+    dates::parse(text).unwrap()
+}
+
+/// The demo's anchor and the export date: the reported audit's NC-002 is overdue on it.
+fn today() -> Date {
+    date("2026-11-28")
+}
+
+fn open(path: &Path, organisation: Option<String>) -> Store {
+    let mut store = Store::open_as(path, OpenMode::Create { organisation }, "export-test").unwrap();
+    store.set_fixed_time("2026-11-28T09:00:00Z");
+    store
+}
+
+/// The demo organisation written on [`today`].
+fn workspace(dir: &Path) -> (PathBuf, Store) {
+    let path = dir.join("workspace.sqlite3");
+    let mut store = open(&path, None);
+    write_demo_on(&mut store, today()).unwrap();
+    let audits = store.load_audits().unwrap();
+    let refs: Vec<&str> = audits.audits.iter().map(|a| a.reference.as_str()).collect();
+    assert_eq!(refs, ["IA-2026-01", "IA-2027-01"], "the demo's audits");
+    (path, store)
+}
+
+fn export_to(store: &Store, out: &Path, day: Date) -> Vec<String> {
+    export::export(store, out, false, day).unwrap()
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let relative = path.strip_prefix(root).unwrap();
+                found.push(relative.to_str().unwrap().to_string());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, dir, &mut found);
+    found.sort();
+    found
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = fs::read(path).unwrap();
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a BOM");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body);
+    reader
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn cell<'a>(rows: &'a [Vec<String>], reference: &str, header: &str) -> &'a str {
+    let column = nonconformities::headers()
+        .iter()
+        .position(|h| *h == header)
+        .unwrap();
+    &rows.iter().find(|r| r[0] == reference).unwrap()[column]
+}
+
+/// The text of a Markdown section, from its heading to the next heading of any level.
+fn section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no {heading:?}"))
+        + 1;
+    let rest = &text[start + heading.len()..];
+    let end = rest
+        .find("\n#")
+        .map_or(text.len(), |n| start + heading.len() + n);
+    &text[start..end]
+}
+
+/// Table borders in a Markdown line: pipes that are not escaped.
+fn borders(line: &str) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    count
+}
+
+#[test]
+fn export_writes_the_programme_the_register_and_a_report_per_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    let written = export_to(&store, &out, today());
+    let mut expected: Vec<&str> = SOA.to_vec();
+    expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
+    assert_eq!(written, expected, "in the order of the FILES table");
+    let mut sorted: Vec<String> = written.clone();
+    sorted.sort();
+    assert_eq!(files_under(&out), sorted, "no temporary file is left");
+    for path in &written {
+        assert!(!fs::read(out.join(path)).unwrap().is_empty(), "{path}");
+    }
+
+    // The same workspace and date give the same bytes.
+    let again = dir.path().join("again");
+    export_to(&store, &again, today());
+    for path in [PROGRAMME, NCS, REPORTED, PLANNED] {
+        assert_eq!(
+            fs::read(out.join(path)).unwrap(),
+            fs::read(again.join(path)).unwrap(),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn exported_nonconformities_csv_reads_back_with_the_overdue_flag_of_the_export_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+
+    let bytes = fs::read(out.join(NCS)).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFReference,Source,Audit,Checklist item,Grade,"));
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(text.matches("\r\n").count(), 3, "a header and two records");
+
+    let rows = csv_rows(&out.join(NCS));
+    assert_eq!(
+        rows[0],
+        [
+            "Reference",
+            "Source",
+            "Audit",
+            "Checklist item",
+            "Grade",
+            "Statement",
+            "Evidence",
+            "Correction",
+            "Root cause",
+            "Corrective action",
+            "Owner",
+            "Due date",
+            "Status",
+            "Overdue",
+            "Checked by",
+            "Checked on",
+            "Effectiveness result",
+        ]
+    );
+    let data = &rows[1..];
+    assert_eq!(data.len(), 2);
+    assert!(data.iter().all(|row| row.len() == 17));
+
+    assert_eq!(cell(data, "NC-001", "Source"), "Internal audit");
+    assert_eq!(cell(data, "NC-001", "Audit"), "IA-2026-01");
+    assert_eq!(cell(data, "NC-001", "Checklist item"), "IA-2026-01/A.5.18");
+    assert_eq!(cell(data, "NC-001", "Grade"), "Minor");
+    assert_eq!(cell(data, "NC-001", "Status"), "Closed");
+    assert_eq!(
+        cell(data, "NC-001", "Overdue"),
+        "No",
+        "closed is never overdue"
+    );
+    assert!(!cell(data, "NC-001", "Checked by").is_empty());
+    assert!(!cell(data, "NC-001", "Checked on").is_empty());
+    assert!(!cell(data, "NC-001", "Effectiveness result").is_empty());
+
+    assert_eq!(cell(data, "NC-002", "Checklist item"), "IA-2026-01/A.8.13");
+    assert_eq!(cell(data, "NC-002", "Status"), "Action planned");
+    assert!(!cell(data, "NC-002", "Root cause").is_empty());
+    let due = date(cell(data, "NC-002", "Due date"));
+    assert!(due < today());
+    assert_eq!(cell(data, "NC-002", "Overdue"), "Yes");
+
+    // Exported on its due date, it is not overdue yet.
+    let earlier = dir.path().join("earlier");
+    export_to(&store, &earlier, due);
+    let rows = csv_rows(&earlier.join(NCS));
+    assert_eq!(cell(&rows[1..], "NC-002", "Overdue"), "No");
+}
+
+#[test]
+fn exported_nonconformity_cells_that_a_spreadsheet_would_run_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = workspace(dir.path());
+    let nc = Nonconformity {
+        source: NcSource::CertificationBody,
+        statement: "=HYPERLINK(\"http://evil.example\",\"Click\")".into(),
+        root_cause: "+1 too many admins".into(),
+        owner: "@ops".into(),
+        due_date: Some(date("2027-01-31")),
+        ..Nonconformity::default()
+    };
+    let reference = store.insert(&nc).unwrap();
+    assert_eq!(reference, "NC-003");
+
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let rows = csv_rows(&out.join(NCS));
+    let data = &rows[1..];
+    assert_eq!(
+        cell(data, "NC-003", "Statement"),
+        "'=HYPERLINK(\"http://evil.example\",\"Click\")"
+    );
+    assert_eq!(cell(data, "NC-003", "Root cause"), "'+1 too many admins");
+    assert_eq!(cell(data, "NC-003", "Owner"), "'@ops");
+    assert_eq!(cell(data, "NC-003", "Source"), "Certification body");
+    assert_eq!(cell(data, "NC-003", "Audit"), "");
+    assert_eq!(cell(data, "NC-003", "Overdue"), "No");
+
+    // A finding of the certification body belongs to no internal audit's report.
+    let report = fs::read_to_string(out.join(REPORTED)).unwrap();
+    assert!(!report.contains("NC-003") && !report.contains("HYPERLINK"));
+}
+
+#[test]
+fn exported_programme_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let text = fs::read_to_string(out.join(PROGRAMME)).unwrap();
+    assert_eq!(
+        text,
+        audit_programme::programme(&PackData::load(&store, today()).unwrap()),
+        "the file is the document"
+    );
+    // The planned audit's auditor owns controls and risks in its scope.
+    let planned = section(
+        &text,
+        "## IA-2027-01 Risk treatment, resilience and supplier controls",
+    );
+    assert!(planned.contains("- Independence warnings:\n  - Warning: Dev Okafor"));
+    let coverage = section(&text, "## Coverage of the cycle");
+    assert!(coverage.contains("- Clauses: 34 of 34 audited, 0 not yet."));
+    insta::assert_snapshot!("audit_programme", text);
+}
+
+#[test]
+fn exported_report_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let text = fs::read_to_string(out.join(REPORTED)).unwrap();
+    let data = PackData::load(&store, today()).unwrap();
+    assert_eq!(
+        text,
+        audit_report::report(&data, &data.audits.audits[0]),
+        "the file is the document"
+    );
+
+    let results = section(&text, "## Results by kind");
+    assert!(results.contains("54 checklist items, 54 audited."));
+    assert!(results.contains("| Minor nonconformity | 2 |"));
+    assert!(results.contains("| Total | 54 |"));
+    let ncs = section(&text, "## Nonconformities");
+    let nc_001 = ncs.lines().find(|l| l.starts_with("| NC-001 |")).unwrap();
+    let nc_002 = ncs.lines().find(|l| l.starts_with("| NC-002 |")).unwrap();
+    assert!(nc_001.ends_with("| Closed | 2026-10-09 |"), "{nc_001}");
+    assert!(nc_002.ends_with(" **overdue** |"), "{nc_002}");
+    let checklist = section(&text, "## Checklist");
+    let rows: Vec<&str> = checklist.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 2 + 54);
+    assert!(rows.iter().all(|row| borders(row) == 7), "six cells a row");
+    insta::assert_snapshot!("audit_report_ia_2026_01", text);
+}
+
+#[test]
+fn exported_results_reach_the_report_escaped_and_the_coverage_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = workspace(dir.path());
+    let audits = store.load_audits().unwrap();
+    let stored = audits
+        .items_of("IA-2027-01")
+        .find(|i| i.value.target.label() == "A.5.7")
+        .unwrap();
+    let mut item = stored.value.clone();
+    item.result = Finding::Observation;
+    item.evidence = "Feeds | tickets".into();
+    item.records = "*Sample* of `3`".into();
+    item.notes = "Two feeds | one unread\nfor a month".into();
+    store.record_result(&stored.reference, &item).unwrap();
+
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let report = fs::read_to_string(out.join(PLANNED)).unwrap();
+    assert!(section(&report, "## Observations")
+        .contains("- **A.5.7 Threat intelligence**: Two feeds \\| one unread<br>for a month"));
+    let row = section(&report, "## Checklist")
+        .lines()
+        .find(|l| l.starts_with("| A.5.7 |"))
+        .unwrap();
+    assert_eq!(
+        row,
+        "| A.5.7 | Threat intelligence | Observation | Feeds \\| tickets | \\*Sample\\* of \\`3\\` \
+         | Two feeds \\| one unread<br>for a month |"
+    );
+    assert_eq!(borders(row), 7);
+    assert!(section(&report, "## Results by kind").contains("22 checklist items, 1 audited."));
+
+    let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
+    let coverage = section(&programme, "### Gaps: applicable controls not yet audited");
+    assert!(!coverage.contains("| A.5.7 |"), "audited now");
+    assert!(coverage.contains("| A.5.20 | "), "still a gap");
+    let before = section(&programme, "## Coverage of the cycle");
+    assert!(before.contains("- Applicable controls: 21 of "), "{before}");
+}
+
+#[test]
+fn export_without_audits_writes_the_programme_and_an_empty_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("w.sqlite3"), Some("Acme | Co".into()));
+    let out = dir.path().join("pack");
+    let written = export_to(&store, &out, today());
+    assert_eq!(
+        &written[3..],
+        [PROGRAMME, NCS],
+        "no report without an audit"
+    );
+    let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
+    assert!(programme.starts_with("# Internal audit programme — Acme \\| Co\n"));
+    assert!(programme.contains("No audit has been planned yet."));
+    assert!(programme.contains("- Clauses: 0 of 34 audited, 34 not yet."));
+    assert!(programme.contains("| 9.2.2 | Internal audit programme | **no audit yet** |"));
+    assert_eq!(csv_rows(&out.join(NCS)).len(), 1, "the header only");
+}
+
+#[test]
+fn export_gives_a_new_audit_its_own_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = workspace(dir.path());
+    let audit = Audit {
+        title: "Follow-up on NC-002".into(),
+        clauses: vec!["10.2".into()],
+        controls: vec!["8.13".into()],
+        lead_auditor: "Ruth Okonjo".into(),
+        planned_start: Some(date("2027-03-01")),
+        ..Audit::default()
+    };
+    let reference = store.create_audit(&audit, today()).unwrap();
+    assert_eq!(reference, "IA-2027-02");
+    let out = dir.path().join("pack");
+    let written = export_to(&store, &out, today());
+    assert_eq!(
+        written.last().unwrap(),
+        "05-internal-audit/IA-2027-02-report.md"
+    );
+    let report = fs::read_to_string(out.join(written.last().unwrap())).unwrap();
+    assert!(report.starts_with("# Internal audit report IA-2027-02: Follow-up on NC-002 — "));
+    assert!(report.contains("- Planned: from 2027-03-01\n- Conducted: not yet\n"));
+    assert!(report.contains("- Audit team: the lead auditor alone\n"));
+    assert!(report.contains("- Clauses in scope: 10.2\n- Controls in scope: 1 control: A.8.13\n"));
+    assert!(report.contains("## Conclusion\n\nNot concluded yet.\n"));
+}
+
+#[test]
+fn export_command_prints_the_internal_audit_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    let run = Command::new(env!("CARGO_BIN_EXE_isms"))
+        .current_dir(dir.path())
+        .env_remove("ISMS_DB")
+        .env("HOME", dir.path().join("home"))
+        .env("XDG_DATA_HOME", dir.path().join("xdg-data"))
+        .env("ISMS_ACTOR", "export-test")
+        .env("NO_COLOR", "1")
+        .args(["export", "--db", db.to_str().unwrap(), "--out", "pack"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(run.status.code(), Some(0), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(&lines[3..7], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
+    assert_eq!(lines.len(), 8, "{text}");
+    assert!(
+        lines[7].starts_with("Wrote 7 files of the audit pack"),
+        "{text}"
+    );
+    for path in &lines[..7] {
+        assert!(dir.path().join("pack").join(path).is_file(), "{path}");
+    }
+}
