@@ -318,6 +318,9 @@ fn changing_the_method_rescores_and_is_logged() {
     h.key(KeyCode::Left).key(KeyCode::Left); // 5x5 -> 3x3; levels follow the size
     insta::assert_snapshot!("method_form_3x3_80x24", h.screen(80, 24));
     h.ctrl('s');
+    let question = h.screen(120, 36);
+    assert!(question.contains("lowers the scores of"), "{question}");
+    h.key(KeyCode::Char('y'));
     let screen = h.screen(120, 36);
     assert!(screen.contains("Saved the risk method;"), "{screen}");
     assert!(screen.contains("moved onto the 3x3 matrix"), "{screen}");

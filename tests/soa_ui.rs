@@ -271,7 +271,7 @@ fn version_rows_are_a_frozen_copy() {
     decision.status = Implementation::Partial;
     store.update("5.1", &decision).unwrap();
     let frozen = store.soa_version_rows(&reference).unwrap();
-    let now = store.load_soa().unwrap().decision_pairs();
+    let now = store.load_soa().unwrap().rows();
     let changes = diff(&frozen, &now);
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].control, "5.1");

@@ -158,6 +158,15 @@ pub fn progress<'a>(decisions: impl IntoIterator<Item = &'a SoaDecision>) -> Pro
     progress
 }
 
+/// A control's decision with the number of risks that name it (the derived risk-treatment
+/// reason), as frozen in a version or as it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoaRow {
+    pub control: String,
+    pub decision: SoaDecision,
+    pub linked_risks: usize,
+}
+
 /// One control's differences between an approved version and now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlChange {
@@ -166,11 +175,11 @@ pub struct ControlChange {
     pub changes: Vec<(&'static str, String, String)>,
 }
 
-/// The controls whose applicability, reasons, status or justification differ between
-/// `before` and `now` (both keyed by control id), in the order of `now`.
-pub fn diff(before: &[(String, SoaDecision)], now: &[(String, SoaDecision)]) -> Vec<ControlChange> {
-    let reasons = |d: &SoaDecision| {
-        let text = d.reasons_text(0);
+/// The controls whose applicability, reasons (derived risk treatment included), status or
+/// justification differ between `before` and `now`, in the order of `now`.
+pub fn diff(before: &[SoaRow], now: &[SoaRow]) -> Vec<ControlChange> {
+    let reasons = |d: &SoaDecision, risks: usize| {
+        let text = d.reasons_text(risks);
         if text.is_empty() {
             "none".to_string()
         } else {
@@ -178,11 +187,12 @@ pub fn diff(before: &[(String, SoaDecision)], now: &[(String, SoaDecision)]) -> 
         }
     };
     now.iter()
-        .filter_map(|(control, current)| {
-            let old = before
+        .filter_map(|row| {
+            let (control, current) = (&row.control, &row.decision);
+            let (old, old_risks) = before
                 .iter()
-                .find(|(id, _)| id == control)
-                .map(|(_, d)| d.clone())
+                .find(|r| r.control == *control)
+                .map(|r| (r.decision.clone(), r.linked_risks))
                 .unwrap_or_default();
             let mut changes = Vec::new();
             if old.applicability != current.applicability {
@@ -192,8 +202,10 @@ pub fn diff(before: &[(String, SoaDecision)], now: &[(String, SoaDecision)]) -> 
                     current.applicability.label().to_string(),
                 ));
             }
-            if old.reasons_key() != current.reasons_key() {
-                changes.push(("reasons", reasons(&old), reasons(current)));
+            // Reasons include risk treatment, which comes and goes with the risks' links.
+            let (was, is) = (reasons(&old, old_risks), reasons(current, row.linked_risks));
+            if was != is {
+                changes.push(("reasons", was, is));
             }
             if old.status != current.status {
                 changes.push((
@@ -287,9 +299,15 @@ mod tests {
 
     #[test]
     fn diff_names_what_changed() {
+        let row = |control: &str, decision: SoaDecision, linked_risks: usize| SoaRow {
+            control: control.into(),
+            decision,
+            linked_risks,
+        };
         let before = vec![
-            ("5.1".to_string(), yes(Implementation::Partial)),
-            ("7.8".to_string(), yes(Implementation::Planned)),
+            row("5.1", yes(Implementation::Partial), 0),
+            row("7.8", yes(Implementation::Planned), 0),
+            row("8.1", SoaDecision::default(), 0),
         ];
         let mut excluded = SoaDecision {
             applicability: Applicability::No,
@@ -298,12 +316,19 @@ mod tests {
         };
         excluded.reasons.clear();
         let now = vec![
-            ("5.1".to_string(), yes(Implementation::Implemented)),
-            ("7.8".to_string(), excluded),
-            ("8.1".to_string(), SoaDecision::default()),
+            row("5.1", yes(Implementation::Implemented), 0),
+            row("7.8", excluded, 0),
+            row("8.1", SoaDecision::default(), 0),
         ];
         let changes = diff(&before, &now);
         assert_eq!(changes.len(), 2, "8.1 is undecided in both: no change");
+        // A risk newly naming 8.1 adds risk treatment to its reasons.
+        let linked = vec![row("8.1", SoaDecision::default(), 1)];
+        let gained = diff(&before, &linked);
+        assert_eq!(
+            gained[0].changes,
+            vec![("reasons", "none".to_string(), "Risk treatment".to_string())]
+        );
         assert_eq!(changes[0].control, "5.1");
         assert_eq!(
             changes[0].changes,

@@ -11,7 +11,7 @@ use super::records::{Record, Stored, Writer};
 use super::row::{conversion_error, date, key, text};
 use super::Store;
 use crate::domain::dates::{self, Date};
-use crate::domain::soa::{Applicability, Implementation, SoaDecision};
+use crate::domain::soa::{Applicability, Implementation, SoaDecision, SoaRow};
 use crate::domain::FieldError;
 
 /// Reads the decision columns in the order of `SoaDecision::FIELDS`.
@@ -164,11 +164,15 @@ impl SoaData {
         self.evidence.get(control).map_or(0, Vec::len)
     }
 
-    /// The decisions as (control id, decision) pairs, for diffs.
-    pub fn decision_pairs(&self) -> Vec<(String, SoaDecision)> {
+    /// Every control's decision with its count of linked risks, for diffs.
+    pub fn rows(&self) -> Vec<SoaRow> {
         self.decisions
             .iter()
-            .map(|d| (d.reference.clone(), d.value.clone()))
+            .map(|d| SoaRow {
+                control: d.reference.clone(),
+                decision: d.value.clone(),
+                linked_risks: self.risk_count(&d.reference),
+            })
             .collect()
     }
 }
@@ -253,15 +257,19 @@ impl Store {
     }
 
     /// The frozen rows of an approved version, in catalogue order.
-    pub fn soa_version_rows(&self, version: &str) -> Result<Vec<(String, SoaDecision)>> {
+    pub fn soa_version_rows(&self, version: &str) -> Result<Vec<SoaRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.control, r.applicability, r.reasons, r.justification, r.status, r.how,
-                 r.owner, r.target_date, r.last_reviewed
+                 r.owner, r.target_date, r.last_reviewed, r.linked_risks
              FROM soa_version_row r JOIN control c ON c.id = r.control
              WHERE r.version = ?1 ORDER BY c.position",
         )?;
         let rows = stmt.query_map([version], |row| {
-            Ok((row.get::<_, String>(0)?, decision_from_row(row, 1)?))
+            Ok(SoaRow {
+                control: row.get(0)?,
+                decision: decision_from_row(row, 1)?,
+                linked_risks: row.get::<_, i64>(9)?.max(0) as usize,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -50,6 +50,8 @@ enum Input {
         selected: BTreeSet<String>,
         picker: Option<Picker>,
     },
+    /// Read-only text the form shows but does not edit (a derived value, say).
+    Note(String),
 }
 
 pub struct Field {
@@ -117,6 +119,16 @@ impl Field {
         }
     }
 
+    /// A read-only line: shown, never focused, never saved.
+    pub fn note(key: &'static str, label: &'static str, text: &str) -> Self {
+        Field {
+            key,
+            label,
+            input: Input::Note(text.to_string()),
+            error: None,
+        }
+    }
+
     /// Any number of `options`, chosen in a searchable picker opened with Enter.
     pub fn pick(
         key: &'static str,
@@ -143,7 +155,12 @@ impl Field {
                 options.get(*index).map(|o| o.0.clone()).unwrap_or_default()
             }
             Input::Pick { selected, .. } => selected.iter().cloned().collect::<Vec<_>>().join(", "),
+            Input::Note(_) => String::new(),
         }
+    }
+
+    fn is_note(&self) -> bool {
+        matches!(self.input, Input::Note(_))
     }
 
     fn is_multiline(&self) -> bool {
@@ -206,10 +223,11 @@ pub struct Form {
 impl Form {
     pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Self {
         let original = fields.iter().map(Field::value).collect();
+        let focus = fields.iter().position(|f| !f.is_note()).unwrap_or(0);
         let mut form = Form {
             title: title.into(),
             fields,
-            focus: 0,
+            focus,
             original,
         };
         form.apply_focus_styles();
@@ -265,6 +283,7 @@ impl Form {
                         .filter(|s| !s.is_empty())
                         .collect();
                 }
+                Input::Note(text) => *text = value.to_string(),
             }
         }
         self.apply_focus_styles();
@@ -280,7 +299,7 @@ impl Form {
     pub fn focus_kind(&self) -> FocusKind {
         match &self.fields[self.focus].input {
             Input::Text { .. } => FocusKind::Text,
-            Input::Choice { .. } => FocusKind::Choice,
+            Input::Choice { .. } | Input::Note(_) => FocusKind::Choice,
             Input::Pick { picker: None, .. } => FocusKind::Pick,
             Input::Pick {
                 picker: Some(_), ..
@@ -334,14 +353,28 @@ impl Form {
         }
     }
 
-    pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
+    /// Moves the focus by one field forward or back, over read-only notes.
+    fn step_focus(&mut self, forward: bool) {
+        let len = self.fields.len();
+        for _ in 0..len {
+            self.focus = if forward {
+                (self.focus + 1) % len
+            } else {
+                (self.focus + len - 1) % len
+            };
+            if !self.fields[self.focus].is_note() {
+                break;
+            }
+        }
         self.apply_focus_styles();
     }
 
+    pub fn next_field(&mut self) {
+        self.step_focus(true);
+    }
+
     pub fn prev_field(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
-        self.apply_focus_styles();
+        self.step_focus(false);
     }
 
     pub fn cycle_choice(&mut self, forward: bool) {
@@ -435,7 +468,7 @@ impl Form {
                 }
                 _ => false,
             },
-            Input::Choice { .. } | Input::Pick { .. } => false,
+            Input::Choice { .. } | Input::Pick { .. } | Input::Note(_) => false,
         }
     }
 
@@ -568,6 +601,11 @@ impl Form {
                     };
                     Paragraph::new(Line::from(text)).render(value_area, buf);
                 }
+                Input::Note(text) => {
+                    Paragraph::new(Span::styled(text.clone(), theme.muted))
+                        .wrap(Wrap { trim: false })
+                        .render(value_area, buf);
+                }
             }
             if let Some(error) = &field.error {
                 let error_y = top + value_area.height;
@@ -657,6 +695,11 @@ impl Form {
                     multiline: true, ..
                 } => None,
                 Input::Text { .. } | Input::Pick { .. } => Some(1),
+                Input::Note(text) => Some(
+                    (text.chars().count() as u16)
+                        .div_ceil(width.max(1))
+                        .clamp(1, 3),
+                ),
                 Input::Choice { options, .. } => {
                     let total: usize = options.iter().map(|(_, l)| l.chars().count() + 3).sum();
                     Some((total as u16).div_ceil(width.max(1)).max(1))

@@ -177,11 +177,8 @@ impl Tab {
     pub fn pending_summary(self) -> Option<&'static str> {
         match self {
             Tab::Overview => Some("Overview: readiness for Stage 1 and Stage 2, the milestone timeline and the open findings will show here."),
-            Tab::Scope => None,
-            Tab::Risks => Some("Risks (6.1.2, 6.1.3, 8.2, 8.3): the risk method, asset and risk registers, heat map, treatment plan and owner acceptance will live here."),
-            Tab::Soa => Some("SoA (6.1.3 d): applicability, reasons and implementation status of the 93 Annex A controls, with approved versions, will live here."),
+            Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit => None,
             Tab::Evidence => Some("Evidence (7.5, 9.1): the register of documented information and evidence, with the required documents pre-listed, will live here."),
-            Tab::Audit => Some("Audit (9.2, 10.2): the audit programme, checklists, findings, nonconformities and corrective actions will live here."),
             Tab::Review => Some("Review (9.3, 6.2): management reviews with compiled inputs, decisions and actions, and security objectives will live here."),
         }
     }

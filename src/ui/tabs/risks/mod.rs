@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
 use crate::domain::asset::{default_in_scope, Asset};
+use crate::domain::method::RiskMethod;
 use crate::domain::register::{heat_map, PlanGrouping, RiskFilter};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
@@ -75,6 +76,8 @@ pub enum Pending {
     DeleteRisk(String),
     DeleteAsset(String),
     DiscardForm,
+    /// A smaller matrix moves risks onto smaller values: asked before it is saved.
+    ChangeMethod(Box<RiskMethod>),
 }
 
 pub type Outcome = TabOutcome<Pending>;
@@ -608,23 +611,27 @@ impl RisksTab {
                         .map_err(store_error)
                 })
             }
-            FormTarget::Method => forms::method_from(form).and_then(|method| {
-                // Band and cell filters belong to the old method.
-                let mut filter = self.register.filter().clone();
-                filter.level = None;
-                filter.cell = None;
-                self.register.set_filter(filter);
-                store
-                    .change_method(&method)
-                    .map(|moved| match moved {
-                        0 => "the risk method; every risk is re-scored".to_string(),
-                        n => format!(
-                            "the risk method; {n} risks moved onto the {0}x{0} matrix",
-                            method.size
-                        ),
-                    })
-                    .map_err(store_error)
-            }),
+            FormTarget::Method => match forms::method_from(form) {
+                Err(errors) => Err(errors),
+                Ok(method) => {
+                    let moved = self
+                        .data
+                        .risks
+                        .iter()
+                        .filter(|r| r.value.clone().clamp_to(method.size))
+                        .count();
+                    if moved > 0 {
+                        let size = method.size;
+                        return Outcome::Ask(
+                            format!(
+                                "The {size}x{size} matrix lowers the scores of {moved} risks to fit it, and their acceptances go stale. Change the method?"
+                            ),
+                            Pending::ChangeMethod(Box::new(method)),
+                        );
+                    }
+                    return self.save_method(store, &method);
+                }
+            },
         };
         match result {
             Ok(what) => {
@@ -689,12 +696,40 @@ impl RisksTab {
         false
     }
 
+    /// Saves a new risk method, re-scoring every risk in the same transaction.
+    fn save_method(&mut self, store: &mut Store, method: &RiskMethod) -> Outcome {
+        match store.change_method(method) {
+            Ok(moved) => {
+                self.form = None;
+                // Band and cell filters belong to the old method.
+                let mut filter = self.register.filter().clone();
+                filter.level = None;
+                filter.cell = None;
+                self.register.set_filter(filter);
+                if let Err(error) = self.refresh(store) {
+                    return Outcome::Error(format!(
+                        "Saved the risk method, but could not re-read the risks: {error}"
+                    ));
+                }
+                Outcome::Status(match moved {
+                    0 => "Saved the risk method; every risk is re-scored.".to_string(),
+                    n => format!(
+                        "Saved the risk method; {n} risks moved onto the {0}x{0} matrix.",
+                        method.size
+                    ),
+                })
+            }
+            Err(error) => Outcome::Error(format!("Not saved: {error}")),
+        }
+    }
+
     pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
         let deleted = match pending {
             Pending::DiscardForm => {
                 self.form = None;
                 return Outcome::Done;
             }
+            Pending::ChangeMethod(method) => return self.save_method(store, &method),
             Pending::DeleteRisk(reference) => store.delete::<Risk>(&reference).map(|_| reference),
             Pending::DeleteAsset(reference) => store.delete::<Asset>(&reference).map(|_| reference),
         };

@@ -11,9 +11,12 @@ use crate::ui::components::form::{choices, Choice, Field, Form};
 
 pub fn decision_form(control: &ControlInfo, decision: &SoaDecision, risks: &[String]) -> Form {
     let derived = if risks.is_empty() {
-        "no risk relies on it yet".to_string()
+        "not a reason: no risk names this control yet".to_string()
     } else {
-        format!("risk treatment, derived from {}", risks.join(", "))
+        format!(
+            "a reason, derived from the risks that name this control: {}",
+            risks.join(", ")
+        )
     };
     let reasons: Vec<String> = decision
         .reasons
@@ -21,8 +24,9 @@ pub fn decision_form(control: &ControlInfo, decision: &SoaDecision, risks: &[Str
         .map(|r| r.key().to_string())
         .collect();
     Form::new(
-        format!("{} {} · {derived}", control.id, control.title),
+        format!("{} {}", control.id, control.title),
         vec![
+            Field::note("derived", "Risk treatment", &derived),
             Field::choice(
                 "applicability",
                 "Applicable",

@@ -76,6 +76,9 @@ pub struct SoaTab {
     /// The selected version's differences with today, computed when the selection or the
     /// data changes.
     changes: Vec<ControlChange>,
+    /// How far the differences are scrolled, and why they could not be read, if so.
+    changes_scroll: usize,
+    changes_error: Option<String>,
     form: Option<FormSession<FormTarget>>,
     list_area: Rect,
 }
@@ -92,6 +95,8 @@ impl SoaTab {
             controls: TableState::default(),
             versions: TableState::default(),
             changes: Vec::new(),
+            changes_scroll: 0,
+            changes_error: None,
             form: None,
             list_area: Rect::default(),
         };
@@ -141,14 +146,20 @@ impl SoaTab {
 
     /// Compares the selected version with today (a query, made on selection, not per frame).
     fn recompute_changes(&mut self, store: &Store) {
+        self.changes_scroll = 0;
+        self.changes_error = None;
         self.changes = match self
             .versions
             .selected()
             .and_then(|i| self.data.versions.get(i))
         {
             Some(version) => match store.soa_version_rows(&version.reference) {
-                Ok(rows) => diff(&rows, &self.data.decision_pairs()),
-                Err(_) => Vec::new(),
+                Ok(rows) => diff(&rows, &self.data.rows()),
+                Err(error) => {
+                    self.changes_error =
+                        Some(format!("Could not read {}: {error}", version.value.label));
+                    Vec::new()
+                }
             },
             None => Vec::new(),
         };
@@ -244,6 +255,11 @@ impl SoaTab {
             return Outcome::Done;
         }
         match action {
+            // In the versions, the page keys scroll the differences; the arrows pick a version.
+            Action::PageUp if self.section == Section::Versions => {
+                self.changes_scroll = self.changes_scroll.saturating_sub(5)
+            }
+            Action::PageDown if self.section == Section::Versions => self.changes_scroll += 5,
             Action::Up => self.move_selection(-1, store),
             Action::Down => self.move_selection(1, store),
             Action::PageUp => self.move_selection(-10, store),
@@ -345,7 +361,11 @@ impl SoaTab {
                 Ok(version) => match store.approve_soa(&version) {
                     Ok(_) => {
                         self.form = None;
-                        let _ = self.refresh(store);
+                        if let Err(error) = self.refresh(store) {
+                            return Outcome::Error(format!(
+                                "Approved, but could not re-read the SoA: {error}"
+                            ));
+                        }
                         self.versions
                             .select(Some(self.data.versions.len().saturating_sub(1)));
                         self.recompute_changes(store);

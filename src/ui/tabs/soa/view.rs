@@ -471,7 +471,9 @@ impl SoaTab {
             return;
         };
         let mut lines: Vec<Line> = Vec::new();
-        if self.changes.is_empty() {
+        if let Some(error) = &self.changes_error {
+            lines.push(Line::from(Span::styled(format!("✗ {error}"), theme.error)));
+        } else if self.changes.is_empty() {
             lines.push(Line::from(Span::styled(
                 "No control has changed since this version.",
                 theme.ok,
@@ -508,12 +510,16 @@ impl SoaTab {
             }
         }
         let title = format!(
-            " Changes since {} ({} controls) ",
+            " Changes since {} ({} controls) · PgUp/PgDn scroll ",
             version.value.label,
             self.changes.len()
         );
+        // Keep the scroll within the text (lines are short; wrapping rarely adds rows).
+        let visible = usize::from(detail_area.height.saturating_sub(2));
+        self.changes_scroll = self.changes_scroll.min(lines.len().saturating_sub(visible));
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })
+            .scroll((self.changes_scroll as u16, 0))
             .block(
                 Block::default()
                     .borders(Borders::ALL)
