@@ -11,6 +11,9 @@ use crate::domain::asset::{Asset, AssetKind};
 use crate::domain::audit::{
     Audit, AuditStatus, ChecklistItem, Finding, NcStatus, Nonconformity, Target,
 };
+use crate::domain::review::{
+    ActionStatus, Measurement, Objective, ObjectiveStatus, Review, ReviewAction, ReviewStatus,
+};
 use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
 use crate::domain::soa::{Applicability, Implementation, InclusionReason, SoaDecision};
@@ -21,6 +24,7 @@ const ORGANISATION_JSON: &str = include_str!("../assets/demo/organisation.json")
 const RISKS_JSON: &str = include_str!("../assets/demo/risks.json");
 const SOA_JSON: &str = include_str!("../assets/demo/soa.json");
 const AUDITS_JSON: &str = include_str!("../assets/demo/audits.json");
+const REVIEW_JSON: &str = include_str!("../assets/demo/review.json");
 
 #[derive(Deserialize)]
 struct DemoOrganisation {
@@ -204,6 +208,55 @@ struct DemoNc {
     check_result: String,
 }
 
+#[derive(Deserialize)]
+struct DemoReviews {
+    objectives: Vec<DemoObjective>,
+    reviews: Vec<DemoReview>,
+}
+
+#[derive(Deserialize)]
+struct DemoObjective {
+    statement: String,
+    measure: String,
+    target: String,
+    target_value: f64,
+    higher_is_better: bool,
+    owner: String,
+    due_days: i64,
+    status: String,
+    measurements: Vec<DemoMeasurement>,
+}
+
+#[derive(Deserialize)]
+struct DemoMeasurement {
+    days_ago: i64,
+    value: f64,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct DemoReview {
+    held_days_ago: Option<i64>,
+    planned_in_days: Option<i64>,
+    chair: String,
+    attendees: String,
+    status: String,
+    notes: HashMap<String, String>,
+    feedback: String,
+    improvements: String,
+    decisions: String,
+    changes: String,
+    actions: Vec<DemoAction>,
+}
+
+#[derive(Deserialize)]
+struct DemoAction {
+    description: String,
+    owner: String,
+    due_days: i64,
+    status: String,
+}
+
 fn choice<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
     parse(value).with_context(|| format!("the demo's {what} {value:?} is not a known value"))
 }
@@ -219,11 +272,14 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         serde_json::from_str(SOA_JSON).context("the built-in demo SoA is malformed")?;
     let audits: DemoAudits =
         serde_json::from_str(AUDITS_JSON).context("the built-in demo audits are malformed")?;
+    let reviews: DemoReviews =
+        serde_json::from_str(REVIEW_JSON).context("the built-in demo reviews are malformed")?;
     store.write(|writer| {
         write_scope(writer, organisation)?;
         write_risks(writer, risks, today)?;
         write_soa(writer, soa, today)?;
-        write_audits(writer, audits, today)
+        write_audits(writer, audits, today)?;
+        write_reviews(writer, reviews, today)
     })
 }
 
@@ -464,6 +520,68 @@ fn write_audits(writer: &mut Writer<'_>, demo: DemoAudits, today: NaiveDate) -> 
                 ..stored.value
             };
             writer.update(&stored.reference, &filled)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_reviews(writer: &mut Writer<'_>, demo: DemoReviews, today: NaiveDate) -> Result<()> {
+    let days = |n: i64| today + Duration::days(n);
+    for o in demo.objectives {
+        let reference = writer.create_objective(&Objective {
+            statement: o.statement,
+            measure: o.measure,
+            target: o.target,
+            target_value: Some(o.target_value),
+            higher_is_better: o.higher_is_better,
+            owner: o.owner,
+            due_date: Some(days(o.due_days)),
+            status: choice(&o.status, ObjectiveStatus::from_key, "objective status")?,
+        })?;
+        for m in o.measurements {
+            writer.add_measurement(&Measurement {
+                objective: reference.clone(),
+                date: days(-m.days_ago),
+                value: m.value,
+                note: m.note,
+            })?;
+        }
+    }
+    for r in demo.reviews {
+        let date = match (r.held_days_ago, r.planned_in_days) {
+            (Some(ago), _) => days(-ago),
+            (None, Some(ahead)) => days(ahead),
+            (None, None) => today,
+        };
+        let draft = Review {
+            date: Some(date),
+            chair: r.chair,
+            attendees: r.attendees,
+            feedback: r.feedback,
+            improvements: r.improvements,
+            ..Review::default()
+        };
+        let reference = writer.create_review(&draft, today)?;
+        // Compiled as of the meeting (or of today, for the next one), then held and frozen.
+        writer.compile_review(&reference, date.min(today))?;
+        let mut review = writer
+            .get::<Review>(&reference)?
+            .context("the demo review just written")?;
+        for (i, letter) in ["a", "b", "c", "d", "e", "f", "g"].iter().enumerate() {
+            review.notes[i] = r.notes.get(*letter).cloned().unwrap_or_default();
+        }
+        review.decisions = r.decisions;
+        review.changes = r.changes;
+        review.status = choice(&r.status, ReviewStatus::from_key, "review status")?;
+        writer.update(&reference, &review)?;
+        for a in r.actions {
+            writer.insert(&ReviewAction {
+                review: reference.clone(),
+                description: a.description,
+                owner: a.owner,
+                due_date: Some(days(a.due_days)),
+                status: choice(&a.status, ActionStatus::from_key, "action status")?,
+            })?;
         }
     }
     Ok(())

@@ -16,6 +16,11 @@ const PROGRAMME: &str = "05-internal-audit/audit-programme.md";
 const NCS: &str = "05-internal-audit/nonconformities.csv";
 const REPORTED: &str = "05-internal-audit/IA-2026-01-report.md";
 const PLANNED: &str = "05-internal-audit/IA-2027-01-report.md";
+/// The management review minutes that follow the audit files.
+const MINUTES: [&str; 2] = [
+    "06-management-review/MR-2026-01-minutes.md",
+    "06-management-review/MR-2027-01-minutes.md",
+];
 const SOA: [&str; 3] = [
     "03-soa/statement-of-applicability.csv",
     "03-soa/statement-of-applicability.xlsx",
@@ -129,6 +134,7 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let written = export_to(&store, &out, today());
     let mut expected: Vec<&str> = SOA.to_vec();
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
+    expected.extend(MINUTES);
     assert_eq!(written, expected, "in the order of the FILES table");
     let mut sorted: Vec<String> = written.clone();
     sorted.sort();
@@ -379,11 +385,17 @@ fn export_gives_a_new_audit_its_own_report() {
     assert_eq!(reference, "IA-2027-02");
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
+    let new_report = "05-internal-audit/IA-2027-02-report.md";
+    let position = written
+        .iter()
+        .position(|w| w == new_report)
+        .expect("the new audit's report");
     assert_eq!(
-        written.last().unwrap(),
-        "05-internal-audit/IA-2027-02-report.md"
+        written[position + 1],
+        MINUTES[0],
+        "reports come before the minutes"
     );
-    let report = fs::read_to_string(out.join(written.last().unwrap())).unwrap();
+    let report = fs::read_to_string(out.join(new_report)).unwrap();
     assert!(report.starts_with("# Internal audit report IA-2027-02: Follow-up on NC-002 — "));
     assert!(report.contains("- Planned: from 2027-03-01\n- Conducted: not yet\n"));
     assert!(report.contains("- Audit team: the lead auditor alone\n"));
@@ -411,12 +423,13 @@ fn export_command_prints_the_internal_audit_files() {
     assert_eq!(run.status.code(), Some(0), "{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(&lines[3..7], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
-    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(&lines[7..9], MINUTES, "{text}");
+    assert_eq!(lines.len(), 10, "{text}");
     assert!(
-        lines[7].starts_with("Wrote 7 files of the audit pack"),
+        lines[9].starts_with("Wrote 9 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..7] {
+    for path in &lines[..9] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }

@@ -10,6 +10,7 @@ pub mod changelog;
 pub mod dates;
 pub mod method;
 pub mod register;
+pub mod review;
 pub mod risk;
 pub mod scope;
 pub mod soa;

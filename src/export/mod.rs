@@ -13,6 +13,7 @@
 //! - [`csv`], [`xlsx`], [`markdown`]: the formats.
 //! - [`audit`]: what the internal audit documents say about an audit (scope, dates, file name);
 //!   [`audit_programme`] and [`audit_report`]: those documents.
+//! - [`minutes`]: the minutes of each management review.
 //! - [`pack`]: the output folder.
 
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod audit_report;
 pub mod cells;
 pub mod csv;
 pub mod markdown;
+pub mod minutes;
 pub mod nonconformities;
 pub mod pack;
 pub mod soa;
@@ -32,7 +34,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, SoaData, Store};
+use crate::store::{AuditData, ReviewData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +55,8 @@ pub struct PackData {
     pub soa_table: soa::SoaTable,
     /// The audit programme, checklists and nonconformities.
     pub audits: AuditData,
+    /// Management reviews, their actions, objectives.
+    pub reviews: ReviewData,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
 }
@@ -63,11 +67,13 @@ impl PackData {
         let soa = store.load_soa()?;
         let soa_table = soa::SoaTable::build(&soa);
         let audits = store.load_audits()?;
+        let reviews = store.load_reviews()?;
         Ok(PackData {
             workspace,
             soa,
             soa_table,
             audits,
+            reviews,
             today,
         })
     }
@@ -120,6 +126,10 @@ pub const FILES: &[PackFile] = &[
     PackFile {
         path: audit::REPORTS,
         write: Make::Each(audit_report::files),
+    },
+    PackFile {
+        path: minutes::MINUTES,
+        write: Make::Each(minutes::files),
     },
 ];
 

@@ -85,6 +85,18 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
     })
 }
 
+/// Every change-log entry of the records whose reference starts with `prefix`, oldest first.
+pub(super) fn entries_of_records(
+    conn: &Connection,
+    prefix: &str,
+) -> rusqlite::Result<Vec<ChangeEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_ENTRY} WHERE substr(record, 1, length(?1)) = ?1 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([prefix], entry_from_row)?;
+    rows.collect()
+}
+
 impl Store {
     /// Every change to one record, newest first.
     pub fn history(&self, record: &str) -> rusqlite::Result<Vec<ChangeEntry>> {

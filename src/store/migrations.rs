@@ -31,6 +31,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_4,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_5,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -299,6 +303,66 @@ const SCHEMA_4: &str = r#"
         check_result      TEXT NOT NULL DEFAULT '',
         CHECK (status NOT IN ('verified_effective', 'closed')
                OR (trim(checked_by) <> '' AND checked_on <> '' AND trim(check_result) <> ''))
+    );
+"#;
+
+// 5: management review (9.3) and security objectives (6.2): meetings with their compiled and
+// frozen inputs a-g, notes, results and actions; objectives and their measurements.
+const SCHEMA_5: &str = r#"
+    CREATE TABLE review (
+        id           INTEGER PRIMARY KEY,
+        ref          TEXT NOT NULL UNIQUE,
+        date         TEXT NOT NULL DEFAULT '',
+        chair        TEXT NOT NULL DEFAULT '',
+        attendees    TEXT NOT NULL DEFAULT '',
+        status       TEXT NOT NULL CHECK (status IN ('draft', 'held', 'approved')),
+        input_a      TEXT NOT NULL DEFAULT '',
+        input_b      TEXT NOT NULL DEFAULT '',
+        input_c      TEXT NOT NULL DEFAULT '',
+        input_d      TEXT NOT NULL DEFAULT '',
+        input_e      TEXT NOT NULL DEFAULT '',
+        input_f      TEXT NOT NULL DEFAULT '',
+        input_g      TEXT NOT NULL DEFAULT '',
+        notes_a      TEXT NOT NULL DEFAULT '',
+        notes_b      TEXT NOT NULL DEFAULT '',
+        notes_c      TEXT NOT NULL DEFAULT '',
+        notes_d      TEXT NOT NULL DEFAULT '',
+        notes_e      TEXT NOT NULL DEFAULT '',
+        notes_f      TEXT NOT NULL DEFAULT '',
+        notes_g      TEXT NOT NULL DEFAULT '',
+        feedback     TEXT NOT NULL DEFAULT '',
+        improvements TEXT NOT NULL DEFAULT '',
+        decisions    TEXT NOT NULL DEFAULT '',
+        changes      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE review_action (
+        id          INTEGER PRIMARY KEY,
+        ref         TEXT NOT NULL UNIQUE,
+        review      TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL CHECK (trim(description) <> ''),
+        owner       TEXT NOT NULL DEFAULT '',
+        due_date    TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'done', 'dropped'))
+    );
+    CREATE TABLE objective (
+        id               INTEGER PRIMARY KEY,
+        ref              TEXT NOT NULL UNIQUE,
+        statement        TEXT NOT NULL CHECK (trim(statement) <> ''),
+        measure          TEXT NOT NULL DEFAULT '',
+        target           TEXT NOT NULL DEFAULT '',
+        target_value     REAL,
+        higher_is_better INTEGER NOT NULL DEFAULT 1,
+        owner            TEXT NOT NULL DEFAULT '',
+        due_date         TEXT NOT NULL DEFAULT '',
+        status           TEXT NOT NULL CHECK (status IN ('on_track', 'at_risk', 'met', 'missed'))
+    );
+    CREATE TABLE measurement (
+        id        INTEGER PRIMARY KEY,
+        ref       TEXT NOT NULL UNIQUE,
+        objective TEXT NOT NULL REFERENCES objective (ref),
+        date      TEXT NOT NULL,
+        value     REAL NOT NULL,
+        note      TEXT NOT NULL DEFAULT ''
     );
 "#;
 

@@ -16,6 +16,7 @@ use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
 use super::tabs::audit::AuditTab;
+use super::tabs::review::ReviewTab;
 use super::tabs::risks::RisksTab;
 use super::tabs::scope::ScopeTab;
 use super::tabs::soa::SoaTab;
@@ -52,6 +53,7 @@ struct Tabs {
     risks: RisksTab,
     soa: SoaTab,
     audit: AuditTab,
+    review: ReviewTab,
 }
 
 impl Tabs {
@@ -61,6 +63,7 @@ impl Tabs {
             Tab::Risks => Some(&self.risks),
             Tab::Soa => Some(&self.soa),
             Tab::Audit => Some(&self.audit),
+            Tab::Review => Some(&self.review),
             _ => None,
         }
     }
@@ -71,6 +74,7 @@ impl Tabs {
             Tab::Risks => Some(&mut self.risks),
             Tab::Soa => Some(&mut self.soa),
             Tab::Audit => Some(&mut self.audit),
+            Tab::Review => Some(&mut self.review),
             _ => None,
         }
     }
@@ -102,6 +106,7 @@ impl App {
         let mut soa = SoaTab::new(store.load_soa()?, today);
         soa.refresh(&store)?;
         let audit = AuditTab::new(store.load_audits()?, today);
+        let review = ReviewTab::new(store.load_reviews()?, today);
         let location = store.path().display().to_string();
         let last = store.last_change()?;
         Ok(App {
@@ -113,6 +118,7 @@ impl App {
                 risks,
                 soa,
                 audit,
+                review,
             },
             seen: [last; 7],
             overlay: None,

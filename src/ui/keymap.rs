@@ -39,6 +39,10 @@ pub enum Context {
     NcRegister,
     /// A read-only page that scrolls (the audit report, coverage).
     Reading,
+    /// A review's inputs a-g.
+    ReviewInputs,
+    /// The security objectives (on top of the list keys).
+    Objectives,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -74,6 +78,8 @@ impl Context {
             Context::Checklist => "Audit checklist",
             Context::NcRegister => "Nonconformities",
             Context::Reading => "Reports",
+            Context::ReviewInputs => "Review inputs",
+            Context::Objectives => "Security objectives",
             Context::Editor => "Editing text",
             Context::Form => "Forms",
             Context::FormChoice => "Choice fields",
@@ -129,6 +135,10 @@ pub enum Action {
     ToggleGrouping,
     /// Approve (freeze) a version of the SoA.
     Approve,
+    /// Compile a draft review's inputs from the workspace.
+    Compile,
+    /// Add a measurement to the selected objective.
+    Measure,
     /// Record this result for the checklist item and move to the next.
     Record(crate::domain::audit::Finding),
     /// Use what was typed (the filter) and stop typing.
@@ -294,6 +304,10 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Reading, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll down"),
     bind!(Reading, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
     bind!(Reading, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
+    // The Review tab.
+    bind!(ReviewInputs, [ch('c')], "c", Compile, Some("compile"), "Compile the inputs from the workspace (draft reviews only)"),
+    bind!(ReviewInputs, [plain(Enter)], "Enter", Edit, Some("notes"), "Discussion notes for the input (and feedback or improvements)"),
+    bind!(Objectives, [ch('m')], "m", Measure, Some("measure"), "Add a measurement to the selected objective"),
     // Anywhere outside forms.
     bind!(Global, [ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7')], "1-7", TabByDigit, None, "Go to a tab by its number"),
     bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
@@ -349,7 +363,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 23] = [
+    const ORDER: [Context; 25] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -365,6 +379,8 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Checklist,
         Context::NcRegister,
         Context::Reading,
+        Context::ReviewInputs,
+        Context::Objectives,
         Context::Editor,
         Context::Form,
         Context::FormChoice,

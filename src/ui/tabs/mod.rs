@@ -1,6 +1,7 @@
 //! The seven tabs, in the order of the certification journey.
 
 pub mod audit;
+pub mod review;
 pub mod risks;
 pub mod scope;
 pub mod soa;
@@ -49,6 +50,7 @@ pub enum Question {
     Risks(risks::Pending),
     Soa(soa::Pending),
     Audit(audit::Pending),
+    Review(review::Pending),
 }
 
 /// What the app needs of a tab: its keymap contexts, its actions and typing, its questions'
@@ -122,6 +124,7 @@ tab_view!(scope::ScopeTab, Scope);
 tab_view!(risks::RisksTab, Risks);
 tab_view!(soa::SoaTab, Soa);
 tab_view!(audit::AuditTab, Audit);
+tab_view!(review::ReviewTab, Review);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -177,9 +180,8 @@ impl Tab {
     pub fn pending_summary(self) -> Option<&'static str> {
         match self {
             Tab::Overview => Some("Overview: readiness for Stage 1 and Stage 2, the milestone timeline and the open findings will show here."),
-            Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit => None,
+            Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit | Tab::Review => None,
             Tab::Evidence => Some("Evidence (7.5, 9.1): the register of documented information and evidence, with the required documents pre-listed, will live here."),
-            Tab::Review => Some("Review (9.3, 6.2): management reviews with compiled inputs, decisions and actions, and security objectives will live here."),
         }
     }
 }

@@ -1,0 +1,575 @@
+//! The Review tab (9.3, 6.2): management reviews with inputs compiled from the workspace and
+//! frozen when held, their actions, the security objectives with measurements, and the
+//! minutes for screen sharing.
+
+mod forms;
+mod view;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::widgets::TableState;
+
+use crate::domain::review::{
+    Objective, ObjectiveStatus, Review, ReviewAction, ReviewStatus, INPUTS,
+};
+use crate::domain::FieldError;
+use crate::store::{ReviewData, Store};
+use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::keymap::{Action, Context};
+
+use super::Outcome as TabOutcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Reviews,
+    Inputs,
+    Actions,
+    Objectives,
+    Minutes,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Reviews,
+        Section::Inputs,
+        Section::Actions,
+        Section::Objectives,
+        Section::Minutes,
+    ];
+
+    fn index(self) -> usize {
+        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Section {
+        let len = Section::ALL.len();
+        Section::ALL[if forward {
+            (self.index() + 1) % len
+        } else {
+            (self.index() + len - 1) % len
+        }]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FormTarget {
+    Review(Option<String>),
+    Notes(String, usize),
+    Action(Option<String>),
+    Objective(Option<String>),
+    Measurement(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    DiscardForm,
+    DeleteReview(String),
+    DeleteAction(String),
+}
+
+pub type Outcome = TabOutcome<Pending>;
+
+pub struct ReviewTab {
+    data: ReviewData,
+    today: NaiveDate,
+    section: Section,
+    reviews: TableState,
+    inputs: TableState,
+    actions: TableState,
+    objectives: TableState,
+    scroll: usize,
+    form: Option<FormSession<FormTarget>>,
+    list_area: Rect,
+}
+
+fn keep_in_range(state: &mut TableState, len: usize) {
+    match (len, state.selected()) {
+        (0, _) => state.select(None),
+        (_, None) => state.select(Some(0)),
+        (len, Some(i)) if i >= len => state.select(Some(len - 1)),
+        _ => {}
+    }
+}
+
+impl ReviewTab {
+    pub fn new(data: ReviewData, today: NaiveDate) -> Self {
+        let mut tab = ReviewTab {
+            data,
+            today,
+            section: Section::Reviews,
+            reviews: TableState::default(),
+            inputs: TableState::default(),
+            actions: TableState::default(),
+            objectives: TableState::default(),
+            scroll: 0,
+            form: None,
+            list_area: Rect::default(),
+        };
+        tab.rebuild();
+        tab
+    }
+
+    pub fn data(&self) -> &ReviewData {
+        &self.data
+    }
+
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
+        self.data = store.load_reviews()?;
+        self.rebuild();
+        Ok(())
+    }
+
+    fn rebuild(&mut self) {
+        keep_in_range(&mut self.reviews, self.data.reviews.len());
+        keep_in_range(&mut self.inputs, INPUTS.len());
+        keep_in_range(&mut self.actions, self.data.actions.len());
+        keep_in_range(&mut self.objectives, self.data.objectives.len());
+    }
+
+    fn selected_review(&self) -> Option<(String, Review)> {
+        let index = self.reviews.selected()?;
+        self.data
+            .reviews
+            .get(index)
+            .map(|r| (r.reference.clone(), r.value.clone()))
+    }
+
+    fn selected_action(&self) -> Option<(String, ReviewAction)> {
+        let index = self.actions.selected()?;
+        self.data
+            .actions
+            .get(index)
+            .map(|a| (a.reference.clone(), a.value.clone()))
+    }
+
+    fn selected_objective(&self) -> Option<(String, Objective)> {
+        let index = self.objectives.selected()?;
+        self.data
+            .objectives
+            .get(index)
+            .map(|o| (o.reference.clone(), o.value.clone()))
+    }
+
+    pub fn is_typing(&self) -> bool {
+        self.form.is_some()
+    }
+
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.form
+            .as_ref()
+            .is_some_and(|session| session.form.is_dirty())
+    }
+
+    pub fn contexts(&self) -> Vec<Context> {
+        if let Some(session) = &self.form {
+            return session.contexts();
+        }
+        match self.section {
+            Section::Reviews | Section::Actions => {
+                vec![Context::Records, Context::List, Context::Sections]
+            }
+            Section::Inputs => vec![Context::ReviewInputs, Context::List, Context::Sections],
+            Section::Objectives => vec![
+                Context::Objectives,
+                Context::Records,
+                Context::List,
+                Context::Sections,
+            ],
+            Section::Minutes => vec![Context::Reading, Context::Sections],
+        }
+    }
+
+    pub fn click(&mut self, x: u16, y: u16) -> bool {
+        let area = self.list_area;
+        let first = area.y + 2;
+        if self.form.is_some()
+            || x <= area.x
+            || x + 1 >= area.right()
+            || y < first
+            || y + 1 >= area.bottom()
+        {
+            return false;
+        }
+        let row = usize::from(y - first);
+        let (state, len) = match self.section {
+            Section::Reviews => (&mut self.reviews, self.data.reviews.len()),
+            Section::Inputs => (&mut self.inputs, INPUTS.len()),
+            Section::Actions => (&mut self.actions, self.data.actions.len()),
+            Section::Objectives => (&mut self.objectives, self.data.objectives.len()),
+            Section::Minutes => return false,
+        };
+        let index = state.offset() + row;
+        if index < len {
+            state.select(Some(index));
+        }
+        true
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let (state, len) = match self.section {
+            Section::Reviews => (&mut self.reviews, self.data.reviews.len()),
+            Section::Inputs => (&mut self.inputs, INPUTS.len()),
+            Section::Actions => (&mut self.actions, self.data.actions.len()),
+            Section::Objectives => (&mut self.objectives, self.data.objectives.len()),
+            Section::Minutes => {
+                self.scroll = self.scroll.saturating_add_signed(delta);
+                return;
+            }
+        };
+        if len > 0 {
+            let current = state.selected().unwrap_or(0);
+            state.select(Some(current.saturating_add_signed(delta).min(len - 1)));
+        }
+    }
+
+    fn open(&mut self, form: crate::ui::components::form::Form, target: FormTarget) {
+        self.form = Some(FormSession::new(form, target));
+    }
+
+    pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
+        if self.form.is_some() {
+            return self.perform_in_form(action, store);
+        }
+        match action {
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-10),
+            Action::PageDown => self.move_selection(10),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::NextSection | Action::PrevSection => {
+                self.section = self.section.step(action == Action::NextSection);
+                self.scroll = 0;
+            }
+            Action::New => match self.section {
+                Section::Reviews => {
+                    let review = Review {
+                        date: Some(self.today),
+                        ..Review::default()
+                    };
+                    self.open(forms::review_form(None, &review), FormTarget::Review(None));
+                }
+                Section::Actions => {
+                    let action = ReviewAction {
+                        review: self.selected_review().map(|(r, _)| r).unwrap_or_default(),
+                        description: String::new(),
+                        owner: String::new(),
+                        due_date: None,
+                        status: crate::domain::review::ActionStatus::Open,
+                    };
+                    self.open(forms::action_form(None, &action), FormTarget::Action(None));
+                }
+                Section::Objectives => {
+                    let objective = Objective {
+                        statement: String::new(),
+                        measure: String::new(),
+                        target: String::new(),
+                        target_value: None,
+                        higher_is_better: true,
+                        owner: String::new(),
+                        due_date: None,
+                        status: ObjectiveStatus::OnTrack,
+                    };
+                    self.open(
+                        forms::objective_form(None, &objective),
+                        FormTarget::Objective(None),
+                    );
+                }
+                _ => return Outcome::Ignored,
+            },
+            Action::Edit => match self.section {
+                Section::Reviews => match self.selected_review() {
+                    Some((reference, review)) => self.open(
+                        forms::review_form(Some(&reference), &review),
+                        FormTarget::Review(Some(reference)),
+                    ),
+                    None => {
+                        return Outcome::Status("No review yet: press n to prepare one.".into())
+                    }
+                },
+                Section::Inputs => match (self.selected_review(), self.inputs.selected()) {
+                    (Some((reference, review)), Some(index)) => self.open(
+                        forms::notes_form(&reference, &review, index),
+                        FormTarget::Notes(reference, index),
+                    ),
+                    _ => return Outcome::Status("Prepare a review first (Reviews, n).".into()),
+                },
+                Section::Actions => match self.selected_action() {
+                    Some((reference, action)) => self.open(
+                        forms::action_form(Some(&reference), &action),
+                        FormTarget::Action(Some(reference)),
+                    ),
+                    None => return Outcome::Ignored,
+                },
+                Section::Objectives => match self.selected_objective() {
+                    Some((reference, objective)) => self.open(
+                        forms::objective_form(Some(&reference), &objective),
+                        FormTarget::Objective(Some(reference)),
+                    ),
+                    None => return Outcome::Ignored,
+                },
+                Section::Minutes => return Outcome::Ignored,
+            },
+            Action::Compile => {
+                let Some((reference, review)) = self.selected_review() else {
+                    return Outcome::Status("Prepare a review first (Reviews, n).".into());
+                };
+                if !review.can_compile() {
+                    return Outcome::Error(format!(
+                        "{reference} has been held: its inputs stay as they were at the meeting."
+                    ));
+                }
+                return match store.compile_review(&reference, self.today) {
+                    Ok(()) => match self.refresh(store) {
+                        Ok(()) => Outcome::Status(format!(
+                            "Compiled the inputs of {reference} from the workspace as it is now."
+                        )),
+                        Err(error) => {
+                            Outcome::Error(format!("Compiled, but could not re-read: {error}"))
+                        }
+                    },
+                    Err(error) => Outcome::Error(format!("Not compiled: {error}")),
+                };
+            }
+            Action::Measure => match self.selected_objective() {
+                Some((reference, _)) => {
+                    let form = forms::measurement_form(&reference, self.today);
+                    self.open(form, FormTarget::Measurement(reference));
+                }
+                None => return Outcome::Status("Add an objective first (n).".into()),
+            },
+            Action::Delete => {
+                return match self.section {
+                    Section::Reviews => match self.selected_review() {
+                        Some((reference, _)) => Outcome::Ask(
+                            format!("Delete {reference}? Its actions stay."),
+                            Pending::DeleteReview(reference),
+                        ),
+                        None => Outcome::Ignored,
+                    },
+                    Section::Actions => match self.selected_action() {
+                        Some((reference, _)) => Outcome::Ask(
+                            format!("Delete {reference}?"),
+                            Pending::DeleteAction(reference),
+                        ),
+                        None => Outcome::Ignored,
+                    },
+                    _ => Outcome::Ignored,
+                };
+            }
+            Action::History => {
+                let reference = match self.section {
+                    Section::Reviews | Section::Inputs | Section::Minutes => {
+                        self.selected_review().map(|(r, _)| r)
+                    }
+                    Section::Actions => self.selected_action().map(|(r, _)| r),
+                    Section::Objectives => self.selected_objective().map(|(r, _)| r),
+                };
+                return reference.map_or(Outcome::Ignored, Outcome::ShowHistory);
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    fn validate(
+        &self,
+        target: &FormTarget,
+        form: &crate::ui::components::form::Form,
+    ) -> Vec<FieldError> {
+        match target {
+            FormTarget::Review(reference) => {
+                let base = reference
+                    .as_ref()
+                    .and_then(|r| self.data.reviews.iter().find(|x| &x.reference == r))
+                    .map(|x| x.value.clone())
+                    .unwrap_or_default();
+                forms::review_from(form, &base).err().unwrap_or_default()
+            }
+            FormTarget::Action(_) => forms::action_from(form).err().unwrap_or_default(),
+            FormTarget::Objective(_) => forms::objective_from(form).err().unwrap_or_default(),
+            FormTarget::Measurement(objective) => forms::measurement_from(form, objective)
+                .err()
+                .unwrap_or_default(),
+            FormTarget::Notes(..) => Vec::new(),
+        }
+    }
+
+    fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
+        // Validation reads the tab's data while the form changes: take the form out meanwhile.
+        let Some(mut session) = self.form.take() else {
+            return Outcome::Ignored;
+        };
+        let target = session.target.clone();
+        let step = session.handle(action, |form| self.validate(&target, form));
+        self.form = Some(session);
+        match step {
+            FormStep::Done => Outcome::Done,
+            FormStep::Ignored => Outcome::Ignored,
+            FormStep::Refused => Outcome::Error(REFUSED.into()),
+            FormStep::AskDiscard => Outcome::Ask(
+                "Discard the changes in this form?".into(),
+                Pending::DiscardForm,
+            ),
+            FormStep::Close => {
+                self.form = None;
+                Outcome::Done
+            }
+            FormStep::Save => self.save_form(store),
+        }
+    }
+
+    fn save_form(&mut self, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_ref() else {
+            return Outcome::Ignored;
+        };
+        let store_error = |error: anyhow::Error| vec![FieldError::new("", error.to_string())];
+        let form = &session.form;
+        let today = self.today;
+        let result: Result<String, Vec<FieldError>> = match session.target.clone() {
+            FormTarget::Review(reference) => {
+                let base = reference
+                    .as_ref()
+                    .and_then(|r| self.data.reviews.iter().find(|x| &x.reference == r))
+                    .map(|x| x.value.clone())
+                    .unwrap_or_default();
+                forms::review_from(form, &base).and_then(|review| match &reference {
+                    None => store.create_review(&review, today).map_err(store_error),
+                    Some(r) => store
+                        .update_from(r, Some(&base), &review)
+                        .map(|_| r.clone())
+                        .map_err(store_error),
+                })
+            }
+            FormTarget::Notes(reference, index) => {
+                match self.data.reviews.iter().find(|x| x.reference == reference) {
+                    Some(stored) => {
+                        let review = forms::notes_from(form, &stored.value, index);
+                        store
+                            .update_from(&reference, Some(&stored.value), &review)
+                            .map(|_| reference.clone())
+                            .map_err(store_error)
+                    }
+                    None => return Outcome::Error(format!("{reference} no longer exists.")),
+                }
+            }
+            FormTarget::Action(reference) => {
+                forms::action_from(form).and_then(|action| match &reference {
+                    None => store.insert(&action).map_err(store_error),
+                    Some(r) => {
+                        let before = self
+                            .data
+                            .actions
+                            .iter()
+                            .find(|a| &a.reference == r)
+                            .map(|a| a.value.clone());
+                        store
+                            .update_from(r, before.as_ref(), &action)
+                            .map(|_| r.clone())
+                            .map_err(store_error)
+                    }
+                })
+            }
+            FormTarget::Objective(reference) => {
+                forms::objective_from(form).and_then(|objective| match &reference {
+                    None => store
+                        .write(|w| w.create_objective(&objective))
+                        .map_err(store_error),
+                    Some(r) => {
+                        let before = self
+                            .data
+                            .objectives
+                            .iter()
+                            .find(|o| &o.reference == r)
+                            .map(|o| o.value.clone());
+                        store
+                            .update_from(r, before.as_ref(), &objective)
+                            .map(|_| r.clone())
+                            .map_err(store_error)
+                    }
+                })
+            }
+            FormTarget::Measurement(objective) => forms::measurement_from(form, &objective)
+                .and_then(|m| store.write(|w| w.add_measurement(&m)).map_err(store_error)),
+        };
+        match result {
+            Ok(saved) => {
+                self.form = None;
+                if let Err(error) = self.refresh(store) {
+                    return Outcome::Error(format!(
+                        "Saved {saved}, but could not re-read: {error}"
+                    ));
+                }
+                if let Some(index) = self.data.reviews.iter().position(|r| r.reference == saved) {
+                    self.reviews.select(Some(index));
+                }
+                let held = self
+                    .data
+                    .reviews
+                    .iter()
+                    .find(|r| r.reference == saved)
+                    .is_some_and(|r| r.value.status != ReviewStatus::Draft);
+                Outcome::Status(if held {
+                    format!("Saved {saved}; its inputs are frozen.")
+                } else {
+                    format!("Saved {saved}.")
+                })
+            }
+            Err(errors) => {
+                let store_message = errors
+                    .iter()
+                    .find(|e| e.field.is_empty())
+                    .map(|e| e.message.clone());
+                if let Some(session) = self.form.as_mut() {
+                    session.refuse(&errors);
+                }
+                Outcome::Error(match store_message {
+                    Some(message) => format!("Not saved: {message}"),
+                    None => REFUSED.into(),
+                })
+            }
+        }
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        match &mut self.form {
+            Some(session) => session.form.type_key(key),
+            None => false,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.form {
+            Some(session) => {
+                session.form.paste(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
+        let deleted = match pending {
+            Pending::DiscardForm => {
+                self.form = None;
+                return Outcome::Done;
+            }
+            Pending::DeleteReview(reference) => {
+                store.delete::<Review>(&reference).map(|_| reference)
+            }
+            Pending::DeleteAction(reference) => {
+                store.delete::<ReviewAction>(&reference).map(|_| reference)
+            }
+        };
+        match deleted.and_then(|reference| self.refresh(store).map(|_| reference)) {
+            Ok(reference) => Outcome::Status(format!("Deleted {reference}.")),
+            Err(error) => Outcome::Error(format!("Not deleted: {error}")),
+        }
+    }
+}

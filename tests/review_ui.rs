@@ -1,0 +1,213 @@
+//! The Review tab and the management review rules: inputs compiled from the workspace and
+//! frozen when the meeting is held, actions carried into the next review, objectives and
+//! their measurements, and the minutes export.
+
+use chrono::NaiveDate;
+use isms::demo::write_demo_on;
+use isms::domain::review::{Review, ReviewStatus};
+use isms::export::{minutes, PackData};
+use isms::store::{OpenMode, Store};
+use isms::ui::snapshot::render_to_string;
+use isms::ui::{App, Theme, ThemeName};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+fn today() -> NaiveDate {
+    isms::domain::dates::parse("2026-11-28").unwrap()
+}
+
+fn demo_store(dir: &TempDir) -> Store {
+    let mut store = Store::open(
+        &dir.path().join("w.sqlite3"),
+        OpenMode::Create { organisation: None },
+    )
+    .unwrap();
+    store.set_actor("tester");
+    store.set_fixed_time("2026-11-28T09:30:00Z");
+    write_demo_on(&mut store, today()).unwrap();
+    store
+}
+
+struct Harness {
+    app: App,
+    _dir: TempDir,
+}
+
+fn harness() -> Harness {
+    let dir = TempDir::new().unwrap();
+    let store = demo_store(&dir);
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    app.set_location_label("/home/lead/workbench.sqlite3");
+    app.set_today(today());
+    let mut h = Harness { app, _dir: dir };
+    h.key(KeyCode::Char('7'));
+    h
+}
+
+impl Harness {
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app
+            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    fn screen(&mut self, width: u16, height: u16) -> String {
+        render_to_string(&mut self.app, width, height)
+    }
+}
+
+#[test]
+fn reviews_inputs_actions_objectives_and_minutes() {
+    let mut h = harness();
+    insta::assert_snapshot!("reviews_80x24", h.screen(80, 24));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("review_inputs_80x24", h.screen(80, 24));
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    insta::assert_snapshot!("objectives_160x48", h.screen(160, 48));
+    h.key(KeyCode::Right);
+    insta::assert_snapshot!("minutes_160x48", h.screen(160, 48));
+}
+
+#[test]
+fn a_held_review_keeps_its_inputs() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Char('c'));
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains("has been held: its inputs stay as they were"),
+        "{screen}"
+    );
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let error = store
+        .compile_review("MR-2026-01", today())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("frozen"), "{error}");
+}
+
+#[test]
+fn inputs_are_compiled_live_for_a_draft_and_carry_earlier_actions() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let held = store.get::<Review>("MR-2026-01").unwrap().unwrap();
+    // The draft's input a lists the actions decided at MR-2026-01.
+    store.compile_review("MR-2027-01", today()).unwrap();
+    let draft = store.get::<Review>("MR-2027-01").unwrap().unwrap();
+    assert!(
+        draft.inputs[0].starts_with("3 actions: 1 done, 1 in progress, 1 open (1 overdue)"),
+        "{}",
+        draft.inputs[0]
+    );
+    assert!(draft.inputs[0].contains("ACT-001"));
+    // A later change to the workspace shows in the draft once recompiled, never in the held one.
+    let mut risk = store
+        .get::<isms::domain::risk::Risk>("R-001")
+        .unwrap()
+        .unwrap();
+    risk.treatment = None;
+    risk.status = isms::domain::risk::RiskStatus::Assessed;
+    store.update("R-001", &risk).unwrap();
+    store.compile_review("MR-2027-01", today()).unwrap();
+    let recompiled = store.get::<Review>("MR-2027-01").unwrap().unwrap();
+    assert_ne!(
+        recompiled.inputs[5], draft.inputs[5],
+        "input f follows the risks"
+    );
+    assert_eq!(
+        store.get::<Review>("MR-2026-01").unwrap().unwrap().inputs,
+        held.inputs,
+        "held minutes never change"
+    );
+}
+
+#[test]
+fn a_new_review_is_prepared_compiled_and_held() {
+    let mut h = harness();
+    h.key(KeyCode::Char('n'))
+        .key(KeyCode::Tab)
+        .keys("Rachel Pryce (CEO)");
+    h.ctrl('s');
+    assert!(h.screen(120, 36).contains("Saved MR-2026-02."));
+    // Holding needs compiled inputs.
+    h.key(KeyCode::Enter);
+    for _ in 0..3 {
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Right);
+    h.ctrl('s');
+    assert!(h
+        .screen(120, 36)
+        .contains("Compile the inputs (c) before holding the review."));
+    h.key(KeyCode::Esc).key(KeyCode::Char('y'));
+    h.key(KeyCode::Right).key(KeyCode::Char('c'));
+    assert!(h
+        .screen(120, 36)
+        .contains("Compiled the inputs of MR-2026-02"));
+    let review = h.app.store().get::<Review>("MR-2026-02").unwrap().unwrap();
+    assert!(review.inputs.iter().all(|i| !i.is_empty()));
+    assert_eq!(review.status, ReviewStatus::Draft);
+}
+
+#[test]
+fn a_measurement_is_added_to_an_objective() {
+    let mut h = harness();
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right);
+    h.key(KeyCode::Char('m'))
+        .key(KeyCode::Tab)
+        .keys("98.5")
+        .key(KeyCode::Tab)
+        .keys("December run");
+    h.ctrl('s');
+    let screen = h.screen(160, 48);
+    assert!(screen.contains("Saved OBJ-01/M-06."), "{screen}");
+    assert!(screen.contains("98.5 December run"), "{screen}");
+    h.key(KeyCode::Char('m')).key(KeyCode::Tab).keys("lots");
+    h.ctrl('s');
+    assert!(h.screen(160, 48).contains("✗ \"lots\" is not a number."));
+}
+
+#[test]
+fn the_minutes_export() {
+    let dir = TempDir::new().unwrap();
+    let store = demo_store(&dir);
+    let data = PackData::load(&store, today()).unwrap();
+    let files = minutes::files(&data).unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].0, "06-management-review/MR-2026-01-minutes.md");
+    insta::assert_snapshot!(
+        "minutes_mr_2026_01",
+        String::from_utf8(files[0].1.clone()).unwrap()
+    );
+}
+
+#[test]
+fn rendering_never_panics_at_any_size() {
+    let mut h = harness();
+    for (width, height) in [(1, 1), (20, 6), (70, 16), (80, 24), (133, 41), (400, 120)] {
+        for _ in 0..5 {
+            h.screen(width, height);
+            h.key(KeyCode::Char(']'));
+        }
+        h.key(KeyCode::Char('n'));
+        h.screen(width, height);
+        h.key(KeyCode::Esc);
+    }
+}
