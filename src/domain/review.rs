@@ -107,6 +107,29 @@ impl Review {
         errors
     }
 
+    /// Input `index` as the minutes show it: the compiled summary, with the feedback (e) and
+    /// the improvement items (g) typed in at the meeting.
+    pub fn input_text(&self, index: usize) -> String {
+        let compiled = self
+            .inputs
+            .get(index)
+            .map(String::as_str)
+            .unwrap_or("")
+            .trim();
+        let typed = match INPUTS.get(index).map(|(letter, _)| *letter) {
+            Some("e") => self.feedback.trim(),
+            Some("g") => self.improvements.trim(),
+            _ => "",
+        };
+        match (compiled.is_empty(), typed.is_empty()) {
+            (_, true) => compiled.to_string(),
+            (true, false) => typed.to_string(),
+            // For e the typed feedback is the input; for g it adds to the audits' OFIs.
+            (false, false) if INPUTS[index].0 == "e" => typed.to_string(),
+            (false, false) => format!("{compiled}\nAlso raised:\n{typed}"),
+        }
+    }
+
     /// Inputs can be compiled again only while the meeting is a draft.
     pub fn can_compile(&self) -> bool {
         self.status == ReviewStatus::Draft
@@ -822,5 +845,11 @@ mod tests {
         review.inputs = inputs;
         assert!(review.validate().is_empty());
         assert!(!review.can_compile());
+        review.improvements = "Automate evidence collection".into();
+        assert!(review
+            .input_text(6)
+            .ends_with("Also raised:\nAutomate evidence collection"));
+        review.feedback = "Insurer wants EDR evidence".into();
+        assert_eq!(review.input_text(4), "Insurer wants EDR evidence");
     }
 }

@@ -57,10 +57,11 @@ pub fn files(data: &PackData) -> Result<Files> {
         let _ = writeln!(out, "## Inputs (9.3.2)\n");
         for (i, (letter, title)) in INPUTS.iter().enumerate() {
             let _ = writeln!(out, "### {letter}. {}\n", escape(title));
-            let summary = if review.inputs[i].trim().is_empty() {
+            let text = review.input_text(i);
+            let summary = if text.is_empty() {
                 "Not compiled.".to_string()
             } else {
-                paragraphs(&review.inputs[i])
+                paragraphs(&text)
             };
             let _ = writeln!(out, "{summary}\n");
             if !review.notes[i].trim().is_empty() {

@@ -226,10 +226,11 @@ impl ReviewTab {
         );
         StatefulWidget::render(table, list_area, buf, &mut self.inputs);
         let index = self.inputs.selected().unwrap_or(0);
-        let summary = if review.inputs[index].trim().is_empty() {
+        let text = review.input_text(index);
+        let summary = if text.is_empty() {
             "Not compiled yet: press c."
         } else {
-            review.inputs[index].as_str()
+            text.as_str()
         };
         let mut lines = labelled("From the workspace", summary, theme);
         lines.extend(labelled("Discussion", &review.notes[index], theme));
@@ -470,10 +471,11 @@ impl ReviewTab {
         ];
         for (i, (letter, title)) in INPUTS.iter().enumerate() {
             lines.push(heading(format!("Input {letter}: {title}")));
-            let summary = if review.inputs[i].is_empty() {
+            let text = review.input_text(i);
+            let summary = if text.is_empty() {
                 "Not compiled."
             } else {
-                review.inputs[i].as_str()
+                text.as_str()
             };
             lines.extend(summary.lines().map(|l| Line::from(l.to_string())));
             if !review.notes[i].trim().is_empty() {
