@@ -46,6 +46,9 @@ enum Message {
     Error(String),
 }
 
+/// A `seen` stamp that no change-log position equals: the tab has not read the store yet.
+const NOT_READ: i64 = -1;
+
 /// The tabs that have screens, kept apart from the store so that a tab can be borrowed
 /// mutably together with it.
 struct Tabs {
@@ -101,14 +104,17 @@ pub struct App {
 impl App {
     pub fn new(store: Store, theme: Theme) -> Result<Self> {
         let today = chrono::Local::now().date_naive();
+        // Only the Scope tab (whose workspace names the header) is read now; every other tab
+        // reads the store the first time it is shown, so start-up stays quick.
         let scope = ScopeTab::new(store.load_scope()?);
-        let risks = RisksTab::new(store.load_risks()?, today);
-        let mut soa = SoaTab::new(store.load_soa()?, today);
-        soa.refresh(&store)?;
-        let audit = AuditTab::new(store.load_audits()?, today);
-        let review = ReviewTab::new(store.load_reviews()?, today);
+        let risks = RisksTab::new(Default::default(), today);
+        let soa = SoaTab::new(Default::default(), today);
+        let audit = AuditTab::new(Default::default(), today);
+        let review = ReviewTab::new(Default::default(), today);
         let location = store.path().display().to_string();
         let last = store.last_change()?;
+        let mut seen = [NOT_READ; 7];
+        seen[Tab::Scope.index()] = last;
         Ok(App {
             store,
             theme,
@@ -120,7 +126,7 @@ impl App {
                 audit,
                 review,
             },
-            seen: [last; 7],
+            seen,
             overlay: None,
             confirm: None,
             message: None,
