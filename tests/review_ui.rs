@@ -211,3 +211,59 @@ fn rendering_never_panics_at_any_size() {
         h.key(KeyCode::Esc);
     }
 }
+
+#[test]
+fn a_held_review_cannot_go_back_to_draft_or_change_its_inputs() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let held = store.get::<Review>("MR-2026-01").unwrap().unwrap();
+    let mut back = held.clone();
+    back.status = ReviewStatus::Draft;
+    let error = store.update("MR-2026-01", &back).unwrap_err().to_string();
+    assert!(
+        error.contains("approved review's minutes cannot change")
+            || error.contains("cannot go back to draft"),
+        "{error}"
+    );
+    let mut retyped = held.clone();
+    retyped.feedback = "Rewritten after the meeting".into();
+    assert!(store.update("MR-2026-01", &retyped).is_err());
+    assert_eq!(
+        store.get::<Review>("MR-2026-01").unwrap().unwrap(),
+        held,
+        "nothing changed"
+    );
+    // A held (not yet approved) review still takes discussion notes, but never back to draft.
+    let mut draft = store.get::<Review>("MR-2027-01").unwrap().unwrap();
+    store.compile_review("MR-2027-01", today()).unwrap();
+    draft = Review {
+        status: ReviewStatus::Held,
+        ..store.get::<Review>("MR-2027-01").unwrap().unwrap_or(draft)
+    };
+    store.update("MR-2027-01", &draft).unwrap();
+    let mut noted = draft.clone();
+    noted.notes[0] = "Discussed".into();
+    store.update("MR-2027-01", &noted).unwrap();
+    noted.status = ReviewStatus::Draft;
+    assert!(store
+        .update("MR-2027-01", &noted)
+        .unwrap_err()
+        .to_string()
+        .contains("cannot go back to draft"));
+}
+
+#[test]
+fn held_reviews_are_not_deleted_and_the_minutes_scroll_to_the_end() {
+    let mut h = harness();
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen(120, 36).contains("cannot be deleted"));
+    for _ in 0..4 {
+        h.key(KeyCode::Right);
+    }
+    h.key(KeyCode::End);
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("ACT-00"),
+        "the actions close the minutes: {screen}"
+    );
+}

@@ -130,6 +130,36 @@ impl Review {
         }
     }
 
+    /// What may not change once the meeting is held: its status cannot go back to draft, and
+    /// its inputs (with the feedback and items typed for e and g) stay as they were; once
+    /// approved, nothing changes.
+    pub fn validate_change(&self, old: &Review) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if old.status == ReviewStatus::Draft {
+            return errors;
+        }
+        if old.status == ReviewStatus::Approved && self != old {
+            errors.push(FieldError::new(
+                "status",
+                "An approved review's minutes cannot change.",
+            ));
+        } else if self.status == ReviewStatus::Draft {
+            errors.push(FieldError::new(
+                "status",
+                "A held review cannot go back to draft: its inputs are frozen.",
+            ));
+        } else if self.inputs != old.inputs
+            || self.feedback != old.feedback
+            || self.improvements != old.improvements
+        {
+            errors.push(FieldError::new(
+                "status",
+                "A held review's inputs are frozen as they were at the meeting.",
+            ));
+        }
+        errors
+    }
+
     /// Inputs can be compiled again only while the meeting is a draft.
     pub fn can_compile(&self) -> bool {
         self.status == ReviewStatus::Draft
@@ -293,25 +323,31 @@ fn input_changes(entries: &[ChangeEntry], since: Option<Date>, noun: &str) -> St
     let mut records: Vec<&str> = recent.iter().map(|e| e.record.as_str()).collect();
     records.sort();
     records.dedup();
-    let added = records
-        .iter()
-        .filter(|r| {
-            recent
-                .iter()
-                .any(|e| e.record == **r && e.operation == Operation::Create)
-        })
-        .count();
-    let removed = records
-        .iter()
-        .filter(|r| {
-            recent
-                .iter()
-                .any(|e| e.record == **r && e.operation == Operation::Delete)
-        })
-        .count();
-    let changed = records.len()
-        - added.min(records.len())
-        - removed.min(records.len() - added.min(records.len()));
+    // Each record counts once, by its first and last change in the window: created and then
+    // deleted is neither added nor removed; created is added; deleted is removed; the rest
+    // were updated.
+    let (mut added, mut removed, mut changed) = (0, 0, 0);
+    let mut shown: Vec<&str> = Vec::new();
+    for record in &records {
+        let ops: Vec<Operation> = recent
+            .iter()
+            .filter(|e| e.record == *record)
+            .map(|e| e.operation)
+            .collect();
+        let created = ops.first() == Some(&Operation::Create);
+        let deleted = ops.last() == Some(&Operation::Delete);
+        match (created, deleted) {
+            (true, true) => continue,
+            (true, false) => added += 1,
+            (false, true) => removed += 1,
+            (false, false) => changed += 1,
+        }
+        shown.push(record);
+    }
+    let records = shown;
+    if records.is_empty() {
+        return format!("No changes to the {noun} {}.", since_text(since));
+    }
     format!(
         "{} {} {} changed {}: {added} added, {changed} updated, {removed} removed ({}).",
         records.len(),
@@ -776,6 +812,17 @@ mod tests {
         assert_eq!(
             input_parties(&workspace(&f, None)),
             "No changes to the interested party since the ISMS began (no earlier review)."
+        );
+        // A record made and removed within the window counts as neither.
+        let churn = vec![
+            entry("ISS-009", "2026-10-05", Operation::Create),
+            entry("ISS-009", "2026-10-06", Operation::Delete),
+            entry("ISS-002", "2026-10-07", Operation::Update),
+        ];
+        let text = input_changes(&churn, parse("2026-09-30").ok(), "context issue");
+        assert!(
+            text.contains("0 added, 1 updated, 0 removed (ISS-002)"),
+            "{text}"
         );
     }
 

@@ -20,6 +20,15 @@ pub fn minutes_path(reference: &str) -> String {
     )
 }
 
+/// Multi-line text as escaped Markdown lines, or `missing` when there is none.
+fn text_or(text: &str, missing: &str) -> String {
+    if text.trim().is_empty() {
+        missing.to_string()
+    } else {
+        paragraphs(text)
+    }
+}
+
 /// Multi-line text as Markdown paragraphs, each line escaped.
 fn paragraphs(text: &str) -> String {
     text.trim()
@@ -72,12 +81,12 @@ pub fn files(data: &PackData) -> Result<Files> {
         let _ = writeln!(
             out,
             "### Decisions on continual improvement\n\n{}\n",
-            or(&paragraphs(&review.decisions), "None recorded.")
+            text_or(&review.decisions, "None recorded.")
         );
         let _ = writeln!(
             out,
             "### Changes needed to the ISMS\n\n{}\n",
-            or(&paragraphs(&review.changes), "None recorded.")
+            text_or(&review.changes, "None recorded.")
         );
         let _ = writeln!(out, "### Actions\n");
         let actions: Vec<_> = data

@@ -40,6 +40,11 @@ pub trait Record: Sized + Clone {
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
     }
+    /// The reasons this record may not change from `old` to itself (a frozen record, say);
+    /// empty when it may.
+    fn validate_change(&self, _old: &Self) -> Vec<FieldError> {
+        Vec::new()
+    }
     /// The linked references, one list per entry of `LINKS`.
     fn links(&self) -> Vec<Vec<String>> {
         Vec::new()
@@ -377,7 +382,12 @@ impl Writer<'_> {
         self.log(&changes)?;
         // The edits were checked as the user saw the record; the merged row must hold too.
         match self.get::<R>(reference)? {
-            Some(merged) => refuse_invalid(&merged)?,
+            Some(merged) => {
+                refuse_invalid(&merged)?;
+                if let Some(error) = merged.validate_change(current).first() {
+                    bail!("{}", error.message);
+                }
+            }
             None => bail!("{reference} no longer exists."),
         }
         Ok(changes.len())

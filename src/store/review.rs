@@ -93,6 +93,10 @@ impl Record for Review {
     fn validate(&self) -> Vec<FieldError> {
         Review::validate(self)
     }
+
+    fn validate_change(&self, old: &Self) -> Vec<FieldError> {
+        Review::validate_change(self, old)
+    }
 }
 
 impl Record for ReviewAction {
@@ -236,6 +240,20 @@ impl Writer<'_> {
         self.insert_numbered(&format!("{}/M", measurement.objective), 2, measurement)
     }
 
+    /// Deletes an objective with its measurements (each logged).
+    pub fn delete_objective(&mut self, reference: &str) -> Result<()> {
+        let measurements: Vec<String> = self
+            .list::<Measurement>()?
+            .into_iter()
+            .filter(|m| m.value.objective == reference)
+            .map(|m| m.reference)
+            .collect();
+        for measurement in measurements {
+            self.delete::<Measurement>(&measurement)?;
+        }
+        self.delete::<Objective>(reference)
+    }
+
     /// Compiles a draft review's inputs a-g from the workspace as it is now. A review that
     /// has been held keeps the inputs it was held with.
     pub fn compile_review(&mut self, reference: &str, today: Date) -> Result<()> {
@@ -254,9 +272,20 @@ impl Writer<'_> {
             .filter_map(|r| r.value.date)
             .filter(|d| *d <= this_date)
             .max();
+        // Input a: the actions decided at reviews held before this one.
+        let earlier: Vec<String> = self
+            .list::<Review>()?
+            .into_iter()
+            .filter(|r| {
+                r.reference != reference
+                    && r.value.status != ReviewStatus::Draft
+                    && r.value.date.is_some_and(|d| d <= this_date)
+            })
+            .map(|r| r.reference)
+            .collect();
         let actions: Vec<(String, ReviewAction)> = pairs(self.list::<ReviewAction>()?)
             .into_iter()
-            .filter(|(_, a)| a.review != reference)
+            .filter(|(_, a)| earlier.contains(&a.review))
             .collect();
         let issue_changes = entries_of_records(self.conn(), "ISS-")?;
         let party_changes = entries_of_records(self.conn(), "IP-")?;

@@ -156,21 +156,30 @@ impl App {
     /// per frame.
     fn ensure_fresh(&mut self) {
         let tab = self.tab;
-        let Ok(last) = self.store.last_change() else {
-            return;
+        let last = match self.store.last_change() {
+            Ok(last) => last,
+            Err(error) => {
+                self.message = Some(Message::Error(format!(
+                    "Could not read the workspace: {error}"
+                )));
+                return;
+            }
         };
         if self.seen[tab.index()] == last {
             return;
         }
-        self.seen[tab.index()] = last;
         let refreshed = match self.tabs.get_mut(tab) {
             Some(view) => view.refresh(&self.store),
             None => Ok(()),
         };
-        if let Err(error) = refreshed {
-            self.message = Some(Message::Error(format!(
-                "Could not re-read the workspace: {error}"
-            )));
+        match refreshed {
+            // Marked as read only once it has read; a failed read is tried again next time.
+            Ok(()) => self.seen[tab.index()] = last,
+            Err(error) => {
+                self.message = Some(Message::Error(format!(
+                    "Could not re-read the workspace: {error}"
+                )));
+            }
         }
     }
 

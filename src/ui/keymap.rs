@@ -304,6 +304,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Reading, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll down"),
     bind!(Reading, [plain(PageUp)], "PgUp", PageUp, None, "A page up"),
     bind!(Reading, [plain(PageDown)], "PgDn", PageDown, None, "A page down"),
+    bind!(Reading, [plain(Home), ch('g')], "g/Home", Top, None, "To the top"),
+    bind!(Reading, [plain(End), ch('G')], "G/End", Bottom, None, "To the end"),
     // The Review tab.
     bind!(ReviewInputs, [ch('c')], "c", Compile, Some("compile"), "Compile the inputs from the workspace (draft reviews only)"),
     bind!(ReviewInputs, [plain(Enter)], "Enter", Edit, Some("notes"), "Discussion notes for the input (and feedback or improvements)"),

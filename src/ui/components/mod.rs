@@ -41,6 +41,16 @@ pub fn split_list(area: Rect, side_by_side_from: u16, list_percent: u16) -> (Rec
     (list, detail)
 }
 
+/// How many rows `lines` take when wrapped at `width` columns (word wrapping may need a little
+/// more than this; it is used to bound scrolling, not to lay out).
+pub fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|line| line.width().div_ceil(width).max(1))
+        .sum()
+}
+
 /// A titled block of text for detail panes: the label, the text (or "(none)"), a blank line.
 pub fn labelled(label: &str, value: &str, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled(label.to_string(), theme.title))];

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{AuditTab, Section};
 use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit, Finding};
 use crate::domain::dates::Date;
-use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::theme::Theme;
 
 const SIDE_BY_SIDE_WIDTH: u16 = 130;
@@ -516,7 +516,7 @@ impl AuditTab {
             .border_style(theme.border_focus)
             .title(Span::styled(title.to_string(), theme.title));
         let inner = block.inner(area);
-        let max = lines.len().saturating_sub(usize::from(inner.height));
+        let max = wrapped_height(&lines, inner.width).saturating_sub(usize::from(inner.height));
         self.scroll = self.scroll.min(max);
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })

@@ -73,7 +73,8 @@ pub fn review_from(form: &Form, base: &Review) -> Result<Review, Vec<FieldError>
         changes: form.value("changes").trim_end().to_string(),
         ..base.clone()
     };
-    let domain = review.validate();
+    let mut domain = review.validate();
+    domain.extend(review.validate_change(base));
     finish(review, errors, domain)
 }
 
@@ -81,13 +82,17 @@ pub fn review_from(form: &Form, base: &Review) -> Result<Review, Vec<FieldError>
 pub fn notes_form(reference: &str, review: &Review, index: usize) -> Form {
     let (letter, heading) = INPUTS[index];
     let mut fields = vec![Field::note("summary", "Compiled", &review.inputs[index])];
+    // Once the meeting is held, what was put before it is frozen: only the discussion changes.
+    let typed = |key, label, text: &str| {
+        if review.status == ReviewStatus::Draft {
+            Field::multiline(key, label, text)
+        } else {
+            Field::note(key, label, text)
+        }
+    };
     match letter {
-        "e" => fields.push(Field::multiline("feedback", "Feedback", &review.feedback)),
-        "g" => fields.push(Field::multiline(
-            "improvements",
-            "More items",
-            &review.improvements,
-        )),
+        "e" => fields.push(typed("feedback", "Feedback", &review.feedback)),
+        "g" => fields.push(typed("improvements", "More items", &review.improvements)),
         _ => {}
     }
     fields.push(Field::multiline(
@@ -101,10 +106,12 @@ pub fn notes_form(reference: &str, review: &Review, index: usize) -> Form {
 pub fn notes_from(form: &Form, review: &Review, index: usize) -> Review {
     let mut review = review.clone();
     review.notes[index] = form.value("notes").trim_end().to_string();
-    match INPUTS[index].0 {
-        "e" => review.feedback = form.value("feedback").trim_end().to_string(),
-        "g" => review.improvements = form.value("improvements").trim_end().to_string(),
-        _ => {}
+    if review.status == ReviewStatus::Draft {
+        match INPUTS[index].0 {
+            "e" => review.feedback = form.value("feedback").trim_end().to_string(),
+            "g" => review.improvements = form.value("improvements").trim_end().to_string(),
+            _ => {}
+        }
     }
     review
 }

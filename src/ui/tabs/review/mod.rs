@@ -67,6 +67,7 @@ pub enum Pending {
     DiscardForm,
     DeleteReview(String),
     DeleteAction(String),
+    DeleteObjective(String),
 }
 
 pub type Outcome = TabOutcome<Pending>;
@@ -218,6 +219,7 @@ impl ReviewTab {
             Section::Actions => (&mut self.actions, self.data.actions.len()),
             Section::Objectives => (&mut self.objectives, self.data.objectives.len()),
             Section::Minutes => {
+                // Clamped to the text's wrapped length when drawn.
                 self.scroll = self.scroll.saturating_add_signed(delta);
                 return;
             }
@@ -347,9 +349,21 @@ impl ReviewTab {
             Action::Delete => {
                 return match self.section {
                     Section::Reviews => match self.selected_review() {
+                        Some((reference, review)) if review.status != ReviewStatus::Draft => {
+                            Outcome::Error(format!(
+                                "{reference} has been held: its minutes are a record and cannot be deleted."
+                            ))
+                        }
                         Some((reference, _)) => Outcome::Ask(
                             format!("Delete {reference}? Its actions stay."),
                             Pending::DeleteReview(reference),
+                        ),
+                        None => Outcome::Ignored,
+                    },
+                    Section::Objectives => match self.selected_objective() {
+                        Some((reference, _)) => Outcome::Ask(
+                            format!("Delete {reference} and its measurements?"),
+                            Pending::DeleteObjective(reference),
                         ),
                         None => Outcome::Ignored,
                     },
@@ -566,6 +580,9 @@ impl ReviewTab {
             Pending::DeleteAction(reference) => {
                 store.delete::<ReviewAction>(&reference).map(|_| reference)
             }
+            Pending::DeleteObjective(reference) => store
+                .write(|w| w.delete_objective(&reference))
+                .map(|_| reference),
         };
         match deleted.and_then(|reference| self.refresh(store).map(|_| reference)) {
             Ok(reference) => Outcome::Status(format!("Deleted {reference}.")),

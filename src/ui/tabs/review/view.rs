@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ReviewTab, Section};
 use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
-use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::theme::Theme;
 
 const SIDE_BY_SIDE_WIDTH: u16 = 130;
@@ -433,9 +433,10 @@ impl ReviewTab {
             .title(Span::styled(" Minutes ", theme.title));
         let inner = block.inner(area);
         let lines = self.minutes_lines(theme);
+        let height = wrapped_height(&lines, inner.width);
         self.scroll = self
             .scroll
-            .min(lines.len().saturating_sub(usize::from(inner.height)));
+            .min(height.saturating_sub(usize::from(inner.height)));
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })
             .scroll((self.scroll as u16, 0))
