@@ -93,6 +93,17 @@ pub fn section_bar(
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
+/// Keeps a table's selection on a row that exists: none for an empty table, the first row
+/// when nothing was selected, the last when the selection fell off the end.
+pub fn keep_in_range(state: &mut ratatui::widgets::TableState, len: usize) {
+    match (len, state.selected()) {
+        (0, _) => state.select(None),
+        (_, None) => state.select(Some(0)),
+        (len, Some(i)) if i >= len => state.select(Some(len - 1)),
+        _ => {}
+    }
+}
+
 /// Keeps a scroll offset within `0..=max`.
 pub fn scroll_by(offset: usize, delta: isize, max: usize) -> usize {
     offset.saturating_add_signed(delta).min(max)

@@ -43,6 +43,25 @@ impl<P> Outcome<P> {
     }
 }
 
+/// A tab's sections, in order; switching between them wraps around.
+pub trait Sections: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, forward: bool) -> Self {
+        let len = Self::ALL.len();
+        let index = self.index();
+        Self::ALL[if forward {
+            (index + 1) % len
+        } else {
+            (index + len - 1) % len
+        }]
+    }
+}
+
 /// A question a tab asked, whose "yes" goes back to that tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Question {

@@ -14,10 +14,11 @@ use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
 use crate::domain::FieldError;
 use crate::store::{AuditData, Store};
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 use forms::NcFilter;
 
-use super::Outcome as TabOutcome;
+use super::{Outcome as TabOutcome, Sections};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -28,27 +29,14 @@ pub enum Section {
     Coverage,
 }
 
-impl Section {
-    pub const ALL: [Section; 5] = [
+impl Sections for Section {
+    const ALL: &'static [Section] = &[
         Section::Programme,
         Section::Checklist,
         Section::Nonconformities,
         Section::Report,
         Section::Coverage,
     ];
-
-    fn index(self) -> usize {
-        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    fn step(self, forward: bool) -> Section {
-        let len = Section::ALL.len();
-        Section::ALL[if forward {
-            (self.index() + 1) % len
-        } else {
-            (self.index() + len - 1) % len
-        }]
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,14 +109,6 @@ impl AuditTab {
         self.nc_order = (0..self.data.nonconformities.len())
             .filter(|i| self.filter.matches(&self.data.nonconformities[*i].value))
             .collect();
-        fn keep_in_range(state: &mut TableState, len: usize) {
-            match (len, state.selected()) {
-                (0, _) => state.select(None),
-                (_, None) => state.select(Some(0)),
-                (len, Some(i)) if i >= len => state.select(Some(len - 1)),
-                _ => {}
-            }
-        }
         // The audit first: the checklist is the selected audit's.
         keep_in_range(&mut self.audits, self.data.audits.len());
         let items = self

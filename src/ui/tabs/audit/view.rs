@@ -11,6 +11,7 @@ use super::{AuditTab, Section};
 use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit, Finding};
 use crate::domain::dates::Date;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
+use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
 const SIDE_BY_SIDE_WIDTH: u16 = 130;

@@ -17,9 +17,10 @@ use crate::domain::review::{
 use crate::domain::FieldError;
 use crate::store::{ReviewData, Store};
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 
-use super::Outcome as TabOutcome;
+use super::{Outcome as TabOutcome, Sections};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -30,27 +31,14 @@ pub enum Section {
     Minutes,
 }
 
-impl Section {
-    pub const ALL: [Section; 5] = [
+impl Sections for Section {
+    const ALL: &'static [Section] = &[
         Section::Reviews,
         Section::Inputs,
         Section::Actions,
         Section::Objectives,
         Section::Minutes,
     ];
-
-    fn index(self) -> usize {
-        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    fn step(self, forward: bool) -> Section {
-        let len = Section::ALL.len();
-        Section::ALL[if forward {
-            (self.index() + 1) % len
-        } else {
-            (self.index() + len - 1) % len
-        }]
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,15 +71,6 @@ pub struct ReviewTab {
     scroll: usize,
     form: Option<FormSession<FormTarget>>,
     list_area: Rect,
-}
-
-fn keep_in_range(state: &mut TableState, len: usize) {
-    match (len, state.selected()) {
-        (0, _) => state.select(None),
-        (_, None) => state.select(Some(0)),
-        (len, Some(i)) if i >= len => state.select(Some(len - 1)),
-        _ => {}
-    }
 }
 
 impl ReviewTab {

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{ReviewTab, Section};
 use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
+use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
 const SIDE_BY_SIDE_WIDTH: u16 = 130;

@@ -22,10 +22,11 @@ use crate::domain::FieldError;
 use crate::store::{RiskData, Store, METHOD_REF};
 use crate::ui::components::form::Form;
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 pub use register::Register;
 
-use super::Outcome as TabOutcome;
+use super::{Outcome as TabOutcome, Sections};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -36,28 +37,14 @@ pub enum Section {
     Method,
 }
 
-impl Section {
-    pub const ALL: [Section; 5] = [
+impl Sections for Section {
+    const ALL: &'static [Section] = &[
         Section::Register,
         Section::HeatMap,
         Section::Plan,
         Section::Assets,
         Section::Method,
     ];
-
-    fn index(self) -> usize {
-        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    fn step(self, forward: bool) -> Section {
-        let len = Section::ALL.len();
-        let index = if forward {
-            (self.index() + 1) % len
-        } else {
-            (self.index() + len - 1) % len
-        };
-        Section::ALL[index]
-    }
 }
 
 /// What a form of this tab edits.
@@ -171,12 +158,7 @@ impl RisksTab {
             heat_map(risks(), size, true),
         ];
         self.unassessed = risks().filter(|r| r.residual_score().is_none()).count();
-        match (self.data.assets.len(), self.assets.selected()) {
-            (0, _) => self.assets.select(None),
-            (_, None) => self.assets.select(Some(0)),
-            (len, Some(i)) if i >= len => self.assets.select(Some(len - 1)),
-            _ => {}
-        }
+        keep_in_range(&mut self.assets, self.data.assets.len());
     }
 
     pub fn refresh(&mut self, store: &Store) -> Result<()> {

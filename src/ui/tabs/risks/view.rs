@@ -15,6 +15,7 @@ use crate::domain::method::RiskMethod;
 use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
 use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
 /// Width from which the detail pane sits beside the list instead of below it.

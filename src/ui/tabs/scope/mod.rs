@@ -9,6 +9,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::widgets::TableState;
 use ratatui_textarea::TextArea;
 
+use super::Sections;
 use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
 use crate::domain::workspace::Workspace;
 use crate::store::{ScopeData, Store};
@@ -24,28 +25,16 @@ pub enum Section {
     Items,
 }
 
-impl Section {
-    pub const ALL: [Section; 4] = [
+impl Sections for Section {
+    const ALL: &'static [Section] = &[
         Section::Issues,
         Section::Parties,
         Section::Statement,
         Section::Items,
     ];
+}
 
-    pub(super) fn index(self) -> usize {
-        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    fn step(self, forward: bool) -> Section {
-        let len = Section::ALL.len();
-        let index = if forward {
-            (self.index() + 1) % len
-        } else {
-            (self.index() + len - 1) % len
-        };
-        Section::ALL[index]
-    }
-
+impl Section {
     /// The table rows' position in [`ScopeTab::tables`], for the list sections.
     fn list_slot(self) -> Option<usize> {
         match self {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
 use crate::ui::components::{labelled, section_bar, split_list, wrap};
+use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
 /// Width from which the detail pane sits beside the list instead of below it.

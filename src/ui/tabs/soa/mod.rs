@@ -15,10 +15,11 @@ use crate::domain::soa::{diff, Applicability, ControlChange, SoaDecision};
 use crate::domain::FieldError;
 use crate::store::{SoaData, Store};
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 pub use filter::SoaFilter;
 
-use super::Outcome as TabOutcome;
+use super::{Outcome as TabOutcome, Sections};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -27,21 +28,8 @@ pub enum Section {
     Versions,
 }
 
-impl Section {
-    pub const ALL: [Section; 3] = [Section::Controls, Section::Progress, Section::Versions];
-
-    fn index(self) -> usize {
-        Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    fn step(self, forward: bool) -> Section {
-        let len = Section::ALL.len();
-        Section::ALL[if forward {
-            (self.index() + 1) % len
-        } else {
-            (self.index() + len - 1) % len
-        }]
-    }
+impl Sections for Section {
+    const ALL: &'static [Section] = &[Section::Controls, Section::Progress, Section::Versions];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,11 +122,11 @@ impl SoaTab {
         self.data = store.load_soa()?;
         self.refilter();
         let versions = self.data.versions.len();
+        // The latest version is the one compared with today at first.
         match (versions, self.versions.selected()) {
             (0, _) => self.versions.select(None),
             (n, None) => self.versions.select(Some(n - 1)),
-            (n, Some(i)) if i >= n => self.versions.select(Some(n - 1)),
-            _ => {}
+            _ => keep_in_range(&mut self.versions, versions),
         }
         self.recompute_changes(store);
         Ok(())

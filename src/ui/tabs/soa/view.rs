@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{Section, SoaTab};
 use crate::domain::soa::{progress, Applicability, Implementation, Progress};
 use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
 const SIDE_BY_SIDE_WIDTH: u16 = 130;
