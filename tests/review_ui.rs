@@ -2,73 +2,16 @@
 //! frozen when the meeting is held, actions carried into the next review, objectives and
 //! their measurements, and the minutes export.
 
-use chrono::NaiveDate;
-use isms::demo::write_demo_on;
 use isms::domain::review::{Review, ReviewStatus};
 use isms::export::{minutes, PackData};
-use isms::store::{OpenMode, Store};
-use isms::ui::snapshot::render_to_string;
-use isms::ui::{App, Theme, ThemeName};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tempfile::TempDir;
 
-fn today() -> NaiveDate {
-    isms::domain::dates::parse("2026-11-28").unwrap()
-}
-
-fn demo_store(dir: &TempDir) -> Store {
-    let mut store = Store::open(
-        &dir.path().join("w.sqlite3"),
-        OpenMode::Create { organisation: None },
-    )
-    .unwrap();
-    store.set_actor("tester");
-    store.set_fixed_time("2026-11-28T09:30:00Z");
-    write_demo_on(&mut store, today()).unwrap();
-    store
-}
-
-struct Harness {
-    app: App,
-    _dir: TempDir,
-}
+mod common;
+use common::{demo_store, today, Harness};
 
 fn harness() -> Harness {
-    let dir = TempDir::new().unwrap();
-    let store = demo_store(&dir);
-    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
-    app.set_location_label("/home/lead/workbench.sqlite3");
-    app.set_today(today());
-    let mut h = Harness { app, _dir: dir };
-    h.key(KeyCode::Char('7'));
-    h
-}
-
-impl Harness {
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self
-    }
-
-    fn keys(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn ctrl(&mut self, c: char) -> &mut Self {
-        self.app.handle_event(&Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-        self
-    }
-
-    fn screen(&mut self, width: u16, height: u16) -> String {
-        render_to_string(&mut self.app, width, height)
-    }
+    Harness::new(true, '7')
 }
 
 #[test]

@@ -1,80 +1,28 @@
 //! The Risks tab driven through the app's input handler: register, heat map, plan, assets,
 //! method, forms and acceptance; whole screens snapshotted at 80x24 and 160x48.
 
-use chrono::NaiveDate;
-use isms::demo::write_demo_on;
 use isms::domain::method::RiskMethod;
 use isms::domain::risk::{AcceptanceState, Risk, RiskStatus};
-use isms::store::{OpenMode, Store};
-use isms::ui::snapshot::render_to_string;
-use isms::ui::{App, Theme, ThemeName};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tempfile::TempDir;
 
-fn today() -> NaiveDate {
-    isms::domain::dates::parse("2026-11-28").unwrap()
-}
-
-struct Harness {
-    app: App,
-    dir: TempDir,
-}
+mod common;
+use common::{today, Harness};
 
 fn harness(with_demo: bool) -> Harness {
-    let dir = TempDir::new().unwrap();
-    let mut store = Store::open(
-        &dir.path().join("w.sqlite3"),
-        OpenMode::Create { organisation: None },
-    )
-    .unwrap();
-    store.set_actor("tester");
-    store.set_fixed_time("2026-11-28T09:30:00Z");
-    if with_demo {
-        write_demo_on(&mut store, today()).unwrap();
-    }
-    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
-    app.set_location_label("/home/lead/workbench.sqlite3");
-    app.set_today(today());
-    let mut h = Harness { app, dir };
-    h.key(KeyCode::Char('3'));
-    h
+    Harness::new(with_demo, '3')
 }
 
-impl Harness {
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self
-    }
+/// Moves `n` sections to the right in the Risks tab.
+trait Sections {
+    fn section(&mut self, n: usize) -> &mut Self;
+}
 
-    fn keys(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn ctrl(&mut self, c: char) -> &mut Self {
-        self.app.handle_event(&Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-        self
-    }
-
-    fn screen(&mut self, width: u16, height: u16) -> String {
-        render_to_string(&mut self.app, width, height)
-    }
-
+impl Sections for Harness {
     fn section(&mut self, n: usize) -> &mut Self {
         for _ in 0..n {
             self.key(KeyCode::Char(']'));
         }
         self
-    }
-
-    fn store(&self) -> &Store {
-        self.app.store()
     }
 }
 

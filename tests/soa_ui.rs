@@ -1,74 +1,26 @@
 //! The SoA tab driven through the app's input handler, and the SoA's store rules: decisions,
 //! derived reasons, exclusions, approved versions and their differences from today.
 
-use chrono::NaiveDate;
-use isms::demo::write_demo_on;
 use isms::domain::risk::Risk;
 use isms::domain::soa::{diff, Applicability, Implementation, SoaDecision};
 use isms::store::{OpenMode, SoaVersion, Store};
-use isms::ui::snapshot::render_to_string;
-use isms::ui::{App, Theme, ThemeName};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tempfile::TempDir;
 
-fn today() -> NaiveDate {
-    isms::domain::dates::parse("2026-11-28").unwrap()
-}
-
-struct Harness {
-    app: App,
-    _dir: TempDir,
-}
-
-fn demo_store(dir: &TempDir) -> Store {
-    let mut store = Store::open(
-        &dir.path().join("w.sqlite3"),
-        OpenMode::Create { organisation: None },
-    )
-    .unwrap();
-    store.set_actor("tester");
-    store.set_fixed_time("2026-11-28T09:30:00Z");
-    write_demo_on(&mut store, today()).unwrap();
-    store
-}
+mod common;
+use common::{demo_store, today, Harness};
 
 fn harness() -> Harness {
-    let dir = TempDir::new().unwrap();
-    let store = demo_store(&dir);
-    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
-    app.set_location_label("/home/lead/workbench.sqlite3");
-    app.set_today(today());
-    let mut h = Harness { app, _dir: dir };
-    h.key(KeyCode::Char('4'));
-    h
+    Harness::new(true, '4')
 }
 
-impl Harness {
-    fn key(&mut self, code: KeyCode) -> &mut Self {
-        self.app
-            .handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-        self
-    }
+/// The SoA tab's own moves: pick a control by searching for it; read its stored decision.
+trait SoaKeys {
+    fn select(&mut self, control: &str) -> &mut Self;
+    fn decision(&self, control: &str) -> SoaDecision;
+}
 
-    fn keys(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn ctrl(&mut self, c: char) -> &mut Self {
-        self.app.handle_event(&Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-        self
-    }
-
-    fn screen(&mut self, width: u16, height: u16) -> String {
-        render_to_string(&mut self.app, width, height)
-    }
-
+impl SoaKeys for Harness {
     fn select(&mut self, control: &str) -> &mut Self {
         self.key(KeyCode::Char('/'))
             .keys(control)
@@ -76,11 +28,7 @@ impl Harness {
     }
 
     fn decision(&self, control: &str) -> SoaDecision {
-        self.app
-            .store()
-            .get::<SoaDecision>(control)
-            .unwrap()
-            .unwrap()
+        self.store().get::<SoaDecision>(control).unwrap().unwrap()
     }
 }
 
