@@ -151,14 +151,26 @@ fn create_demo(path: &Path) -> Result<()> {
             path.display()
         );
     }
-    let mut store = open(path, OpenMode::Create { organisation: None }, "demo")?;
-    if let Err(error) = write_demo(&mut store) {
-        drop(store);
+    // Written under a temporary name and renamed when complete, so that an interrupted run
+    // never leaves a half-made demo where `--demo` would take it for a finished one.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
+    let remove_partial = || {
         for suffix in ["", "-wal", "-shm"] {
-            let _ = fs::remove_file(format!("{}{suffix}", path.display()));
+            let _ = fs::remove_file(format!("{}{suffix}", partial.display()));
         }
+    };
+    remove_partial();
+    let mut store = open(&partial, OpenMode::Create { organisation: None }, "demo")?;
+    let written = write_demo(&mut store);
+    // Closing the last connection folds the journal back into the file.
+    drop(store);
+    if let Err(error) = written {
+        remove_partial();
         return Err(error.context(format!("{}: could not write the demo", path.display())));
     }
+    fs::rename(&partial, path)
+        .with_context(|| format!("{}: could not finish writing the demo", path.display()))?;
+    remove_partial();
     Ok(())
 }
 
