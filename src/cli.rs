@@ -2,7 +2,7 @@
 //! below.
 
 use std::fs;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,6 +55,12 @@ enum ImportKind {
     Risks,
 }
 
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create an empty workspace
@@ -87,6 +93,12 @@ enum Command {
         /// Write into a folder that is not empty: the pack's files are replaced, others left alone
         #[arg(long)]
         force: bool,
+    },
+    /// Readiness findings, like a linter: rule, severity, clause, record, message; exit 1 when
+    /// a blocker is found
+    Check {
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Print a tab's screen as plain text, without a terminal
     Snapshot {
@@ -178,11 +190,27 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
+        // A reader that stops early (`isms check | head`) is not an error worth a message.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("isms: {}", one_sentence(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// Writes one line to standard output, returning the error instead of panicking as
+/// `println!` does when the reader has gone away.
+fn say(text: impl std::fmt::Display) -> Result<()> {
+    writeln!(io::stdout().lock(), "{text}").context("could not write to standard output")
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes on one line, the way a user reads them.
@@ -208,14 +236,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 );
             }
             open(&path, OpenMode::Create { organisation: org }, &actor())?;
-            println!("Created the workspace {}.", path.display());
+            say(format!("Created the workspace {}.", path.display()))?;
         }
         Some(Command::Demo) => {
             let Some(path) = cli.db else {
                 bail!("`isms demo` needs the file to write: isms demo --db FILE");
             };
             create_demo(&path)?;
-            println!("Wrote the demo organisation to {}.", path.display());
+            say(format!(
+                "Wrote the demo organisation to {}.",
+                path.display()
+            ))?;
         }
         Some(Command::Import {
             kind,
@@ -238,7 +269,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 eprintln!("isms: {}", outcome.summary(&path));
                 return Ok(ExitCode::from(2));
             }
-            println!("{}", outcome.summary(&path));
+            say(outcome.summary(&path))?;
         }
         Some(Command::Export { out, force }) => {
             let path = if cli.demo {
@@ -250,14 +281,52 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let today = chrono::Local::now().date_naive();
             let written = export::export(&store, &out, force, today)?;
             for file in &written {
-                println!("{file}");
+                say(file)?;
             }
-            println!(
+            say(format!(
                 "Wrote {} files of the audit pack from {} to {}.",
                 written.len(),
                 path.display(),
                 out.display()
-            );
+            ))?;
+        }
+        Some(Command::Check { format }) => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let findings = store.check(chrono::Local::now().date_naive())?;
+            let blockers = findings
+                .iter()
+                .filter(|f| f.severity == crate::domain::check::Severity::Blocker)
+                .count();
+            match format {
+                CheckFormat::Json => say(serde_json::to_string_pretty(&findings)?)?,
+                CheckFormat::Text => {
+                    for f in &findings {
+                        let record = if f.record.is_empty() { "-" } else { &f.record };
+                        say(format!(
+                            "{:<7} {:<6} {:<11} {:<28} {}",
+                            f.severity.label(),
+                            f.clause,
+                            record,
+                            f.rule,
+                            f.message
+                        ))?;
+                    }
+                    let warnings = findings.len() - blockers;
+                    say(format!(
+                        "{blockers} {}, {warnings} {}.",
+                        if blockers == 1 { "blocker" } else { "blockers" },
+                        if warnings == 1 { "warning" } else { "warnings" }
+                    ))?;
+                }
+            }
+            if blockers > 0 {
+                return Ok(ExitCode::from(1));
+            }
         }
         Some(Command::Snapshot { tab, width, height }) => {
             let Some(tab) = Tab::parse(&tab) else {
@@ -271,10 +340,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let mut app = App::new(store, theme)?;
             app.select_tab(tab);
-            print!(
+            write!(
+                io::stdout().lock(),
                 "{}",
                 render_to_string(&mut app, width.max(1), height.max(1))
-            );
+            )
+            .context("could not write to standard output")?;
         }
         None => {
             if !io::stdout().is_terminal() || !io::stdin().is_terminal() {

@@ -390,3 +390,81 @@ fn demo_flag_works_with_isms_db_in_the_environment() {
     );
     assert!(!own.exists(), "the user's own workspace was touched");
 }
+
+#[test]
+fn check_lists_the_demo_findings_and_exits_1_on_blockers() {
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    let text = env.run(&["check", "--db", s(&demo)]);
+    assert_eq!(text.code, Some(1), "{}", text.describe());
+    assert!(text.stderr.is_empty(), "{}", text.describe());
+    // The demo leaves a high risk untreated on purpose; it is a blocker under 6.1.3.
+    let untreated = text
+        .stdout
+        .lines()
+        .find(|line| line.contains("risk-untreated"))
+        .unwrap_or_else(|| panic!("no untreated risk:\n{}", text.stdout));
+    assert!(untreated.starts_with("blocker 6.1.3"), "{untreated}");
+    let summary = text.stdout.lines().last().expect("a summary line");
+    assert!(
+        summary.ends_with("warnings.") && summary.contains("blocker"),
+        "{summary}"
+    );
+
+    let json = env.run(&["check", "--format", "json", "--db", s(&demo)]);
+    assert_eq!(json.code, Some(1), "{}", json.describe());
+    let findings: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+    let findings = findings.as_array().expect("an array of findings");
+    // One finding per line of text, minus the summary line.
+    assert_eq!(findings.len(), text.stdout.lines().count() - 1);
+    for finding in findings {
+        for key in ["rule", "severity", "clause", "record", "message"] {
+            assert!(finding.get(key).is_some(), "{key} missing in {finding}");
+        }
+    }
+}
+
+#[test]
+fn check_of_a_new_workspace_names_the_empty_scope() {
+    let env = Env::new();
+    let path = env.path("new.sqlite3");
+    env.run(&["init", "--db", s(&path)]).success();
+    let run = env.run(&["check", "--db", s(&path)]);
+    assert_eq!(run.code, Some(1), "{}", run.describe());
+    assert!(
+        run.stdout
+            .lines()
+            .any(|line| line.starts_with("blocker 4.3") && line.contains("scope")),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn output_into_a_reader_that_stops_early_is_quiet() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    // 400x400 cells are far more than a pipe holds, so the writer meets the closed pipe.
+    let mut child = env
+        .command()
+        .args([
+            "snapshot", "--tab", "soa", "--width", "400", "--height", "400",
+        ])
+        .args(["--db", s(&demo)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn isms");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read one line");
+    // The reader is dropped here, like `head -1` exiting.
+    assert!(first.contains("Overview"), "{first}");
+    let output = child.wait_with_output().expect("wait for isms");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

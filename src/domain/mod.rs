@@ -7,6 +7,7 @@ pub mod asset;
 pub mod audit;
 pub mod catalogue;
 pub mod changelog;
+pub mod check;
 pub mod dates;
 pub mod method;
 pub mod register;

@@ -209,6 +209,22 @@ pub struct Objective {
     pub status: ObjectiveStatus,
 }
 
+impl Default for Objective {
+    /// A new objective: nothing written yet, on track, and "more is better" as most measures are.
+    fn default() -> Objective {
+        Objective {
+            statement: String::new(),
+            measure: String::new(),
+            target: String::new(),
+            target_value: None,
+            higher_is_better: true,
+            owner: String::new(),
+            due_date: None,
+            status: ObjectiveStatus::OnTrack,
+        }
+    }
+}
+
 impl Objective {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();

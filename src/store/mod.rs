@@ -6,6 +6,7 @@ mod audit;
 mod changelog;
 mod migrations;
 mod open;
+mod readiness;
 mod records;
 mod review;
 mod risks;

@@ -11,9 +11,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
-use crate::domain::review::{
-    Objective, ObjectiveStatus, Review, ReviewAction, ReviewStatus, INPUTS,
-};
+use crate::domain::review::{Objective, Review, ReviewAction, ReviewStatus, INPUTS};
 use crate::domain::FieldError;
 use crate::store::{ReviewData, Store};
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
@@ -247,16 +245,7 @@ impl ReviewTab {
                     self.open(forms::action_form(None, &action), FormTarget::Action(None));
                 }
                 Section::Objectives => {
-                    let objective = Objective {
-                        statement: String::new(),
-                        measure: String::new(),
-                        target: String::new(),
-                        target_value: None,
-                        higher_is_better: true,
-                        owner: String::new(),
-                        due_date: None,
-                        status: ObjectiveStatus::OnTrack,
-                    };
+                    let objective = Objective::default();
                     self.open(
                         forms::objective_form(None, &objective),
                         FormTarget::Objective(None),

@@ -1,0 +1,657 @@
+//! Readiness rules (`isms check`): each a pure function over the workspace's records that
+//! names what stands between the ISMS and certification, like a linter names code problems.
+
+use serde::Serialize;
+
+use super::audit::{Audit, ChecklistItem, Finding, NcGrade, Nonconformity};
+use super::dates::Date;
+use super::method::RiskMethod;
+use super::review::{Measurement, Objective, Review, ReviewStatus};
+use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment};
+use super::scope::ScopeItem;
+use super::soa::{Applicability, Implementation, SoaDecision};
+use super::workspace::Workspace;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Stands in the way of certification.
+    Blocker,
+    /// Worth fixing before an auditor sees it.
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding: which rule, how serious, under which clause, about which record, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub clause: &'static str,
+    pub record: String,
+    pub message: String,
+}
+
+fn finding(
+    rule: &'static str,
+    severity: Severity,
+    clause: &'static str,
+    record: &str,
+    message: String,
+) -> CheckFinding {
+    CheckFinding {
+        rule,
+        severity,
+        clause,
+        record: record.to_string(),
+        message,
+    }
+}
+
+/// Everything the rules read.
+pub struct CheckWorkspace<'a> {
+    pub today: Date,
+    pub workspace: &'a Workspace,
+    pub scope_items: &'a [(String, ScopeItem)],
+    pub method: &'a RiskMethod,
+    pub risks: &'a [(String, Risk)],
+    pub soa: &'a [(String, SoaDecision)],
+    /// Clauses 4.1-10.2, in order.
+    pub clauses: &'a [String],
+    pub audits: &'a [(String, Audit)],
+    pub items: &'a [ChecklistItem],
+    pub ncs: &'a [(String, Nonconformity)],
+    pub reviews: &'a [(String, Review)],
+    pub objectives: &'a [(String, Objective)],
+    pub measurements: &'a [Measurement],
+}
+
+use Severity::{Blocker, Warning};
+
+pub fn scope_statement(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    if ws.workspace.scope_statement.trim().is_empty() {
+        vec![finding(
+            "scope-statement-empty",
+            Blocker,
+            "4.3",
+            "WS",
+            "The ISMS scope statement is empty.".into(),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+pub fn scope_exclusions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.scope_items
+        .iter()
+        .filter(|(_, item)| !item.in_scope && item.justification.trim().is_empty())
+        .map(|(r, item)| {
+            finding(
+                "scope-exclusion-unjustified",
+                Blocker,
+                "4.3",
+                r,
+                format!("\"{}\" is out of scope with no justification.", item.name),
+            )
+        })
+        .collect()
+}
+
+pub fn risk_owners(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.risks
+        .iter()
+        .filter(|(_, risk)| risk.owner.trim().is_empty() && risk.status != RiskStatus::Closed)
+        .map(|(r, risk)| {
+            finding(
+                "risk-without-owner",
+                Warning,
+                "6.1.2",
+                r,
+                format!("\"{}\" has no risk owner.", risk.title),
+            )
+        })
+        .collect()
+}
+
+pub fn untreated_risks(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.risks
+        .iter()
+        .filter(|(_, risk)| {
+            !ws.method.is_acceptable(risk.score())
+                && risk.treatment.is_none()
+                && risk.status != RiskStatus::Closed
+        })
+        .map(|(r, risk)| {
+            finding(
+                "risk-untreated",
+                Blocker,
+                "6.1.3",
+                r,
+                format!(
+                    "\"{}\" scores {} (above the threshold of {}) and has no treatment chosen.",
+                    risk.title,
+                    risk.score(),
+                    ws.method.acceptance_threshold
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Residual risks the owner must accept (6.1.3 f): treated, retained or accepted risks.
+pub fn acceptances(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.risks
+        .iter()
+        .filter(|(_, risk)| {
+            matches!(risk.status, RiskStatus::Treated | RiskStatus::Accepted)
+                || risk.treatment == Some(Treatment::Retain)
+        })
+        .filter_map(|(r, risk)| {
+            let (rule, text) = match risk.acceptance_state(ws.today) {
+                AcceptanceState::Valid => return None,
+                AcceptanceState::NotAccepted => (
+                    "residual-not-accepted",
+                    "its owner has not accepted the residual risk",
+                ),
+                AcceptanceState::Stale => {
+                    ("acceptance-stale", "it changed after its owner accepted it")
+                }
+                AcceptanceState::Expired => {
+                    ("acceptance-expired", "its owner's acceptance has expired")
+                }
+            };
+            Some(finding(
+                rule,
+                Warning,
+                "6.1.3",
+                r,
+                format!("\"{}\": {text}.", risk.title),
+            ))
+        })
+        .collect()
+}
+
+pub fn soa_decisions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let mut findings = Vec::new();
+    for (control, decision) in ws.soa {
+        match decision.applicability {
+            Applicability::Undecided => findings.push(finding(
+                "soa-undecided",
+                Blocker,
+                "6.1.3",
+                control,
+                format!("Control {control} is not yet decided applicable or not."),
+            )),
+            Applicability::No if decision.justification.trim().is_empty() => {
+                findings.push(finding(
+                    "soa-exclusion-unjustified",
+                    Blocker,
+                    "6.1.3",
+                    control,
+                    format!("Control {control} is excluded with no justification."),
+                ))
+            }
+            Applicability::Yes
+                if decision.status != Implementation::Implemented
+                    && decision.target_date.is_none() =>
+            {
+                findings.push(finding(
+                    "control-without-target",
+                    Warning,
+                    "6.1.3",
+                    control,
+                    format!(
+                        "Control {control} is applicable, {} and has no target date.",
+                        decision.status.label().to_lowercase()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+    findings
+}
+
+/// Clauses and applicable controls no audit of the programme has examined.
+pub fn audit_coverage(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let audited = |label: String| {
+        ws.items
+            .iter()
+            .any(|i| i.result != Finding::NotAudited && i.target.label() == label)
+    };
+    let planned = |label: String| ws.items.iter().any(|i| i.target.label() == label);
+    let mut findings = Vec::new();
+    for clause in ws.clauses {
+        if !audited(clause.clone()) {
+            let when = if planned(clause.clone()) {
+                "is on a checklist but not yet audited"
+            } else {
+                "is not in any audit's scope"
+            };
+            findings.push(finding(
+                "clause-not-audited",
+                Warning,
+                "9.2",
+                clause,
+                format!("Clause {clause} {when}."),
+            ));
+        }
+    }
+    for (control, decision) in ws.soa {
+        if decision.applicability == Applicability::Yes && !audited(format!("A.{control}")) {
+            let when = if planned(format!("A.{control}")) {
+                "is on a checklist but not yet audited"
+            } else {
+                "is not in any audit's scope"
+            };
+            findings.push(finding(
+                "control-not-audited",
+                Warning,
+                "9.2",
+                control,
+                format!("Applicable control {control} {when}."),
+            ));
+        }
+    }
+    findings
+}
+
+pub fn nonconformities(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let mut findings = Vec::new();
+    for (r, nc) in ws.ncs {
+        if nc.grade == NcGrade::Major && !nc.status.is_done() {
+            findings.push(finding(
+                "major-nc-open",
+                Blocker,
+                "10.2",
+                r,
+                format!(
+                    "A major nonconformity is open: {}",
+                    first_line(&nc.statement)
+                ),
+            ));
+        }
+        if nc.is_overdue(ws.today) {
+            let due = nc.due_date.map(|d| d.to_string()).unwrap_or_default();
+            findings.push(finding(
+                "nc-overdue",
+                Warning,
+                "10.2",
+                r,
+                format!("Corrective action was due on {due}."),
+            ));
+        }
+    }
+    findings
+}
+
+/// A management review held within the last 12 months, and since the last internal audit.
+pub fn management_review(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let last_review = ws
+        .reviews
+        .iter()
+        .filter(|(_, r)| r.status != ReviewStatus::Draft)
+        .filter_map(|(reference, r)| r.date.filter(|d| *d <= ws.today).map(|d| (d, reference)))
+        .max();
+    let year_ago = ws.today - chrono::Duration::days(365);
+    let Some((date, reference)) = last_review else {
+        return vec![finding(
+            "no-management-review",
+            Blocker,
+            "9.3",
+            "",
+            "No management review has been held.".into(),
+        )];
+    };
+    let mut findings = Vec::new();
+    if date < year_ago {
+        findings.push(finding(
+            "management-review-old",
+            Blocker,
+            "9.3",
+            reference,
+            format!("The last management review was on {date}, more than 12 months ago."),
+        ));
+    }
+    let last_audit = ws
+        .audits
+        .iter()
+        .filter_map(|(r, a)| a.actual_end.filter(|d| *d <= ws.today).map(|d| (d, r)))
+        .max();
+    if let Some((audited, audit)) = last_audit {
+        if audited > date {
+            findings.push(finding(
+                "review-before-audit",
+                Blocker,
+                "9.3",
+                audit,
+                format!(
+                    "No management review since the internal audit {audit} ended on {audited}."
+                ),
+            ));
+        }
+    }
+    findings
+}
+
+pub fn objectives(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.objectives
+        .iter()
+        .filter(|(r, _)| !ws.measurements.iter().any(|m| m.objective == *r))
+        .map(|(r, o)| {
+            finding(
+                "objective-unmeasured",
+                Warning,
+                "6.2",
+                r,
+                format!("\"{}\" has no measurement yet.", first_line(&o.statement)),
+            )
+        })
+        .collect()
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// Every rule, blockers first, then by clause and record.
+pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 10] = [
+        scope_statement,
+        scope_exclusions,
+        risk_owners,
+        untreated_risks,
+        acceptances,
+        soa_decisions,
+        audit_coverage,
+        nonconformities,
+        management_review,
+        objectives,
+    ];
+    let mut findings: Vec<CheckFinding> = rules.iter().flat_map(|rule| rule(ws)).collect();
+    findings.sort_by_key(|finding| finding.severity);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::audit::{NcStatus, Target};
+    use crate::domain::dates::parse;
+    use crate::domain::scope::ScopeItemKind;
+
+    fn day(text: &str) -> Date {
+        parse(text).unwrap()
+    }
+
+    /// A workspace that passes every rule; each test breaks one thing.
+    struct Clean {
+        workspace: Workspace,
+        scope_items: Vec<(String, ScopeItem)>,
+        method: RiskMethod,
+        risks: Vec<(String, Risk)>,
+        soa: Vec<(String, SoaDecision)>,
+        clauses: Vec<String>,
+        audits: Vec<(String, Audit)>,
+        items: Vec<ChecklistItem>,
+        ncs: Vec<(String, Nonconformity)>,
+        reviews: Vec<(String, Review)>,
+        objectives: Vec<(String, Objective)>,
+        measurements: Vec<Measurement>,
+    }
+
+    fn clean() -> Clean {
+        let today = day("2026-11-28");
+        let mut accepted = Risk {
+            title: "Phishing".into(),
+            owner: "CISO".into(),
+            likelihood: 2,
+            impact: 2,
+            treatment: Some(Treatment::Retain),
+            status: RiskStatus::Accepted,
+            ..Risk::default()
+        };
+        accepted.accept("CISO", today, None);
+        let item = |label: &str| ChecklistItem {
+            audit: "IA-2026-01".into(),
+            target: Target::parse(label),
+            question: String::new(),
+            result: Finding::Conforming,
+            evidence: String::new(),
+            records: String::new(),
+            notes: String::new(),
+        };
+        Clean {
+            workspace: Workspace {
+                organisation: "Acme".into(),
+                isms_name: "Acme ISMS".into(),
+                scope_statement: "Everything".into(),
+            },
+            scope_items: vec![(
+                "SC-001".into(),
+                ScopeItem {
+                    kind: ScopeItemKind::Site,
+                    name: "HQ".into(),
+                    in_scope: true,
+                    justification: String::new(),
+                },
+            )],
+            method: RiskMethod::standard(5),
+            risks: vec![("R-001".into(), accepted)],
+            soa: vec![(
+                "5.1".into(),
+                SoaDecision {
+                    applicability: Applicability::Yes,
+                    status: Implementation::Implemented,
+                    ..SoaDecision::default()
+                },
+            )],
+            clauses: vec!["4.1".into()],
+            audits: vec![(
+                "IA-2026-01".into(),
+                Audit {
+                    title: "A".into(),
+                    lead_auditor: "R".into(),
+                    actual_end: parse("2026-09-01").ok(),
+                    ..Audit::default()
+                },
+            )],
+            items: vec![item("4.1"), item("A.5.1")],
+            ncs: Vec::new(),
+            reviews: vec![(
+                "MR-2026-01".into(),
+                Review {
+                    date: parse("2026-10-01").ok(),
+                    status: ReviewStatus::Held,
+                    ..Review::default()
+                },
+            )],
+            objectives: vec![(
+                "OBJ-01".into(),
+                Objective {
+                    statement: "Patch".into(),
+                    ..Objective::default()
+                },
+            )],
+            measurements: vec![Measurement {
+                objective: "OBJ-01".into(),
+                date: day("2026-11-01"),
+                value: 1.0,
+                note: String::new(),
+            }],
+        }
+    }
+
+    fn run(c: &Clean) -> Vec<CheckFinding> {
+        check(&CheckWorkspace {
+            today: day("2026-11-28"),
+            workspace: &c.workspace,
+            scope_items: &c.scope_items,
+            method: &c.method,
+            risks: &c.risks,
+            soa: &c.soa,
+            clauses: &c.clauses,
+            audits: &c.audits,
+            items: &c.items,
+            ncs: &c.ncs,
+            reviews: &c.reviews,
+            objectives: &c.objectives,
+            measurements: &c.measurements,
+        })
+    }
+
+    fn rules(c: &Clean) -> Vec<&'static str> {
+        run(c).iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_clean_workspace_passes_every_rule() {
+        assert_eq!(run(&clean()), Vec::new());
+    }
+
+    #[test]
+    fn scope_rules() {
+        let mut c = clean();
+        c.workspace.scope_statement = "  ".into();
+        c.scope_items[0].1.in_scope = false;
+        assert_eq!(
+            rules(&c),
+            ["scope-statement-empty", "scope-exclusion-unjustified"]
+        );
+    }
+
+    #[test]
+    fn risk_rules() {
+        let mut c = clean();
+        c.risks.push((
+            "R-002".into(),
+            Risk {
+                title: "Outage".into(),
+                likelihood: 5,
+                impact: 4,
+                status: RiskStatus::Assessed,
+                ..Risk::default()
+            },
+        ));
+        let found = run(&c);
+        assert_eq!(found[0].rule, "risk-untreated");
+        assert_eq!(found[0].severity, Blocker);
+        assert_eq!(found[0].record, "R-002");
+        assert!(found
+            .iter()
+            .any(|f| f.rule == "risk-without-owner" && f.record == "R-002"));
+        // A change after acceptance makes it stale; an old one expires.
+        let mut c = clean();
+        c.risks[0].1.impact = 3;
+        assert_eq!(rules(&c), ["acceptance-stale"]);
+        let mut c = clean();
+        c.risks[0].1.acceptance.as_mut().unwrap().valid_until = parse("2026-01-01").ok();
+        assert_eq!(rules(&c), ["acceptance-expired"]);
+        let mut c = clean();
+        c.risks[0].1.acceptance = None;
+        assert_eq!(rules(&c), ["residual-not-accepted"]);
+    }
+
+    #[test]
+    fn soa_rules() {
+        let mut c = clean();
+        c.soa.push(("5.2".into(), SoaDecision::default()));
+        c.soa.push((
+            "7.8".into(),
+            SoaDecision {
+                applicability: Applicability::No,
+                ..SoaDecision::default()
+            },
+        ));
+        c.soa.push((
+            "8.1".into(),
+            SoaDecision {
+                applicability: Applicability::Yes,
+                status: Implementation::Planned,
+                ..SoaDecision::default()
+            },
+        ));
+        let found = rules(&c);
+        assert!(
+            found.contains(&"soa-undecided")
+                && found.contains(&"soa-exclusion-unjustified")
+                && found.contains(&"control-without-target"),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"control-not-audited"),
+            "8.1 is applicable and unaudited: {found:?}"
+        );
+    }
+
+    #[test]
+    fn audit_and_nc_rules() {
+        let mut c = clean();
+        c.items[0].result = Finding::NotAudited;
+        c.ncs.push((
+            "NC-001".into(),
+            Nonconformity {
+                statement: "x".into(),
+                grade: NcGrade::Major,
+                due_date: parse("2026-11-01").ok(),
+                ..Nonconformity::default()
+            },
+        ));
+        let found = run(&c);
+        assert!(found.iter().any(|f| f.rule == "clause-not-audited"
+            && f.message.contains("on a checklist but not yet audited")));
+        assert!(found
+            .iter()
+            .any(|f| f.rule == "major-nc-open" && f.severity == Blocker));
+        assert!(found.iter().any(|f| f.rule == "nc-overdue"));
+        c.ncs[0].1.status = NcStatus::Closed;
+        assert!(!rules(&c).contains(&"major-nc-open"));
+    }
+
+    #[test]
+    fn management_review_rules() {
+        let mut c = clean();
+        c.reviews.clear();
+        assert_eq!(rules(&c), ["no-management-review"]);
+        let mut c = clean();
+        c.reviews[0].1.date = parse("2025-10-01").ok();
+        c.audits[0].1.actual_end = parse("2025-09-01").ok();
+        assert_eq!(rules(&c), ["management-review-old"]);
+        let mut c = clean();
+        c.audits[0].1.actual_end = parse("2026-11-01").ok();
+        assert_eq!(rules(&c), ["review-before-audit"]);
+        let mut c = clean();
+        c.reviews[0].1.status = ReviewStatus::Draft;
+        assert_eq!(
+            rules(&c),
+            ["no-management-review"],
+            "a draft is not a review held"
+        );
+    }
+
+    #[test]
+    fn objective_rule() {
+        let mut c = clean();
+        c.measurements.clear();
+        assert_eq!(rules(&c), ["objective-unmeasured"]);
+    }
+
+    #[test]
+    fn blockers_come_first() {
+        let mut c = clean();
+        c.measurements.clear();
+        c.workspace.scope_statement.clear();
+        let found = run(&c);
+        assert_eq!(found[0].severity, Blocker);
+        assert_eq!(found.last().unwrap().severity, Warning);
+    }
+}
