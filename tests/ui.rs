@@ -111,11 +111,8 @@ fn empty_workspace_invites_the_first_record() {
 }
 
 #[test]
-fn other_tabs_say_what_they_will_hold() {
+fn the_evidence_tab_says_what_it_will_hold() {
     let mut h = harness(true);
-    h.key(KeyCode::Char('1'));
-    assert_eq!(h.app.tab(), Tab::Overview);
-    insta::assert_snapshot!("overview_80x24", h.screen(80, 24));
     h.key(KeyCode::Char('5'));
     assert_eq!(h.app.tab(), Tab::Evidence);
     let screen = h.screen(160, 24);

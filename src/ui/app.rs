@@ -16,6 +16,7 @@ use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
 use super::tabs::audit::AuditTab;
+use super::tabs::overview::OverviewTab;
 use super::tabs::review::ReviewTab;
 use super::tabs::risks::RisksTab;
 use super::tabs::scope::ScopeTab;
@@ -52,6 +53,7 @@ const NOT_READ: i64 = -1;
 /// The tabs that have screens, kept apart from the store so that a tab can be borrowed
 /// mutably together with it.
 struct Tabs {
+    overview: OverviewTab,
     scope: ScopeTab,
     risks: RisksTab,
     soa: SoaTab,
@@ -62,6 +64,7 @@ struct Tabs {
 impl Tabs {
     fn get(&self, tab: Tab) -> Option<&dyn TabView> {
         match tab {
+            Tab::Overview => Some(&self.overview),
             Tab::Scope => Some(&self.scope),
             Tab::Risks => Some(&self.risks),
             Tab::Soa => Some(&self.soa),
@@ -73,6 +76,7 @@ impl Tabs {
 
     fn get_mut(&mut self, tab: Tab) -> Option<&mut dyn TabView> {
         match tab {
+            Tab::Overview => Some(&mut self.overview),
             Tab::Scope => Some(&mut self.scope),
             Tab::Risks => Some(&mut self.risks),
             Tab::Soa => Some(&mut self.soa),
@@ -120,6 +124,7 @@ impl App {
             theme,
             tab: Tab::Scope,
             tabs: Tabs {
+                overview: OverviewTab::new(today),
                 scope,
                 risks,
                 soa,
@@ -202,6 +207,10 @@ impl App {
 
     pub fn soa(&self) -> &SoaTab {
         &self.tabs.soa
+    }
+
+    pub fn overview(&self) -> &OverviewTab {
+        &self.tabs.overview
     }
 
     pub fn audit(&self) -> &AuditTab {
@@ -358,6 +367,18 @@ impl App {
             Outcome::Error(text) => self.message = Some(Message::Error(text)),
             Outcome::Ask(question, asked) => {
                 self.confirm = Some(Confirm::new(question, Pending::Tab(asked)))
+            }
+            Outcome::Reveal(tab, reference) => {
+                self.switch_to(tab);
+                let shown = self
+                    .tabs
+                    .get_mut(tab)
+                    .is_some_and(|view| view.reveal(&reference));
+                if !shown && !reference.is_empty() {
+                    self.message = Some(Message::Info(format!(
+                        "{reference} could not be shown here; finish what is open first."
+                    )));
+                }
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {

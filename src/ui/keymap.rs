@@ -43,6 +43,8 @@ pub enum Context {
     ReviewInputs,
     /// The security objectives (on top of the list keys).
     Objectives,
+    /// The readiness findings on the Overview (on top of the list keys).
+    Findings,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -78,6 +80,7 @@ impl Context {
             Context::Checklist => "Audit checklist",
             Context::NcRegister => "Nonconformities",
             Context::Reading => "Reports",
+            Context::Findings => "Readiness findings",
             Context::ReviewInputs => "Review inputs",
             Context::Objectives => "Security objectives",
             Context::Editor => "Editing text",
@@ -263,6 +266,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Records, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
     bind!(Records, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
     bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
+    // The Overview.
+    bind!(Findings, [plain(Enter)], "Enter", Edit, Some("go to record"), "Show the finding's record in its tab"),
     // The Risks tab.
     bind!(FilterInput, [plain(Enter)], "Enter", Apply, Some("apply"), "Keep the filter and stop typing"),
     bind!(FilterInput, [plain(Esc)], "Esc", ClearFilters, Some("clear"), "Clear the text filter"),
@@ -365,11 +370,12 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 25] = [
+    const ORDER: [Context; 26] = [
         Context::Global,
         Context::Sections,
         Context::List,
         Context::Records,
+        Context::Findings,
         Context::Statement,
         Context::Register,
         Context::FilterInput,

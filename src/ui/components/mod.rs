@@ -13,6 +13,26 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::ui::theme::Theme;
 
+/// The frame every list of records has: a focused border with its title, and the selected
+/// row highlighted behind a ▶.
+pub trait ListFrame<'a> {
+    fn list_frame(self, title: impl Into<std::borrow::Cow<'a, str>>, theme: &Theme) -> Self;
+}
+
+impl<'a> ListFrame<'a> for ratatui::widgets::Table<'a> {
+    fn list_frame(self, title: impl Into<std::borrow::Cow<'a, str>>, theme: &Theme) -> Self {
+        use ratatui::widgets::{Block, Borders};
+        self.block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Span::styled(title, theme.title)),
+        )
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶")
+    }
+}
+
 /// A rectangle of at most `width` x `height`, centred in `area` and never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);

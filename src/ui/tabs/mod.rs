@@ -1,6 +1,7 @@
 //! The seven tabs, in the order of the certification journey.
 
 pub mod audit;
+pub mod overview;
 pub mod review;
 pub mod risks;
 pub mod scope;
@@ -27,6 +28,8 @@ pub enum Outcome<P> {
     Error(String),
     Ask(String, P),
     ShowHistory(String),
+    /// Go to a tab and show one of its records there.
+    Reveal(Tab, String),
 }
 
 impl<P> Outcome<P> {
@@ -39,6 +42,7 @@ impl<P> Outcome<P> {
             Outcome::Error(text) => Outcome::Error(text),
             Outcome::Ask(text, question) => Outcome::Ask(text, wrap(question)),
             Outcome::ShowHistory(reference) => Outcome::ShowHistory(reference),
+            Outcome::Reveal(tab, reference) => Outcome::Reveal(tab, reference),
         }
     }
 }
@@ -65,6 +69,7 @@ pub trait Sections: Copy + PartialEq + 'static {
 /// A question a tab asked, whose "yes" goes back to that tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Question {
+    Overview(overview::Pending),
     Scope(scope::Pending),
     Risks(risks::Pending),
     Soa(soa::Pending),
@@ -90,6 +95,9 @@ pub trait TabView {
     /// Re-reads the tab's data from the store.
     fn refresh(&mut self, store: &Store) -> Result<()>;
     fn set_today(&mut self, _today: NaiveDate) {}
+    /// Shows the record `reference`, switching section or clearing a filter if need be;
+    /// false when the tab cannot (the user is typing, or there is no such record).
+    fn reveal(&mut self, reference: &str) -> bool;
 }
 
 /// Implements [`TabView`] for a tab whose inherent methods have the same names, wrapping its
@@ -135,10 +143,14 @@ macro_rules! tab_view {
             fn set_today(&mut self, today: NaiveDate) {
                 <$tab>::set_today(self, today)
             }
+            fn reveal(&mut self, reference: &str) -> bool {
+                <$tab>::reveal(self, reference)
+            }
         }
     };
 }
 
+tab_view!(overview::OverviewTab, Overview);
 tab_view!(scope::ScopeTab, Scope);
 tab_view!(risks::RisksTab, Risks);
 tab_view!(soa::SoaTab, Soa);
@@ -198,8 +210,7 @@ impl Tab {
     /// What a tab will hold, for the tabs whose screens are not built yet.
     pub fn pending_summary(self) -> Option<&'static str> {
         match self {
-            Tab::Overview => Some("Overview: readiness for Stage 1 and Stage 2, the milestone timeline and the open findings will show here."),
-            Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit | Tab::Review => None,
+            Tab::Overview | Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit | Tab::Review => None,
             Tab::Evidence => Some("Evidence (7.5, 9.1): the register of documented information and evidence, with the required documents pre-listed, will live here."),
         }
     }

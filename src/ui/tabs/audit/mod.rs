@@ -154,6 +154,47 @@ impl AuditTab {
         self.form.is_some()
     }
 
+    /// Shows the audit or nonconformity `reference`; a clause or control id opens the
+    /// coverage of the cycle. False while the user is typing, or when nothing matches.
+    pub fn reveal(&mut self, reference: &str) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        if let Some(index) = self
+            .data
+            .audits
+            .iter()
+            .position(|a| a.reference == reference)
+        {
+            self.section = Section::Programme;
+            self.audits.select(Some(index));
+            self.rebuild();
+            return true;
+        }
+        let nc = self
+            .data
+            .nonconformities
+            .iter()
+            .position(|n| n.reference == reference);
+        if let Some(index) = nc {
+            self.section = Section::Nonconformities;
+            if !self.nc_order.contains(&index) {
+                self.filter = NcFilter::default();
+                self.rebuild();
+            }
+            self.ncs
+                .select(self.nc_order.iter().position(|i| *i == index));
+            return true;
+        }
+        let covered = self.data.clauses.iter().any(|(id, _)| id == reference)
+            || self.data.controls.iter().any(|(id, _)| id == reference);
+        if covered {
+            self.section = Section::Coverage;
+            self.scroll = 0;
+        }
+        covered
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()

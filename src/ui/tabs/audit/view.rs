@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{AuditTab, Section};
 use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit, Finding};
 use crate::domain::dates::Date;
+use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -148,14 +149,7 @@ impl AuditTab {
             ],
         )
         .header(Row::new(["Ref", "Audit", "Status", "Planned", "Done", ""]).style(theme.title))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(" Audit programme (9.2.2) ", theme.title)),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(" Audit programme (9.2.2) ", theme);
         StatefulWidget::render(table, list_area, buf, &mut self.audits);
         if empty {
             Paragraph::new(Span::styled(
@@ -265,14 +259,7 @@ impl AuditTab {
             ],
         )
         .header(Row::new(["Item", "Clause or control", "Result"]).style(theme.title))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(title, theme.title)),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(title, theme);
         StatefulWidget::render(table, list_area, buf, &mut self.items);
         if checklist.is_empty() {
             let message = if audit.is_empty() {
@@ -392,21 +379,14 @@ impl AuditTab {
             ],
         )
         .header(Row::new(["Ref", "Grade", "Status", "Due", "Statement"]).style(theme.title))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(
-                    format!(
-                        " {} of {} nonconformities ",
-                        self.nc_order.len(),
-                        self.data.nonconformities.len()
-                    ),
-                    theme.title,
-                )),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(
+            format!(
+                " {} of {} nonconformities ",
+                self.nc_order.len(),
+                self.data.nonconformities.len()
+            ),
+            theme,
+        );
         StatefulWidget::render(table, list_area, buf, &mut self.ncs);
         if empty {
             Paragraph::new(Span::styled("No nonconformities. A minor or major NC result in a checklist raises one; n records one from a certification body.", theme.muted))

@@ -138,6 +138,34 @@ impl ReviewTab {
         self.form.is_some()
     }
 
+    /// Shows the review, action or objective `reference` (an empty one means the list of
+    /// reviews); false while the user is typing, or when there is no such record.
+    pub fn reveal(&mut self, reference: &str) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        if reference.is_empty() {
+            self.section = Section::Reviews;
+            return true;
+        }
+        fn index_of<R>(records: &[crate::store::Stored<R>], reference: &str) -> Option<usize> {
+            records.iter().position(|r| r.reference == reference)
+        }
+        if let Some(index) = index_of(&self.data.reviews, reference) {
+            self.section = Section::Reviews;
+            self.reviews.select(Some(index));
+        } else if let Some(index) = index_of(&self.data.actions, reference) {
+            self.section = Section::Actions;
+            self.actions.select(Some(index));
+        } else if let Some(index) = index_of(&self.data.objectives, reference) {
+            self.section = Section::Objectives;
+            self.objectives.select(Some(index));
+        } else {
+            return false;
+        }
+        true
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()

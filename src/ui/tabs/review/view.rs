@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ReviewTab, Section};
 use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
+use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -70,14 +71,7 @@ impl ReviewTab {
     ) -> Table<'a> {
         Table::new(rows, widths)
             .header(Row::new(header).style(theme.title))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border_focus)
-                    .title(Span::styled(title, theme.title)),
-            )
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶")
+            .list_frame(title, theme)
     }
 
     fn detail(

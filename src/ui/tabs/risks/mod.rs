@@ -183,6 +183,27 @@ impl RisksTab {
         self.form.is_some() || self.register.is_typing_filter()
     }
 
+    /// Shows the risk `reference` in the register, clearing a filter that hides it; false
+    /// while the user is typing, or when there is no such risk.
+    pub fn reveal(&mut self, reference: &str) -> bool {
+        if self.is_typing() || !self.data.risks.iter().any(|r| r.reference == reference) {
+            return false;
+        }
+        self.section = Section::Register;
+        self.register.select_reference(&self.data, reference);
+        if self
+            .register
+            .selected_index()
+            .map(|i| self.data.risks[i].reference.as_str())
+            != Some(reference)
+        {
+            self.register.set_filter(RiskFilter::default());
+            self.register.rebuild(&self.data);
+            self.register.select_reference(&self.data, reference);
+        }
+        true
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()

@@ -14,6 +14,7 @@ use crate::domain::dates::format_optional;
 use crate::domain::method::RiskMethod;
 use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
+use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -207,14 +208,7 @@ impl RisksTab {
         };
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(theme.title))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border_focus)
-                    .title(Span::styled(title, theme.title)),
-            )
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶");
+            .list_frame(title, theme);
         let mut state = TableState::default().with_selected(cursor);
         StatefulWidget::render(table, list_area, buf, &mut state);
         if shown == 0 {
@@ -634,14 +628,7 @@ impl RisksTab {
             ],
         )
         .header(Row::new(["Ref", "Name", "Kind", "C I A", "Scope"]).style(theme.title))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(" Asset register ", theme.title)),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(" Asset register ", theme);
         StatefulWidget::render(table, list_area, buf, &mut self.assets);
         if empty {
             Paragraph::new(Span::styled(

@@ -105,6 +105,26 @@ impl ScopeTab {
         self.form.is_some() || self.editor.is_some()
     }
 
+    /// Shows the record `reference` (the workspace's means its scope statement); false while
+    /// the user is typing, or when there is no such record.
+    pub fn reveal(&mut self, reference: &str) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        if reference == crate::store::WORKSPACE_REF {
+            self.section = Section::Statement;
+            return true;
+        }
+        for section in [Section::Issues, Section::Parties, Section::Items] {
+            if let Some(index) = self.index_of(section, reference) {
+                self.section = section;
+                self.select(section, index);
+                return true;
+            }
+        }
+        false
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()

@@ -168,6 +168,25 @@ impl SoaTab {
         self.form.is_some() || self.typing
     }
 
+    /// Shows the control `id` in the list, clearing a filter that hides it; false while the
+    /// user is typing, or when there is no such control.
+    pub fn reveal(&mut self, id: &str) -> bool {
+        let Some(index) = self.data.controls.iter().position(|c| c.id == id) else {
+            return false;
+        };
+        if self.is_typing() {
+            return false;
+        }
+        self.section = Section::Controls;
+        if !self.order.contains(&index) {
+            self.filter = SoaFilter::default();
+            self.refilter();
+        }
+        let position = self.order.iter().position(|i| *i == index);
+        self.controls.select(position);
+        true
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{Section, SoaTab};
 use crate::domain::soa::{progress, Applicability, Implementation, Progress};
+use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -195,14 +196,7 @@ impl SoaTab {
             ])
             .style(theme.title),
         )
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(title, theme.title)),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(title, theme);
         StatefulWidget::render(table, list_area, buf, &mut self.controls);
         if self.order.is_empty() {
             Paragraph::new(Span::styled(
@@ -440,17 +434,7 @@ impl SoaTab {
             ],
         )
         .header(Row::new(["Version", "Approved", "By"]).style(theme.title))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(
-                    " Approved versions · a approves ",
-                    theme.title,
-                )),
-        )
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
+        .list_frame(" Approved versions · a approves ", theme);
         StatefulWidget::render(table, list_area, buf, &mut self.versions);
         if empty {
             Paragraph::new(Span::styled(

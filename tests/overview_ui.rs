@@ -1,0 +1,76 @@
+//! The Overview: readiness findings from the same rules as `isms check`, and `Enter` taking
+//! the user to each finding's record in its tab.
+
+use isms::ui::Tab;
+use ratatui::crossterm::event::KeyCode;
+
+mod common;
+use common::Harness;
+
+/// The screen's line with the selection marker, where the selected row is.
+fn selected_line(h: &mut Harness, width: u16, height: u16) -> String {
+    h.screen(width, height)
+        .lines()
+        .find(|line| line.contains('▶'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_overview_lists_the_demo_findings() {
+    let mut h = Harness::new(true, '1');
+    assert_eq!(h.app.tab(), Tab::Overview);
+    let findings = h.app.overview().findings();
+    // The same rules as `isms check`: the demo's untreated risks come first, as blockers.
+    assert_eq!(findings[0].rule, "risk-untreated");
+    assert_eq!(findings[0].record, "R-010");
+    insta::assert_snapshot!("overview_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("overview_140x36", h.screen(140, 36));
+}
+
+#[test]
+fn enter_goes_to_the_record_of_each_kind_of_finding() {
+    let mut h = Harness::new(true, '1');
+    // A risk: the register, with the risk selected.
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.tab(), Tab::Risks);
+    assert!(selected_line(&mut h, 140, 36).contains("R-010"));
+
+    // A control, even when a search in the SoA hides it: the search is cleared.
+    h.key(KeyCode::Char('4')).keys("/8.1").key(KeyCode::Enter);
+    assert!(
+        !h.screen(140, 36).contains(" 7.4 "),
+        "the search should hide 7.4"
+    );
+    h.key(KeyCode::Char('1'))
+        .key(KeyCode::Down)
+        .key(KeyCode::Down);
+    assert_eq!(h.app.overview().findings()[2].record, "7.4");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.tab(), Tab::Soa);
+    assert!(selected_line(&mut h, 140, 36).contains("7.4"));
+
+    // A nonconformity past due (the last finding): the register of nonconformities.
+    h.key(KeyCode::Char('1')).key(KeyCode::End);
+    let last = h.app.overview().findings().last().unwrap().clone();
+    assert_eq!((last.rule, last.record.as_str()), ("nc-overdue", "NC-002"));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.tab(), Tab::Audit);
+    let screen = h.screen(140, 36);
+    assert!(screen.contains("Nonconformities"), "{screen}");
+    assert!(selected_line(&mut h, 140, 36).contains("NC-002"));
+}
+
+#[test]
+fn a_new_workspace_starts_with_its_scope() {
+    let mut h = Harness::new(false, '1');
+    let first = h.app.overview().findings()[0].clone();
+    assert_eq!(first.rule, "scope-statement-empty");
+    assert_eq!(first.record, "WS");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.tab(), Tab::Scope);
+    assert!(
+        h.screen(80, 24).contains("Enter edit"),
+        "the scope statement is shown"
+    );
+}
