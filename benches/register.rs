@@ -1,5 +1,6 @@
 //! The risk register with 10,000 risks: opening the Risks tab, drawing a frame, and one
-//! keystroke to the next frame (moving, and typing into the text filter).
+//! keystroke to the next frame (moving, and typing into the text filter); and the readiness
+//! check over them, as `isms check` and the Overview run it.
 //!
 //! Run with `cargo bench --bench register`. Prints median, min and max; asserts nothing.
 
@@ -112,4 +113,40 @@ fn main() {
         })
         .collect();
     summary("keystroke to frame: type into the filter", samples);
+
+    let store = Store::open(&path, OpenMode::MustExist).expect("opens");
+    let today = chrono::Local::now().date_naive();
+    let samples = (0..10)
+        .map(|_| {
+            let start = Instant::now();
+            let findings = store.check(today).expect("the check runs");
+            std::hint::black_box(findings);
+            start.elapsed()
+        })
+        .collect();
+    summary("readiness check (isms check)", samples);
+
+    let samples = (0..10)
+        .map(|_| {
+            let mut app = open(());
+            let start = Instant::now();
+            key(&mut app, KeyCode::Char('1'));
+            render_to_string(&mut app, 200, 60);
+            start.elapsed()
+        })
+        .collect();
+    summary("switch to Overview + first frame", samples);
+
+    let mut app = open(());
+    key(&mut app, KeyCode::Char('1'));
+    render_to_string(&mut app, 200, 60);
+    let samples = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            key(&mut app, KeyCode::PageDown);
+            render_to_string(&mut app, 200, 60);
+            start.elapsed()
+        })
+        .collect();
+    summary("keystroke to frame: page down the findings", samples);
 }

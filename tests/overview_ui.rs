@@ -26,6 +26,14 @@ fn the_overview_lists_the_demo_findings() {
     assert_eq!(findings[0].record, "R-010");
     insta::assert_snapshot!("overview_80x24", h.screen(80, 24));
     insta::assert_snapshot!("overview_140x36", h.screen(140, 36));
+    // Only the rows on screen are drawn; the selection stays among them.
+    h.key(KeyCode::End);
+    assert!(selected_line(&mut h, 80, 24).contains("NC-002"));
+    h.key(KeyCode::PageUp);
+    let line = selected_line(&mut h, 80, 24);
+    assert!(line.contains("warning") && !line.contains("NC-002"), "{line}");
+    h.key(KeyCode::Home);
+    assert!(selected_line(&mut h, 80, 24).contains("R-010"));
 }
 
 #[test]

@@ -237,9 +237,24 @@ impl OverviewTab {
 
     fn render_list(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         self.list_area = area;
+        // Only the rows on screen are formatted: a large register can give a finding per risk.
+        let visible = usize::from(area.height.saturating_sub(3)).max(1);
+        let selected = self.table.selected();
+        let mut offset = self.table.offset();
+        if let Some(selected) = selected {
+            if selected < offset {
+                offset = selected;
+            } else if selected >= offset + visible {
+                offset = selected + 1 - visible;
+            }
+        }
+        offset = offset.min(self.findings.len().saturating_sub(visible));
+        *self.table.offset_mut() = offset;
         let rows: Vec<Row> = self
             .findings
             .iter()
+            .skip(offset)
+            .take(visible)
             .map(|f| {
                 let style = match f.severity {
                     Severity::Blocker => theme.error,
@@ -272,7 +287,8 @@ impl OverviewTab {
         )
         .header(Row::new(vec!["", "Clause", "Record", "Finding"]).style(theme.title))
         .list_frame(" Findings · Enter goes to the record ", theme);
-        StatefulWidget::render(table, area, buf, &mut self.table);
+        let mut window = TableState::default().with_selected(selected.map(|s| s - offset));
+        StatefulWidget::render(table, area, buf, &mut window);
         if empty {
             Paragraph::new(Span::styled(
                 "Every readiness rule passes.",
