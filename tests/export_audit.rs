@@ -21,6 +21,8 @@ const MINUTES: [&str; 2] = [
     "06-management-review/MR-2026-01-minutes.md",
     "06-management-review/MR-2027-01-minutes.md",
 ];
+/// The index and the seal, written after every other file.
+const INDEX: [&str; 2] = ["README.md", "SHA256SUMS"];
 const SOA: [&str; 3] = [
     "03-soa/statement-of-applicability.csv",
     "03-soa/statement-of-applicability.xlsx",
@@ -135,6 +137,7 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let mut expected: Vec<&str> = SOA.to_vec();
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
     expected.extend(MINUTES);
+    expected.extend(INDEX);
     assert_eq!(written, expected, "in the order of the FILES table");
     let mut sorted: Vec<String> = written.clone();
     sorted.sort();
@@ -358,7 +361,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let written = export_to(&store, &out, today());
     assert_eq!(
         &written[3..],
-        [PROGRAMME, NCS],
+        [PROGRAMME, NCS, INDEX[0], INDEX[1]],
         "no report without an audit"
     );
     let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
@@ -424,12 +427,57 @@ fn export_command_prints_the_internal_audit_files() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(&lines[3..7], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
     assert_eq!(&lines[7..9], MINUTES, "{text}");
-    assert_eq!(lines.len(), 10, "{text}");
+    assert_eq!(&lines[9..11], INDEX, "{text}");
+    assert_eq!(lines.len(), 12, "{text}");
     assert!(
-        lines[9].starts_with("Wrote 9 files of the audit pack"),
+        lines[11].starts_with("Wrote 11 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..9] {
+    for path in &lines[..11] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
+}
+
+#[test]
+fn the_pack_is_indexed_and_sealed() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    let written = export_to(&store, &out, today());
+
+    // The seal names every other file once, with the SHA-256 of the bytes on disk.
+    let seal = fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+    let sealed: Vec<&str> = seal.lines().map(|line| &line[66..]).collect();
+    assert_eq!(sealed, written[..written.len() - 1], "{seal}");
+    for line in seal.lines() {
+        let (hash, path) = line.split_once("  ").unwrap();
+        let digest = Sha256::digest(fs::read(out.join(path)).unwrap());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hash, hex, "{path}");
+    }
+
+    // The README says the demo is a draft and lists its blockers, then every file.
+    let readme = fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        readme.starts_with("# ISMS audit pack — Larchmere Ledger Ltd\n"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("**DRAFT: 4 blockers open on the export date**"),
+        "{readme}"
+    );
+    assert!(readme.contains("| 6.1.3 | R-010 |"), "{readme}");
+    for path in &written[..written.len() - 2] {
+        assert!(
+            readme.contains(&format!("| `{path}` |")),
+            "{path} not listed"
+        );
+    }
+    insta::assert_snapshot!("pack_readme", readme);
+
+    // The same workspace and date give the same seal.
+    let again = dir.path().join("again");
+    export_to(&store, &again, today());
+    assert_eq!(fs::read_to_string(again.join("SHA256SUMS")).unwrap(), seal);
 }

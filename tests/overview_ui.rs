@@ -31,7 +31,10 @@ fn the_overview_lists_the_demo_findings() {
     assert!(selected_line(&mut h, 80, 24).contains("NC-002"));
     h.key(KeyCode::PageUp);
     let line = selected_line(&mut h, 80, 24);
-    assert!(line.contains("warning") && !line.contains("NC-002"), "{line}");
+    assert!(
+        line.contains("warning") && !line.contains("NC-002"),
+        "{line}"
+    );
     h.key(KeyCode::Home);
     assert!(selected_line(&mut h, 80, 24).contains("R-010"));
 }

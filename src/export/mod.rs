@@ -14,6 +14,7 @@
 //! - [`audit`]: what the internal audit documents say about an audit (scope, dates, file name);
 //!   [`audit_programme`] and [`audit_report`]: those documents.
 //! - [`minutes`]: the minutes of each management review.
+//! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
 //! - [`pack`]: the output folder.
 
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod audit_programme;
 pub mod audit_report;
 pub mod cells;
 pub mod csv;
+pub mod index;
 pub mod markdown;
 pub mod minutes;
 pub mod nonconformities;
@@ -32,6 +34,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
 use crate::store::{AuditData, ReviewData, SoaData, Store};
@@ -57,6 +60,8 @@ pub struct PackData {
     pub audits: AuditData,
     /// Management reviews, their actions, objectives.
     pub reviews: ReviewData,
+    /// The readiness findings on the export date, for the pack's README.
+    pub findings: Vec<CheckFinding>,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
 }
@@ -68,12 +73,14 @@ impl PackData {
         let soa_table = soa::SoaTable::build(&soa);
         let audits = store.load_audits()?;
         let reviews = store.load_reviews()?;
+        let findings = store.check(today)?;
         Ok(PackData {
             workspace,
             soa,
             soa_table,
             audits,
             reviews,
+            findings,
             today,
         })
     }
@@ -86,6 +93,8 @@ pub struct PackFile {
     /// pattern the paths follow, the record's part in angle brackets
     /// (`05-internal-audit/<IA-ref>-report.md`), for messages and documentation.
     pub path: &'static str,
+    /// What its files hold, in a line, for the pack's README.
+    pub about: &'static str,
     pub write: Make,
 }
 
@@ -105,47 +114,59 @@ pub enum Make {
 pub const FILES: &[PackFile] = &[
     PackFile {
         path: "03-soa/statement-of-applicability.csv",
+        about: "The Statement of Applicability: the 93 Annex A controls, one row each, for a spreadsheet.",
         write: Make::One(csv::soa),
     },
     PackFile {
         path: "03-soa/statement-of-applicability.xlsx",
+        about: "The same Statement of Applicability as an Excel workbook.",
         write: Make::One(xlsx::soa),
     },
     PackFile {
         path: "03-soa/statement-of-applicability.md",
+        about: "The Statement of Applicability as a document, by theme, with every exclusion justified.",
         write: Make::One(markdown::soa_file),
     },
     PackFile {
         path: audit::PROGRAMME,
+        about: "The internal audit programme (9.2.2): audits, scopes, independence and coverage of the cycle.",
         write: Make::One(audit_programme::file),
     },
     PackFile {
         path: audit::NONCONFORMITIES,
+        about: "The nonconformity register (10.2) with corrective actions and effectiveness checks.",
         write: Make::One(csv::nonconformities),
     },
     PackFile {
         path: audit::REPORTS,
+        about: "An internal audit report (9.2).",
         write: Make::Each(audit_report::files),
     },
     PackFile {
         path: minutes::MINUTES,
+        about: "The minutes of a management review (9.3).",
         write: Make::Each(minutes::files),
     },
 ];
 
-/// Makes every file of the pack in memory, in the order of [`FILES`]; two files with the same
-/// path are refused.
+/// Makes every file of the pack in memory, in the order of [`FILES`], then the README that
+/// indexes them and, last, the seal over all of them; two files with the same path are
+/// refused. The seal is written last, so an interrupted export leaves no seal that lies.
 pub fn render(data: &PackData) -> Result<Files> {
     let mut files = Files::new();
+    let mut listing: Vec<(String, &str)> = Vec::new();
     for file in FILES {
         let context = || format!("could not make {}", file.path);
-        match file.write {
-            Make::One(write) => {
-                files.push((file.path.to_string(), write(data).with_context(context)?))
-            }
-            Make::Each(write) => files.extend(write(data).with_context(context)?),
-        }
+        let made = match file.write {
+            Make::One(write) => vec![(file.path.to_string(), write(data).with_context(context)?)],
+            Make::Each(write) => write(data).with_context(context)?,
+        };
+        listing.extend(made.iter().map(|(path, _)| (path.clone(), file.about)));
+        files.extend(made);
     }
+    files.push((index::README.to_string(), index::readme(data, &listing)));
+    let seal = index::seal(&files);
+    files.push((index::SEAL.to_string(), seal));
     check_paths(&files)?;
     Ok(files)
 }

@@ -1,0 +1,116 @@
+//! The pack's own files: `README.md`, the index a reader opens first (who, when, how ready,
+//! what is where), and `SHA256SUMS`, the seal over every other file.
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+use super::markdown::{escape, heading, plural};
+use super::PackData;
+use crate::domain::check::Severity;
+use crate::domain::dates;
+
+pub const README: &str = "README.md";
+pub const SEAL: &str = "SHA256SUMS";
+
+/// The index: organisation, export date, the SoA version, the readiness verdict with every
+/// open blocker, and each file with what it holds. `listing` is each file's path and what it
+/// holds, in the order written.
+pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
+    let mut out = String::new();
+    heading(&mut out, "ISMS audit pack", &data.workspace.organisation);
+    let isms = data.workspace.isms_name.trim();
+    if !isms.is_empty() {
+        let _ = writeln!(out, "ISMS: {}.\n", escape(isms));
+    }
+    let _ = writeln!(
+        out,
+        "Exported on {} by ISMS Workbench. `SHA256SUMS` seals every file of the pack: check it \
+         with `sha256sum -c SHA256SUMS` in this folder.\n",
+        dates::format_optional(Some(data.today))
+    );
+    match data.soa.versions.last() {
+        Some(version) => {
+            let _ = writeln!(
+                out,
+                "Statement of Applicability: version {}, approved by {} on {}.\n",
+                escape(&version.value.label),
+                escape(&version.value.approved_by),
+                dates::format_optional(Some(version.value.approved_on))
+            );
+        }
+        None => out.push_str("Statement of Applicability: no version approved yet.\n\n"),
+    }
+
+    out.push_str("## Readiness\n\n");
+    let blockers: Vec<_> = data
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker)
+        .collect();
+    let warnings = data.findings.len() - blockers.len();
+    if blockers.is_empty() {
+        let _ = writeln!(
+            out,
+            "No blockers were open on the export date ({}, see `isms check`).\n",
+            plural(warnings, "warning", "warnings")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**DRAFT: {} open on the export date** ({} besides). This pack is not ready for \
+             certification until they are resolved.\n",
+            plural(blockers.len(), "blocker", "blockers"),
+            plural(warnings, "warning", "warnings")
+        );
+        out.push_str("| Clause | Record | Blocker |\n|---|---|---|\n");
+        for finding in &blockers {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                finding.clause,
+                escape(&finding.record),
+                escape(&finding.message)
+            );
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## What is where\n\n| File | What it holds |\n|---|---|\n");
+    for (path, about) in listing {
+        let _ = writeln!(out, "| `{path}` | {} |", escape(about));
+    }
+    out.into_bytes()
+}
+
+/// `SHA256SUMS` in the format `sha256sum -c` reads: the hash, two spaces, the path.
+pub fn seal(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = String::new();
+    for (path, bytes) in files {
+        let digest = Sha256::digest(bytes);
+        for byte in digest {
+            let _ = write!(out, "{byte:02x}");
+        }
+        let _ = writeln!(out, "  {path}");
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seal_lists_each_file_in_sha256sum_format() {
+        let files = vec![
+            ("README.md".to_string(), b"abc".to_vec()),
+            ("03-soa/empty.csv".to_string(), Vec::new()),
+        ];
+        let text = String::from_utf8(seal(&files)).unwrap();
+        assert_eq!(
+            text,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  README.md\n\
+             e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  03-soa/empty.csv\n"
+        );
+    }
+}
