@@ -22,7 +22,7 @@ const MINUTES: [&str; 2] = [
     "06-management-review/MR-2027-01-minutes.md",
 ];
 /// The index and the seal, written after every other file.
-const INDEX: [&str; 2] = ["README.md", "SHA256SUMS"];
+const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
 const SOA: [&str; 3] = [
     "03-soa/statement-of-applicability.csv",
     "03-soa/statement-of-applicability.xlsx",
@@ -361,7 +361,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let written = export_to(&store, &out, today());
     assert_eq!(
         &written[3..],
-        [PROGRAMME, NCS, INDEX[0], INDEX[1]],
+        [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
     let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
@@ -427,13 +427,13 @@ fn export_command_prints_the_internal_audit_files() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(&lines[3..7], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
     assert_eq!(&lines[7..9], MINUTES, "{text}");
-    assert_eq!(&lines[9..11], INDEX, "{text}");
-    assert_eq!(lines.len(), 12, "{text}");
+    assert_eq!(&lines[9..12], INDEX, "{text}");
+    assert_eq!(lines.len(), 13, "{text}");
     assert!(
-        lines[11].starts_with("Wrote 11 files of the audit pack"),
+        lines[12].starts_with("Wrote 12 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..11] {
+    for path in &lines[..12] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -480,4 +480,53 @@ fn the_pack_is_indexed_and_sealed() {
     let again = dir.path().join("again");
     export_to(&store, &again, today());
     assert_eq!(fs::read_to_string(again.join("SHA256SUMS")).unwrap(), seal);
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // Nothing runs and nothing is fetched: no script, no linked file, no external style.
+    for banned in ["<script", " src=", " href=", "<link", "@import", "url("] {
+        assert!(!html.contains(banned), "{banned} in the report");
+    }
+    assert!(
+        html.contains("<svg") && html.contains("</svg>"),
+        "the heat map"
+    );
+    assert!(html.contains("<strong>DRAFT:</strong> 4 blockers"));
+    for text in [
+        "R-010",
+        "IA-2026-01",
+        "NC-002",
+        "MR-2026-01",
+        "Physical security monitoring",
+    ] {
+        assert!(html.contains(text), "{text} missing");
+    }
+    // 93 SoA rows + the blockers, audits, nonconformities and reviews, each in its own row.
+    assert!(html.matches("<tr>").count() > 93 + 4);
+}
+
+#[test]
+fn the_html_report_shows_markup_in_names_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(
+        &dir.path().join("w.sqlite3"),
+        Some("<b>Acme</b> & \"Co\" <script>alert(1)</script>".into()),
+    );
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        !html.contains("<b>Acme") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "&lt;b&gt;Acme&lt;/b&gt; &amp; &quot;Co&quot; &lt;script&gt;alert(1)&lt;/script&gt;"
+    ));
 }

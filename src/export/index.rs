@@ -7,7 +7,6 @@ use sha2::{Digest, Sha256};
 
 use super::markdown::{escape, heading, plural};
 use super::PackData;
-use crate::domain::check::Severity;
 use crate::domain::dates;
 
 pub const README: &str = "README.md";
@@ -43,12 +42,7 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
     }
 
     out.push_str("## Readiness\n\n");
-    let blockers: Vec<_> = data
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Blocker)
-        .collect();
-    let warnings = data.findings.len() - blockers.len();
+    let (blockers, warnings) = data.blockers_and_warnings();
     if blockers.is_empty() {
         let _ = writeln!(
             out,

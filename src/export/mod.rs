@@ -14,6 +14,7 @@
 //! - [`audit`]: what the internal audit documents say about an audit (scope, dates, file name);
 //!   [`audit_programme`] and [`audit_report`]: those documents.
 //! - [`minutes`]: the minutes of each management review.
+//! - [`html`]: `report.html`, the pack in one self-contained page.
 //! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
 //! - [`pack`]: the output folder.
 
@@ -22,6 +23,7 @@ pub mod audit_programme;
 pub mod audit_report;
 pub mod cells;
 pub mod csv;
+pub mod html;
 pub mod index;
 pub mod markdown;
 pub mod minutes;
@@ -37,7 +39,7 @@ use anyhow::{bail, Context, Result};
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, ReviewData, SoaData, Store};
+use crate::store::{AuditData, ReviewData, RiskData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +55,8 @@ pub struct Column {
 #[derive(Debug, Clone)]
 pub struct PackData {
     pub workspace: Workspace,
+    /// The risk method, assets and risks (for the heat map).
+    pub risks: RiskData,
     pub soa: SoaData,
     /// The SoA as rows, shared by its CSV, XLSX and Markdown files.
     pub soa_table: soa::SoaTable,
@@ -67,8 +71,20 @@ pub struct PackData {
 }
 
 impl PackData {
+    /// The open blockers, and how many warnings besides, on the export date.
+    pub fn blockers_and_warnings(&self) -> (Vec<&CheckFinding>, usize) {
+        let blockers: Vec<&CheckFinding> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::domain::check::Severity::Blocker)
+            .collect();
+        let warnings = self.findings.len() - blockers.len();
+        (blockers, warnings)
+    }
+
     pub fn load(store: &Store, today: Date) -> Result<PackData> {
         let workspace = store.workspace()?;
+        let risks = store.load_risks()?;
         let soa = store.load_soa()?;
         let soa_table = soa::SoaTable::build(&soa);
         let audits = store.load_audits()?;
@@ -76,6 +92,7 @@ impl PackData {
         let findings = store.check(today)?;
         Ok(PackData {
             workspace,
+            risks,
             soa,
             soa_table,
             audits,
@@ -146,6 +163,11 @@ pub const FILES: &[PackFile] = &[
         path: minutes::MINUTES,
         about: "The minutes of a management review (9.3).",
         write: Make::Each(minutes::files),
+    },
+    PackFile {
+        path: html::REPORT,
+        about: "The pack in one page for a browser: readiness, the risk heat map, the SoA, audits, nonconformities and reviews.",
+        write: Make::One(html::report),
     },
 ];
 
