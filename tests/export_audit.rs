@@ -23,6 +23,12 @@ const MINUTES: [&str; 2] = [
 ];
 /// The index and the seal, written after every other file.
 const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
+/// The risk files, first in the pack as in its folder numbering.
+const RISK: [&str; 3] = [
+    "02-risk/risk-assessment-method.md",
+    "02-risk/asset-register.csv",
+    "02-risk/risk-heatmap.svg",
+];
 const SOA: [&str; 3] = [
     "03-soa/statement-of-applicability.csv",
     "03-soa/statement-of-applicability.xlsx",
@@ -134,7 +140,8 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let (_, store) = workspace(dir.path());
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
-    let mut expected: Vec<&str> = SOA.to_vec();
+    let mut expected: Vec<&str> = RISK.to_vec();
+    expected.extend(SOA);
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
     expected.extend(MINUTES);
     expected.extend(INDEX);
@@ -360,7 +367,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
     assert_eq!(
-        &written[3..],
+        &written[6..],
         [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
@@ -425,15 +432,16 @@ fn export_command_prints_the_internal_audit_files() {
     let text = String::from_utf8(run.stdout).unwrap();
     assert_eq!(run.status.code(), Some(0), "{text}");
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(&lines[3..7], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
-    assert_eq!(&lines[7..9], MINUTES, "{text}");
-    assert_eq!(&lines[9..12], INDEX, "{text}");
-    assert_eq!(lines.len(), 13, "{text}");
+    assert_eq!(&lines[..3], RISK, "{text}");
+    assert_eq!(&lines[6..10], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
+    assert_eq!(&lines[10..12], MINUTES, "{text}");
+    assert_eq!(&lines[12..15], INDEX, "{text}");
+    assert_eq!(lines.len(), 16, "{text}");
     assert!(
-        lines[12].starts_with("Wrote 12 files of the audit pack"),
+        lines[15].starts_with("Wrote 15 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..12] {
+    for path in &lines[..15] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -529,4 +537,35 @@ fn the_html_report_shows_markup_in_names_as_text() {
     assert!(html.contains(
         "&lt;b&gt;Acme&lt;/b&gt; &amp; &quot;Co&quot; &lt;script&gt;alert(1)&lt;/script&gt;"
     ));
+}
+
+#[test]
+fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let risks = store.load_risks().unwrap();
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+
+    let bytes = fs::read(out.join(RISK[1])).unwrap();
+    let mut reader = csv::Reader::from_reader(&bytes[3..]); // after the byte-order mark
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "Reference");
+    assert_eq!(&headers[9], "In scope");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), risks.assets.len());
+    assert_eq!(&rows[0][0], risks.assets[0].reference);
+    assert_eq!(&rows[0][1], risks.assets[0].value.name);
+
+    let svg = fs::read_to_string(out.join(RISK[2])).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    let size = usize::from(risks.method.size);
+    assert_eq!(
+        svg.matches("<rect").count(),
+        size * size,
+        "one cell per score"
+    );
+
+    let method = fs::read_to_string(out.join(RISK[0])).unwrap();
+    insta::assert_snapshot!("pack_risk_method", method);
 }

@@ -7,7 +7,6 @@ use anyhow::Result;
 
 use super::{nonconformities, PackData};
 use crate::domain::dates;
-use crate::domain::register::heat_map;
 
 pub const REPORT: &str = "report.html";
 
@@ -34,82 +33,6 @@ th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:
 th{background:#f0f0f0}.draft{background:#fde2e1;border:2px solid #b3261e;padding:.5rem 1rem}\
 .ready{background:#e3f4e1;border:2px solid #2e7d32;padding:.5rem 1rem}.muted{color:#555}\
 svg text{font-family:system-ui,sans-serif}";
-
-/// The colour of a band, from the lowest band (green) to the highest (red).
-fn band_colour(index: usize, bands: usize) -> &'static str {
-    const COLOURS: [&str; 5] = ["#c8e6c9", "#fff59d", "#ffcc80", "#ef9a9a", "#e57373"];
-    if bands <= 1 {
-        return COLOURS[0];
-    }
-    COLOURS[(index * (COLOURS.len() - 1)) / (bands - 1)]
-}
-
-/// The inherent heat map as an SVG grid: impact across, likelihood up, the count of risks in
-/// each cell, coloured by the method's band of the cell's score.
-pub fn heat_map_svg(data: &PackData) -> String {
-    let method = &data.risks.method;
-    let size = usize::from(method.size);
-    let counts = heat_map(
-        data.risks.risks.iter().map(|r| &r.value),
-        method.size,
-        false,
-    );
-    let cell = 56;
-    let margin = 40;
-    let side = margin + cell * size + 10;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side}\" height=\"{side}\" \
-         role=\"img\" aria-label=\"Heat map of inherent risk: likelihood against impact\">"
-    );
-    for likelihood in 1..=size {
-        for impact in 1..=size {
-            let score = (likelihood * impact) as u32;
-            let colour = method.band(score).map_or("#eeeeee", |(index, _)| {
-                band_colour(index, method.bands.len())
-            });
-            let x = margin + (impact - 1) * cell;
-            let y = (size - likelihood) * cell;
-            let count = counts[likelihood - 1][impact - 1];
-            let _ = write!(
-                out,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{cell}\" height=\"{cell}\" fill=\"{colour}\" \
-                 stroke=\"#ffffff\"/>"
-            );
-            if count > 0 {
-                let _ = write!(
-                    out,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"18\">{count}</text>",
-                    x + cell / 2,
-                    y + cell / 2 + 6
-                );
-            }
-        }
-    }
-    for n in 1..=size {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{n}</text>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{n}</text>",
-            margin + (n - 1) * cell + cell / 2,
-            cell * size + 16,
-            margin - 12,
-            (size - n) * cell + cell / 2 + 4
-        );
-    }
-    let _ = write!(
-        out,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">impact</text>\
-         <text x=\"12\" y=\"{}\" font-size=\"12\" transform=\"rotate(-90 12 {})\" \
-         text-anchor=\"middle\">likelihood</text></svg>",
-        margin + cell * size / 2,
-        cell * size + 32,
-        cell * size / 2,
-        cell * size / 2
-    );
-    out
-}
 
 fn table(out: &mut String, headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
     out.push_str("<table><thead><tr>");
@@ -181,7 +104,7 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
          the acceptance threshold is a score of {}.</p>{}",
         data.risks.risks.len(),
         data.risks.method.acceptance_threshold,
-        heat_map_svg(data)
+        super::risk::heat_map_svg(data)
     );
 
     // Statement of Applicability.
@@ -265,12 +188,5 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
         assert_eq!(escape("R-001 · 5.1"), "R-001 · 5.1");
-    }
-
-    #[test]
-    fn bands_run_from_green_to_red() {
-        assert_eq!(band_colour(0, 4), "#c8e6c9");
-        assert_eq!(band_colour(3, 4), "#e57373");
-        assert_eq!(band_colour(0, 1), "#c8e6c9");
     }
 }

@@ -16,6 +16,7 @@
 //! - [`minutes`]: the minutes of each management review.
 //! - [`html`]: `report.html`, the pack in one self-contained page.
 //! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
+//! - [`risk`]: the heat map picture, the asset register and the risk method.
 //! - [`pack`]: the output folder.
 
 pub mod audit;
@@ -29,6 +30,7 @@ pub mod markdown;
 pub mod minutes;
 pub mod nonconformities;
 pub mod pack;
+pub mod risk;
 pub mod soa;
 pub mod xlsx;
 
@@ -129,6 +131,21 @@ pub enum Make {
 
 /// The files written today, in the order they are written and listed.
 pub const FILES: &[PackFile] = &[
+    PackFile {
+        path: risk::METHOD,
+        about: "The risk assessment method (6.1.2): the likelihood and impact scales, the risk levels and the acceptance criterion.",
+        write: Make::One(risk::method_file),
+    },
+    PackFile {
+        path: risk::ASSETS,
+        about: "The asset register, one row per asset, for a spreadsheet.",
+        write: Make::One(risk::assets_file),
+    },
+    PackFile {
+        path: risk::HEATMAP,
+        about: "The heat map of inherent risk as a picture.",
+        write: Make::One(risk::heatmap_file),
+    },
     PackFile {
         path: "03-soa/statement-of-applicability.csv",
         about: "The Statement of Applicability: the 93 Annex A controls, one row each, for a spreadsheet.",
