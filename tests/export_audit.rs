@@ -23,7 +23,8 @@ const MINUTES: [&str; 2] = [
 ];
 /// The index and the seal, written after every other file.
 const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
-/// The risk files, first in the pack as in its folder numbering.
+const SCOPE: &str = "01-scope/isms-scope.md";
+/// The risk files, after the scope as in the pack's folder numbering.
 const RISK: [&str; 3] = [
     "02-risk/risk-assessment-method.md",
     "02-risk/asset-register.csv",
@@ -140,7 +141,8 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let (_, store) = workspace(dir.path());
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
-    let mut expected: Vec<&str> = RISK.to_vec();
+    let mut expected: Vec<&str> = vec![SCOPE];
+    expected.extend(RISK);
     expected.extend(SOA);
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
     expected.extend(MINUTES);
@@ -367,7 +369,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
     assert_eq!(
-        &written[6..],
+        &written[7..],
         [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
@@ -432,16 +434,17 @@ fn export_command_prints_the_internal_audit_files() {
     let text = String::from_utf8(run.stdout).unwrap();
     assert_eq!(run.status.code(), Some(0), "{text}");
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(&lines[..3], RISK, "{text}");
-    assert_eq!(&lines[6..10], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
-    assert_eq!(&lines[10..12], MINUTES, "{text}");
-    assert_eq!(&lines[12..15], INDEX, "{text}");
-    assert_eq!(lines.len(), 16, "{text}");
+    assert_eq!(lines[0], SCOPE, "{text}");
+    assert_eq!(&lines[1..4], RISK, "{text}");
+    assert_eq!(&lines[7..11], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
+    assert_eq!(&lines[11..13], MINUTES, "{text}");
+    assert_eq!(&lines[13..16], INDEX, "{text}");
+    assert_eq!(lines.len(), 17, "{text}");
     assert!(
-        lines[15].starts_with("Wrote 15 files of the audit pack"),
+        lines[16].starts_with("Wrote 16 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..15] {
+    for path in &lines[..16] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -568,4 +571,7 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
 
     let method = fs::read_to_string(out.join(RISK[0])).unwrap();
     insta::assert_snapshot!("pack_risk_method", method);
+
+    let scope = fs::read_to_string(out.join(SCOPE)).unwrap();
+    insta::assert_snapshot!("pack_scope", scope);
 }

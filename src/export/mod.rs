@@ -16,6 +16,7 @@
 //! - [`minutes`]: the minutes of each management review.
 //! - [`html`]: `report.html`, the pack in one self-contained page.
 //! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
+//! - [`scope`]: the scope document with its context.
 //! - [`risk`]: the heat map picture, the asset register and the risk method.
 //! - [`pack`]: the output folder.
 
@@ -31,6 +32,7 @@ pub mod minutes;
 pub mod nonconformities;
 pub mod pack;
 pub mod risk;
+pub mod scope;
 pub mod soa;
 pub mod xlsx;
 
@@ -41,7 +43,7 @@ use anyhow::{bail, Context, Result};
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, ReviewData, RiskData, SoaData, Store};
+use crate::store::{AuditData, ReviewData, RiskData, ScopeData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,6 +59,8 @@ pub struct Column {
 #[derive(Debug, Clone)]
 pub struct PackData {
     pub workspace: Workspace,
+    /// Context issues, interested parties and scope items.
+    pub scope: ScopeData,
     /// The risk method, assets and risks (for the heat map).
     pub risks: RiskData,
     pub soa: SoaData,
@@ -86,6 +90,7 @@ impl PackData {
 
     pub fn load(store: &Store, today: Date) -> Result<PackData> {
         let workspace = store.workspace()?;
+        let scope = store.load_scope()?;
         let risks = store.load_risks()?;
         let soa = store.load_soa()?;
         let soa_table = soa::SoaTable::build(&soa);
@@ -94,6 +99,7 @@ impl PackData {
         let findings = store.check(today)?;
         Ok(PackData {
             workspace,
+            scope,
             risks,
             soa,
             soa_table,
@@ -131,6 +137,11 @@ pub enum Make {
 
 /// The files written today, in the order they are written and listed.
 pub const FILES: &[PackFile] = &[
+    PackFile {
+        path: scope::SCOPE,
+        about: "The ISMS scope (4.3): the statement, what is inside the boundaries, each exclusion with its reason, and the issues and interested parties it rests on.",
+        write: Make::One(scope::file),
+    },
     PackFile {
         path: risk::METHOD,
         about: "The risk assessment method (6.1.2): the likelihood and impact scales, the risk levels and the acceptance criterion.",
