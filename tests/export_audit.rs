@@ -25,9 +25,11 @@ const MINUTES: [&str; 2] = [
 const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
 const SCOPE: &str = "01-scope/isms-scope.md";
 /// The risk files, after the scope as in the pack's folder numbering.
-const RISK: [&str; 3] = [
+const RISK: [&str; 5] = [
     "02-risk/risk-assessment-method.md",
     "02-risk/asset-register.csv",
+    "02-risk/risk-register.csv",
+    "02-risk/risk-register.xlsx",
     "02-risk/risk-heatmap.svg",
 ];
 const SOA: [&str; 3] = [
@@ -369,7 +371,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
     assert_eq!(
-        &written[7..],
+        &written[9..],
         [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
@@ -435,16 +437,16 @@ fn export_command_prints_the_internal_audit_files() {
     assert_eq!(run.status.code(), Some(0), "{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], SCOPE, "{text}");
-    assert_eq!(&lines[1..4], RISK, "{text}");
-    assert_eq!(&lines[7..11], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
-    assert_eq!(&lines[11..13], MINUTES, "{text}");
-    assert_eq!(&lines[13..16], INDEX, "{text}");
-    assert_eq!(lines.len(), 17, "{text}");
+    assert_eq!(&lines[1..6], RISK, "{text}");
+    assert_eq!(&lines[9..13], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
+    assert_eq!(&lines[13..15], MINUTES, "{text}");
+    assert_eq!(&lines[15..18], INDEX, "{text}");
+    assert_eq!(lines.len(), 19, "{text}");
     assert!(
-        lines[16].starts_with("Wrote 16 files of the audit pack"),
+        lines[18].starts_with("Wrote 18 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..16] {
+    for path in &lines[..18] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -560,7 +562,7 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
     assert_eq!(&rows[0][0], risks.assets[0].reference);
     assert_eq!(&rows[0][1], risks.assets[0].value.name);
 
-    let svg = fs::read_to_string(out.join(RISK[2])).unwrap();
+    let svg = fs::read_to_string(out.join(RISK[4])).unwrap();
     assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
     let size = usize::from(risks.method.size);
     assert_eq!(
@@ -568,6 +570,33 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
         size * size,
         "one cell per score"
     );
+
+    // The register: a row per risk, the same cells in the CSV and the workbook.
+    let bytes = fs::read(out.join(RISK[2])).unwrap();
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), risks.risks.len());
+    let r010 = rows.iter().find(|row| row[0] == "R-010").unwrap();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(r010[column("Score")], "10");
+    assert_eq!(
+        r010[column("Treatment")],
+        "",
+        "the demo leaves R-010 untreated"
+    );
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(out.join(RISK[3])).unwrap();
+    let range = workbook.worksheet_range("Risk register").unwrap();
+    let sheet: Vec<Vec<String>> = range
+        .rows()
+        .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+        .collect();
+    assert_eq!(sheet[0], headers);
+    assert_eq!(sheet[1..], rows[..]);
 
     let method = fs::read_to_string(out.join(RISK[0])).unwrap();
     insta::assert_snapshot!("pack_risk_method", method);

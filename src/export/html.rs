@@ -51,12 +51,7 @@ fn table(out: &mut String, headers: &[&str], rows: impl IntoIterator<Item = Vec<
 }
 
 pub fn report(data: &PackData) -> Result<Vec<u8>> {
-    let organisation = data.workspace.organisation.trim();
-    let title = if organisation.is_empty() {
-        "ISMS audit pack".to_string()
-    } else {
-        format!("ISMS audit pack — {organisation}")
-    };
+    let title = data.title("ISMS audit pack");
     let mut out = String::new();
     let _ = write!(
         out,

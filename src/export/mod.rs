@@ -17,6 +17,7 @@
 //! - [`html`]: `report.html`, the pack in one self-contained page.
 //! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
 //! - [`scope`]: the scope document with its context.
+//! - [`risk_register`]: the risk register as one table, for CSV and XLSX.
 //! - [`risk`]: the heat map picture, the asset register and the risk method.
 //! - [`pack`]: the output folder.
 
@@ -32,6 +33,7 @@ pub mod minutes;
 pub mod nonconformities;
 pub mod pack;
 pub mod risk;
+pub mod risk_register;
 pub mod scope;
 pub mod soa;
 pub mod xlsx;
@@ -53,6 +55,28 @@ pub struct Column {
     pub width: f64,
     /// Long text: wrapped in the spreadsheet.
     pub wrap: bool,
+}
+
+impl Column {
+    pub const fn new(header: &'static str, width: f64, wrap: bool) -> Column {
+        Column {
+            header,
+            width,
+            wrap,
+        }
+    }
+}
+
+impl PackData {
+    /// "Title — Organisation", or the title alone while the organisation has no name.
+    pub fn title(&self, title: &str) -> String {
+        let organisation = self.workspace.organisation.trim();
+        if organisation.is_empty() {
+            title.to_string()
+        } else {
+            format!("{title} — {organisation}")
+        }
+    }
 }
 
 /// Everything the audit pack is made from, read from the workspace once.
@@ -151,6 +175,16 @@ pub const FILES: &[PackFile] = &[
         path: risk::ASSETS,
         about: "The asset register, one row per asset, for a spreadsheet.",
         write: Make::One(risk::assets_file),
+    },
+    PackFile {
+        path: risk_register::CSV,
+        about: "The risk register: every risk with its scores, level, treatment, residual risk and acceptance, for a spreadsheet.",
+        write: Make::One(risk_register::csv_file),
+    },
+    PackFile {
+        path: risk_register::XLSX,
+        about: "The same risk register as an Excel workbook.",
+        write: Make::One(risk_register::xlsx_file),
     },
     PackFile {
         path: risk::HEATMAP,

@@ -8,32 +8,24 @@ use crate::store::{AuditData, Stored};
 
 /// The columns of the register, in the order every format writes them.
 pub const COLUMNS: [Column; 17] = [
-    column("Reference", 10.0, false),
-    column("Source", 18.0, false),
-    column("Audit", 12.0, false),
-    column("Checklist item", 18.0, false),
-    column("Grade", 8.0, false),
-    column("Statement", 50.0, true),
-    column("Evidence", 40.0, true),
-    column("Correction", 40.0, true),
-    column("Root cause", 40.0, true),
-    column("Corrective action", 40.0, true),
-    column("Owner", 20.0, true),
-    column("Due date", 12.0, false),
-    column("Status", 18.0, false),
-    column("Overdue", 9.0, false),
-    column("Checked by", 20.0, true),
-    column("Checked on", 12.0, false),
-    column("Effectiveness result", 40.0, true),
+    Column::new("Reference", 10.0, false),
+    Column::new("Source", 18.0, false),
+    Column::new("Audit", 12.0, false),
+    Column::new("Checklist item", 18.0, false),
+    Column::new("Grade", 8.0, false),
+    Column::new("Statement", 50.0, true),
+    Column::new("Evidence", 40.0, true),
+    Column::new("Correction", 40.0, true),
+    Column::new("Root cause", 40.0, true),
+    Column::new("Corrective action", 40.0, true),
+    Column::new("Owner", 20.0, true),
+    Column::new("Due date", 12.0, false),
+    Column::new("Status", 18.0, false),
+    Column::new("Overdue", 9.0, false),
+    Column::new("Checked by", 20.0, true),
+    Column::new("Checked on", 12.0, false),
+    Column::new("Effectiveness result", 40.0, true),
 ];
-
-const fn column(header: &'static str, width: f64, wrap: bool) -> Column {
-    Column {
-        header,
-        width,
-        wrap,
-    }
-}
 
 /// The header texts, in column order.
 pub fn headers() -> [&'static str; COLUMNS.len()] {

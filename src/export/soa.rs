@@ -11,33 +11,25 @@ use crate::store::SoaData;
 
 /// The columns of the SoA, in the order every format writes them.
 pub const COLUMNS: [Column; 18] = [
-    column("Control", 8.0, false),
-    column("Title", 38.0, true),
-    column("Theme", 14.0, false),
-    column("Applicable", 11.0, false),
-    column("Reasons for inclusion", 30.0, true),
-    column("Justification for exclusion", 40.0, true),
-    column("Implementation status", 20.0, false),
-    column("How implemented", 50.0, true),
-    column("Owner", 20.0, true),
-    column("Target date", 12.0, false),
-    column("Last reviewed", 13.0, false),
-    column("Linked risks", 18.0, true),
-    column("Evidence", 18.0, true),
-    column("Control type", 14.0, true),
-    column("Security properties", 22.0, true),
-    column("Cybersecurity concepts", 16.0, true),
-    column("Operational capabilities", 28.0, true),
-    column("Security domains", 26.0, true),
+    Column::new("Control", 8.0, false),
+    Column::new("Title", 38.0, true),
+    Column::new("Theme", 14.0, false),
+    Column::new("Applicable", 11.0, false),
+    Column::new("Reasons for inclusion", 30.0, true),
+    Column::new("Justification for exclusion", 40.0, true),
+    Column::new("Implementation status", 20.0, false),
+    Column::new("How implemented", 50.0, true),
+    Column::new("Owner", 20.0, true),
+    Column::new("Target date", 12.0, false),
+    Column::new("Last reviewed", 13.0, false),
+    Column::new("Linked risks", 18.0, true),
+    Column::new("Evidence", 18.0, true),
+    Column::new("Control type", 14.0, true),
+    Column::new("Security properties", 22.0, true),
+    Column::new("Cybersecurity concepts", 16.0, true),
+    Column::new("Operational capabilities", 28.0, true),
+    Column::new("Security domains", 26.0, true),
 ];
-
-const fn column(header: &'static str, width: f64, wrap: bool) -> Column {
-    Column {
-        header,
-        width,
-        wrap,
-    }
-}
 
 /// How the Applicable column reads.
 pub fn applicable_text(applicability: Applicability) -> &'static str {

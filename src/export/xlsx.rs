@@ -116,11 +116,7 @@ where
 /// `03-soa/statement-of-applicability.xlsx`
 pub fn soa(data: &PackData) -> Result<Vec<u8>> {
     let organisation = data.workspace.organisation.trim();
-    let title = if organisation.is_empty() {
-        "Statement of Applicability".to_string()
-    } else {
-        format!("Statement of Applicability — {organisation}")
-    };
+    let title = data.title("Statement of Applicability");
     workbook(
         &Properties {
             title: &title,
