@@ -191,7 +191,7 @@ fn export_writes_the_soa_files_into_a_new_folder() {
     let out = dir.path().join("packs/2026-05");
     let written = export_to(&store, &out, false).unwrap();
     assert_eq!(
-        &written[6..9],
+        &written[7..10],
         [CSV, XLSX, MD],
         "the SoA after the scope and risk files"
     );
@@ -406,7 +406,7 @@ fn export_command_writes_refuses_and_forces() {
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     let text = stdout(&run);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(&lines[6..9], [CSV, XLSX, MD]);
+    assert_eq!(&lines[7..10], [CSV, XLSX, MD]);
     let (summary, files) = lines.split_last().unwrap();
     assert!(
         summary.starts_with(&format!("Wrote {} files of the audit pack", files.len()))

@@ -25,11 +25,12 @@ const MINUTES: [&str; 2] = [
 const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
 const SCOPE: &str = "01-scope/isms-scope.md";
 /// The risk files, after the scope as in the pack's folder numbering.
-const RISK: [&str; 5] = [
+const RISK: [&str; 6] = [
     "02-risk/risk-assessment-method.md",
     "02-risk/asset-register.csv",
     "02-risk/risk-register.csv",
     "02-risk/risk-register.xlsx",
+    "02-risk/risk-treatment-plan.md",
     "02-risk/risk-heatmap.svg",
 ];
 const SOA: [&str; 3] = [
@@ -371,7 +372,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let out = dir.path().join("pack");
     let written = export_to(&store, &out, today());
     assert_eq!(
-        &written[9..],
+        &written[10..],
         [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
@@ -437,16 +438,20 @@ fn export_command_prints_the_internal_audit_files() {
     assert_eq!(run.status.code(), Some(0), "{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], SCOPE, "{text}");
-    assert_eq!(&lines[1..6], RISK, "{text}");
-    assert_eq!(&lines[9..13], [PROGRAMME, NCS, REPORTED, PLANNED], "{text}");
-    assert_eq!(&lines[13..15], MINUTES, "{text}");
-    assert_eq!(&lines[15..18], INDEX, "{text}");
-    assert_eq!(lines.len(), 19, "{text}");
-    assert!(
-        lines[18].starts_with("Wrote 18 files of the audit pack"),
+    assert_eq!(&lines[1..7], RISK, "{text}");
+    assert_eq!(
+        &lines[10..14],
+        [PROGRAMME, NCS, REPORTED, PLANNED],
         "{text}"
     );
-    for path in &lines[..18] {
+    assert_eq!(&lines[14..16], MINUTES, "{text}");
+    assert_eq!(&lines[16..19], INDEX, "{text}");
+    assert_eq!(lines.len(), 20, "{text}");
+    assert!(
+        lines[19].starts_with("Wrote 19 files of the audit pack"),
+        "{text}"
+    );
+    for path in &lines[..19] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -562,7 +567,7 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
     assert_eq!(&rows[0][0], risks.assets[0].reference);
     assert_eq!(&rows[0][1], risks.assets[0].value.name);
 
-    let svg = fs::read_to_string(out.join(RISK[4])).unwrap();
+    let svg = fs::read_to_string(out.join(RISK[5])).unwrap();
     assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
     let size = usize::from(risks.method.size);
     assert_eq!(
@@ -600,6 +605,9 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
 
     let method = fs::read_to_string(out.join(RISK[0])).unwrap();
     insta::assert_snapshot!("pack_risk_method", method);
+
+    let plan = fs::read_to_string(out.join(RISK[4])).unwrap();
+    insta::assert_snapshot!("pack_treatment_plan", plan);
 
     let scope = fs::read_to_string(out.join(SCOPE)).unwrap();
     insta::assert_snapshot!("pack_scope", scope);

@@ -18,6 +18,7 @@
 //! - [`index`]: the pack's `README.md` (readiness, what is where) and its `SHA256SUMS` seal.
 //! - [`scope`]: the scope document with its context.
 //! - [`risk_register`]: the risk register as one table, for CSV and XLSX.
+//! - [`treatment_plan`]: the risk treatment plan.
 //! - [`risk`]: the heat map picture, the asset register and the risk method.
 //! - [`pack`]: the output folder.
 
@@ -36,6 +37,7 @@ pub mod risk;
 pub mod risk_register;
 pub mod scope;
 pub mod soa;
+pub mod treatment_plan;
 pub mod xlsx;
 
 use std::path::Path;
@@ -185,6 +187,11 @@ pub const FILES: &[PackFile] = &[
         path: risk_register::XLSX,
         about: "The same risk register as an Excel workbook.",
         write: Make::One(risk_register::xlsx_file),
+    },
+    PackFile {
+        path: treatment_plan::PLAN,
+        about: "The risk treatment plan (6.1.3 e): each treatment with its plan, controls, owner, due date and residual risk, and the risks still waiting for a decision.",
+        write: Make::One(treatment_plan::file),
     },
     PackFile {
         path: risk::HEATMAP,
