@@ -111,3 +111,19 @@ impl<T> FormSession<T> {
 
 /// The status line for a refused save, the same for every form.
 pub const REFUSED: &str = "Not saved: fix the fields marked ✗.";
+
+/// A save the store refused: errors with a field go under it in the open form; a store error
+/// has no field and is returned, like [`REFUSED`] otherwise, as the status line.
+pub fn refused<T>(form: Option<&mut FormSession<T>>, errors: &[FieldError]) -> String {
+    let store_error = errors
+        .iter()
+        .find(|e| e.field.is_empty())
+        .map(|e| e.message.clone());
+    if let Some(session) = form {
+        session.refuse(errors);
+    }
+    match store_error {
+        Some(message) => format!("Not saved: {message}"),
+        None => REFUSED.into(),
+    }
+}

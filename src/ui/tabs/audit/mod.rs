@@ -13,7 +13,7 @@ use ratatui::widgets::TableState;
 use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
 use crate::domain::FieldError;
 use crate::store::{AuditData, Store};
-use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 use forms::NcFilter;
@@ -536,19 +536,7 @@ impl AuditTab {
                 }
                 Outcome::Status(format!("Saved {saved}."))
             }
-            Err(errors) => {
-                let store_error = errors
-                    .iter()
-                    .find(|e| e.field.is_empty())
-                    .map(|e| e.message.clone());
-                if let Some(session) = self.form.as_mut() {
-                    session.refuse(&errors);
-                }
-                Outcome::Error(match store_error {
-                    Some(message) => format!("Not saved: {message}"),
-                    None => REFUSED.into(),
-                })
-            }
+            Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
         }
     }
 

@@ -14,7 +14,7 @@ use ratatui::widgets::TableState;
 use crate::domain::review::{Objective, Review, ReviewAction, ReviewStatus, INPUTS};
 use crate::domain::FieldError;
 use crate::store::{ReviewData, Store};
-use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 
@@ -531,19 +531,7 @@ impl ReviewTab {
                     format!("Saved {saved}.")
                 })
             }
-            Err(errors) => {
-                let store_message = errors
-                    .iter()
-                    .find(|e| e.field.is_empty())
-                    .map(|e| e.message.clone());
-                if let Some(session) = self.form.as_mut() {
-                    session.refuse(&errors);
-                }
-                Outcome::Error(match store_message {
-                    Some(message) => format!("Not saved: {message}"),
-                    None => REFUSED.into(),
-                })
-            }
+            Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
         }
     }
 

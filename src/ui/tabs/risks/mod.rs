@@ -21,7 +21,7 @@ use crate::domain::scope::ScopeItem;
 use crate::domain::FieldError;
 use crate::store::{RiskData, Store, METHOD_REF};
 use crate::ui::components::form::Form;
-use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
 pub use register::Register;
@@ -652,21 +652,7 @@ impl RisksTab {
                 }
                 Outcome::Status(format!("Saved {what}."))
             }
-            Err(errors) => {
-                // Errors with a field go under it; a store error has no field and goes to the
-                // status line.
-                let store_error = errors
-                    .iter()
-                    .find(|e| e.field.is_empty())
-                    .map(|e| e.message.clone());
-                if let Some(session) = self.form.as_mut() {
-                    session.refuse(&errors);
-                }
-                Outcome::Error(match store_error {
-                    Some(message) => format!("Not saved: {message}"),
-                    None => REFUSED.into(),
-                })
-            }
+            Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
         }
     }
 
