@@ -13,6 +13,26 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::ui::theme::Theme;
 
+/// A record's detail pane: its lines wrapped inside a bordered block with the record as title.
+pub fn render_detail<'a>(
+    title: impl Into<std::borrow::Cow<'a, str>>,
+    lines: Vec<Line<'a>>,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    use ratatui::widgets::{Block, Borders, Wrap};
+    Paragraph::new(ratatui::text::Text::from(lines))
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .title(Span::styled(title, theme.title)),
+        )
+        .render(area, buf);
+}
+
 /// The frame every list of records has: a focused border with its title, and the selected
 /// row highlighted behind a ▶.
 pub trait ListFrame<'a> {

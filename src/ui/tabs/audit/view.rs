@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{AuditTab, Section};
 use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit, Finding};
 use crate::domain::dates::Date;
+use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::tabs::Sections;
@@ -213,18 +214,13 @@ impl AuditTab {
             theme,
         ));
         lines.extend(labelled("Conclusion", &audit.conclusion, theme));
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(" {reference} · {} ", audit.title),
-                        theme.title,
-                    )),
-            )
-            .render(detail_area, buf);
+        render_detail(
+            format!(" {reference} · {} ", audit.title),
+            lines,
+            detail_area,
+            buf,
+            theme,
+        );
     }
 
     fn render_checklist(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -300,22 +296,17 @@ impl AuditTab {
         lines.extend(labelled("Evidence examined", &item.evidence, theme));
         lines.extend(labelled("Records sampled", &item.records, theme));
         lines.extend(labelled("Notes", &item.notes, theme));
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(
-                            " {} {} ",
-                            item.target.label(),
-                            self.data.title_of(&item.target)
-                        ),
-                        theme.title,
-                    )),
-            )
-            .render(detail_area, buf);
+        render_detail(
+            format!(
+                " {} {} ",
+                item.target.label(),
+                self.data.title_of(&item.target)
+            ),
+            lines,
+            detail_area,
+            buf,
+            theme,
+        );
     }
 
     fn render_ncs(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -473,15 +464,7 @@ impl AuditTab {
         lines.extend(labelled("Root cause", &nc.root_cause, theme));
         lines.extend(labelled("Corrective action", &nc.corrective_action, theme));
         lines.extend(labelled("Evidence", &nc.evidence, theme));
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(format!(" {reference} "), theme.title)),
-            )
-            .render(detail_area, buf);
+        render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
     }
 
     fn render_page(

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ReviewTab, Section};
 use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
+use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
 use crate::ui::tabs::Sections;
@@ -72,25 +73,6 @@ impl ReviewTab {
         Table::new(rows, widths)
             .header(Row::new(header).style(theme.title))
             .list_frame(title, theme)
-    }
-
-    fn detail(
-        &self,
-        title: String,
-        lines: Vec<Line<'static>>,
-        area: Rect,
-        buf: &mut Buffer,
-        theme: &Theme,
-    ) {
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(title, theme.title)),
-            )
-            .render(area, buf);
     }
 
     fn render_reviews(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -172,7 +154,7 @@ impl ReviewTab {
         lines.extend(labelled("Decisions", &review.decisions, theme));
         lines.extend(labelled("Changes to the ISMS", &review.changes, theme));
         lines.extend(labelled("Actions", &actions.join("\n"), theme));
-        self.detail(format!(" {reference} "), lines, detail_area, buf, theme);
+        render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
     }
 
     fn render_inputs(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -230,7 +212,7 @@ impl ReviewTab {
         let mut lines = labelled("From the workspace", summary, theme);
         lines.extend(labelled("Discussion", &review.notes[index], theme));
         let (letter, heading) = INPUTS[index];
-        self.detail(
+        render_detail(
             format!(" {letter} · {heading} "),
             lines,
             detail_area,
@@ -307,7 +289,7 @@ impl ReviewTab {
                 Line::from(""),
             ];
             lines.extend(labelled("Action", &action.description, theme));
-            self.detail(format!(" {reference} "), lines, detail_area, buf, theme);
+            render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
         }
     }
 
@@ -409,7 +391,7 @@ impl ReviewTab {
                 Span::raw(format!(" {} {}", m.value, m.note)),
             ]));
         }
-        self.detail(
+        render_detail(
             format!(
                 " {reference} · {} ",
                 objective.statement.lines().next().unwrap_or("")

@@ -14,6 +14,7 @@ use crate::domain::dates::format_optional;
 use crate::domain::method::RiskMethod;
 use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
+use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list};
 use crate::ui::tabs::Sections;
@@ -248,18 +249,13 @@ impl RisksTab {
             return;
         };
         let lines = self.risk_lines(&risk, theme);
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(" {reference} · {} ", risk.title),
-                        theme.title,
-                    )),
-            )
-            .render(area, buf);
+        render_detail(
+            format!(" {reference} · {} ", risk.title),
+            lines,
+            area,
+            buf,
+            theme,
+        );
     }
 
     fn risk_lines(&self, risk: &Risk, theme: &Theme) -> Vec<Line<'static>> {
@@ -684,18 +680,13 @@ impl RisksTab {
             Line::from(""),
         ];
         lines.extend(labelled("Notes", &asset.notes, theme));
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(" {reference} · {} ", asset.name),
-                        theme.title,
-                    )),
-            )
-            .render(detail_area, buf);
+        render_detail(
+            format!(" {reference} · {} ", asset.name),
+            lines,
+            detail_area,
+            buf,
+            theme,
+        );
     }
 
     fn render_method(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
+use crate::ui::components::render_detail;
 use crate::ui::components::{labelled, section_bar, split_list, wrap};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -194,15 +195,7 @@ impl ScopeTab {
             }
             _ => vec![Line::from(Span::styled("Nothing selected.", theme.muted))],
         };
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(title, theme.title)),
-            )
-            .render(area, buf);
+        render_detail(title, lines, area, buf, theme);
     }
 
     fn render_statement(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{Section, SoaTab};
 use crate::domain::soa::{progress, Applicability, Implementation, Progress};
+use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list};
 use crate::ui::tabs::Sections;
@@ -327,18 +328,13 @@ impl SoaTab {
                     .join(", "),
             ));
         }
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(" {} {} · Enter to decide ", control.id, control.title),
-                        theme.title,
-                    )),
-            )
-            .render(area, buf);
+        render_detail(
+            format!(" {} {} · Enter to decide ", control.id, control.title),
+            lines,
+            area,
+            buf,
+            theme,
+        );
     }
 
     fn render_progress(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
