@@ -298,10 +298,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let findings = store.check(chrono::Local::now().date_naive())?;
-            let blockers = findings
-                .iter()
-                .filter(|f| f.severity == crate::domain::check::Severity::Blocker)
-                .count();
+            let blockers = crate::domain::check::blockers(&findings).count();
             match format {
                 CheckFormat::Json => say(serde_json::to_string_pretty(&findings)?)?,
                 CheckFormat::Text => {

@@ -363,6 +363,11 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim().to_string()
 }
 
+/// The findings that stand in the way of certification.
+pub fn blockers(findings: &[CheckFinding]) -> impl Iterator<Item = &CheckFinding> {
+    findings.iter().filter(|f| f.severity == Severity::Blocker)
+}
+
 /// Every rule, blockers first, then by clause and record.
 pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 10] = [

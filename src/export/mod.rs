@@ -105,11 +105,7 @@ pub struct PackData {
 impl PackData {
     /// The open blockers, and how many warnings besides, on the export date.
     pub fn blockers_and_warnings(&self) -> (Vec<&CheckFinding>, usize) {
-        let blockers: Vec<&CheckFinding> = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == crate::domain::check::Severity::Blocker)
-            .collect();
+        let blockers: Vec<&CheckFinding> = crate::domain::check::blockers(&self.findings).collect();
         let warnings = self.findings.len() - blockers.len();
         (blockers, warnings)
     }

@@ -46,8 +46,15 @@ pub fn tab_of(finding: &CheckFinding) -> Tab {
     }
 }
 
+/// The tabs whose records findings point at, in the order the summary counts them.
+const AREAS: [Tab; 5] = [Tab::Scope, Tab::Risks, Tab::Soa, Tab::Audit, Tab::Review];
+
 pub struct OverviewTab {
     findings: Vec<CheckFinding>,
+    /// Blockers in all, and blockers and warnings per tab of [`AREAS`]: counted when the
+    /// findings change, not per frame.
+    blockers: usize,
+    per_area: [(usize, usize); AREAS.len()],
     today: NaiveDate,
     table: TableState,
     list_area: Rect,
@@ -57,6 +64,8 @@ impl OverviewTab {
     pub fn new(today: NaiveDate) -> Self {
         OverviewTab {
             findings: Vec::new(),
+            blockers: 0,
+            per_area: Default::default(),
             today,
             table: TableState::default(),
             list_area: Rect::default(),
@@ -86,6 +95,17 @@ impl OverviewTab {
     /// Runs the readiness rules again: only when the store changed since the last run.
     pub fn refresh(&mut self, store: &Store) -> Result<()> {
         self.findings = store.check(self.today)?;
+        self.blockers = crate::domain::check::blockers(&self.findings).count();
+        self.per_area = Default::default();
+        for finding in &self.findings {
+            if let Some(area) = AREAS.iter().position(|tab| *tab == tab_of(finding)) {
+                let (blockers, warnings) = &mut self.per_area[area];
+                match finding.severity {
+                    Severity::Blocker => *blockers += 1,
+                    Severity::Warning => *warnings += 1,
+                }
+            }
+        }
         keep_in_range(&mut self.table, self.findings.len());
         Ok(())
     }
@@ -172,11 +192,7 @@ impl OverviewTab {
     }
 
     fn render_summary(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let blockers = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Blocker)
-            .count();
+        let blockers = self.blockers;
         let warnings = self.findings.len() - blockers;
         let verdict = if blockers == 0 {
             Span::styled(" No blockers: ready to face the auditor. ", theme.ok)
@@ -190,15 +206,7 @@ impl OverviewTab {
             )
         };
         let mut areas = Vec::new();
-        for tab in [Tab::Scope, Tab::Risks, Tab::Soa, Tab::Audit, Tab::Review] {
-            let (b, w) =
-                self.findings
-                    .iter()
-                    .filter(|f| tab_of(f) == tab)
-                    .fold((0, 0), |(b, w), f| match f.severity {
-                        Severity::Blocker => (b + 1, w),
-                        Severity::Warning => (b, w + 1),
-                    });
+        for (tab, (b, w)) in AREAS.iter().zip(self.per_area) {
             let style = if b > 0 {
                 theme.error
             } else if w > 0 {
