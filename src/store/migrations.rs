@@ -35,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_5,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_6,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -363,6 +367,49 @@ const SCHEMA_5: &str = r#"
         date      TEXT NOT NULL,
         value     REAL NOT NULL,
         note      TEXT NOT NULL DEFAULT ''
+    );
+"#;
+
+// 6: readiness (7.5, 9.1 and the certification journey): which required documents a document
+// fulfils, the certification plan with its milestones and three-year budget, and the record
+// fields marked confidential (hidden in presentation mode).
+const SCHEMA_6: &str = r#"
+    CREATE TABLE document_requirement (
+        owner  TEXT NOT NULL REFERENCES document (ref),
+        target TEXT NOT NULL CHECK (trim(target) <> ''),
+        PRIMARY KEY (owner, target)
+    );
+    CREATE TABLE certification_plan (
+        id                      INTEGER PRIMARY KEY,
+        ref                     TEXT NOT NULL UNIQUE CHECK (ref = 'CP'),
+        body                    TEXT NOT NULL DEFAULT '',
+        accreditation_body      TEXT NOT NULL DEFAULT '',
+        accreditation_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (accreditation_confirmed IN (0, 1)),
+        competence_confirmed    INTEGER NOT NULL DEFAULT 0 CHECK (competence_confirmed IN (0, 1)),
+        currency                TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE milestone (
+        id      INTEGER PRIMARY KEY,
+        ref     TEXT NOT NULL UNIQUE,
+        planned TEXT NOT NULL DEFAULT '',
+        done    TEXT NOT NULL DEFAULT '',
+        note    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE budget_line (
+        id       INTEGER PRIMARY KEY,
+        ref      TEXT NOT NULL UNIQUE,
+        year     INTEGER NOT NULL CHECK (year IN (1, 2, 3)),
+        category TEXT NOT NULL CHECK (category IN ('internal', 'external', 'certification')),
+        label    TEXT NOT NULL CHECK (trim(label) <> ''),
+        amount   REAL NOT NULL CHECK (amount >= 0)
+    );
+    CREATE TABLE confidential_field (
+        id           INTEGER PRIMARY KEY,
+        ref          TEXT NOT NULL UNIQUE,
+        record       TEXT NOT NULL,
+        field        TEXT NOT NULL,
+        confidential INTEGER NOT NULL CHECK (confidential IN (0, 1)),
+        UNIQUE (record, field)
     );
 "#;
 
