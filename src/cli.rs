@@ -100,6 +100,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// Where the ISMS stands: Stage 1 and Stage 2 readiness in percent, counts per area and the
+    /// next milestones with their dates
+    Status,
     /// Print a tab's screen as plain text, without a terminal
     Snapshot {
         /// The tab, by name or number: overview, scope, risks, soa, evidence, audit, review
@@ -324,6 +327,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             if blockers > 0 {
                 return Ok(ExitCode::from(1));
             }
+        }
+        Some(Command::Status) => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let text = store.status_text(chrono::Local::now().date_naive())?;
+            say(text.trim_end())?;
         }
         Some(Command::Snapshot { tab, width, height }) => {
             let Some(tab) = Tab::parse(&tab) else {

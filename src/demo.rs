@@ -11,6 +11,9 @@ use crate::domain::asset::{Asset, AssetKind};
 use crate::domain::audit::{
     Audit, AuditStatus, ChecklistItem, Finding, NcStatus, Nonconformity, Target,
 };
+use crate::domain::certification::{
+    BudgetCategory, BudgetLine, CertificationPlan, Milestone, MilestoneKind,
+};
 use crate::domain::review::{
     ActionStatus, Measurement, Objective, ObjectiveStatus, Review, ReviewAction, ReviewStatus,
 };
@@ -18,13 +21,42 @@ use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
 use crate::domain::soa::{Applicability, Implementation, InclusionReason, SoaDecision};
 use crate::domain::workspace::Workspace;
-use crate::store::{SoaVersion, Store, Writer, WORKSPACE_REF};
+use crate::store::{SoaVersion, Store, Writer, PLAN_REF, WORKSPACE_REF};
 
 const ORGANISATION_JSON: &str = include_str!("../assets/demo/organisation.json");
 const RISKS_JSON: &str = include_str!("../assets/demo/risks.json");
 const SOA_JSON: &str = include_str!("../assets/demo/soa.json");
 const AUDITS_JSON: &str = include_str!("../assets/demo/audits.json");
 const REVIEW_JSON: &str = include_str!("../assets/demo/review.json");
+const CERTIFICATION_JSON: &str = include_str!("../assets/demo/certification.json");
+
+#[derive(Deserialize)]
+struct DemoCertification {
+    body: String,
+    accreditation_body: String,
+    accreditation_confirmed: bool,
+    competence_confirmed: bool,
+    currency: String,
+    milestones: Vec<DemoMilestone>,
+    budget: Vec<DemoBudgetLine>,
+}
+
+/// Dates are days from today.
+#[derive(Deserialize)]
+struct DemoMilestone {
+    kind: String,
+    planned: Option<i64>,
+    done: Option<i64>,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct DemoBudgetLine {
+    year: u8,
+    category: String,
+    label: String,
+    amount: f64,
+}
 
 #[derive(Deserialize)]
 struct DemoOrganisation {
@@ -274,13 +306,50 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         serde_json::from_str(AUDITS_JSON).context("the built-in demo audits are malformed")?;
     let reviews: DemoReviews =
         serde_json::from_str(REVIEW_JSON).context("the built-in demo reviews are malformed")?;
+    let certification: DemoCertification = serde_json::from_str(CERTIFICATION_JSON)
+        .context("the built-in demo certification plan is malformed")?;
     store.write(|writer| {
         write_scope(writer, organisation)?;
         write_risks(writer, risks, today)?;
         write_soa(writer, soa, today)?;
         write_audits(writer, audits, today)?;
-        write_reviews(writer, reviews, today)
+        write_reviews(writer, reviews, today)?;
+        write_certification(writer, certification, today)
     })
+}
+
+fn write_certification(
+    writer: &mut Writer<'_>,
+    demo: DemoCertification,
+    today: NaiveDate,
+) -> Result<()> {
+    let days = |n: Option<i64>| n.map(|n| today + Duration::days(n));
+    let plan = CertificationPlan {
+        body: demo.body,
+        accreditation_body: demo.accreditation_body,
+        accreditation_confirmed: demo.accreditation_confirmed,
+        competence_confirmed: demo.competence_confirmed,
+        currency: demo.currency,
+    };
+    writer.insert_with_reference(PLAN_REF, &plan)?;
+    for m in demo.milestones {
+        let kind = choice(&m.kind, MilestoneKind::from_key, "milestone")?;
+        let milestone = Milestone {
+            planned: days(m.planned),
+            done: days(m.done),
+            note: m.note,
+        };
+        writer.insert_with_reference(kind.key(), &milestone)?;
+    }
+    for line in demo.budget {
+        writer.insert(&BudgetLine {
+            year: line.year,
+            category: choice(&line.category, BudgetCategory::from_key, "budget category")?,
+            label: line.label,
+            amount: line.amount,
+        })?;
+    }
+    Ok(())
 }
 
 /// Writes the demo with today's date.

@@ -468,3 +468,33 @@ fn output_into_a_reader_that_stops_early_is_quiet() {
     assert!(stderr.is_empty(), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn status_summarises_readiness_areas_and_milestones() {
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    let run = env.run(&["status", "--db", s(&demo)]);
+    run.success();
+    let text = &run.stdout;
+    // The figures are those of the library's own readiness rules on the same file today.
+    let store = isms::store::Store::open(&demo, isms::store::OpenMode::MustExist).unwrap();
+    let (findings, readiness) = store
+        .check_with_readiness(chrono::Local::now().date_naive())
+        .unwrap();
+    for stage in [&readiness.stage1, &readiness.stage2] {
+        let line = format!("{} readiness: {}%", stage.name, stage.percent());
+        assert!(text.contains(&line), "{line} missing:\n{text}");
+    }
+    let blockers = isms::domain::check::blockers(&findings).count();
+    assert!(
+        text.contains(&format!("Findings: {blockers} blocker")),
+        "{text}"
+    );
+    for area in ["Scope", "Risks", "SoA", "Evidence", "Audit", "Review"] {
+        assert!(text.lines().any(|l| l.starts_with(area)), "{area}:\n{text}");
+    }
+    assert!(
+        text.contains("Next milestones") && text.contains("Stage 1 audit"),
+        "{text}"
+    );
+}

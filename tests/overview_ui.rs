@@ -85,3 +85,90 @@ fn a_new_workspace_starts_with_its_scope() {
         "the scope statement is shown"
     );
 }
+
+#[test]
+fn the_plan_shows_the_certification_body_and_the_timeline() {
+    let mut h = Harness::new(true, '1');
+    h.key(KeyCode::Right);
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Northgate Assurance Ltd"), "{screen}");
+    insta::assert_snapshot!("overview_plan_80x24", screen);
+    insta::assert_snapshot!("overview_plan_140x36", h.screen(140, 36));
+
+    // Stage 1 is the sixth milestone: mark it done today.
+    h.key(KeyCode::Home).keys("jjjjj").key(KeyCode::Enter);
+    assert!(h.screen(80, 24).contains("Milestone · Stage 1 audit"));
+    h.key(KeyCode::Tab).keys("2026-13-01").key(KeyCode::Tab);
+    assert!(
+        h.screen(80, 24).contains("is not a date"),
+        "a bad date is refused"
+    );
+    h.key(KeyCode::BackTab);
+    for _ in 0.."2026-13-01".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys("2026-11-27").ctrl('s');
+    let stage1 = h
+        .app
+        .overview()
+        .timeline()
+        .iter()
+        .find(|r| r.kind == isms::domain::certification::MilestoneKind::Stage1)
+        .unwrap();
+    assert_eq!(
+        stage1.done.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-27")
+    );
+    assert!(h.screen(140, 36).contains("Saved Stage 1 audit."));
+
+    // The certification body's form, from the plan.
+    h.key(KeyCode::Char('b'));
+    assert!(h.screen(80, 24).contains("Certification body"));
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Tab);
+    h.key(KeyCode::Right).ctrl('s');
+    let screen = h.screen(140, 36);
+    assert!(
+        screen.contains("27006 auditor competence ✓ confirmed"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_budget_adds_up_per_year_and_refuses_a_bad_amount() {
+    let mut h = Harness::new(true, '1');
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    let screen = h.screen(140, 36);
+    assert!(
+        screen.contains("75,650"),
+        "the demo's cycle total:\n{screen}"
+    );
+    insta::assert_snapshot!("overview_budget_80x24", h.screen(80, 24));
+    insta::assert_snapshot!("overview_budget_140x36", screen);
+
+    // A new line in year 2, typed with a bad amount first.
+    h.key(KeyCode::Char('n')).key(KeyCode::Right);
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .keys("Consultant, surveillance prep");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Backspace).keys("twelve").ctrl('s');
+    assert!(h.screen(80, 24).contains("is not an amount"));
+    for _ in 0.."twelve".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.keys("1,250").ctrl('s');
+    let screen = h.screen(140, 36);
+    assert!(screen.contains("Saved BUD-010."), "{screen}");
+    assert!(screen.contains("Consultant, surveillance prep"));
+    // Year 2 was 14,150; the cycle 75,650.
+    assert!(
+        screen.contains("15,400") && screen.contains("76,900"),
+        "{screen}"
+    );
+
+    // Deleting asks first.
+    h.key(KeyCode::Char('d'));
+    assert!(h.screen(80, 24).contains("Delete BUD-010?"));
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen(140, 36).contains("75,650"));
+}

@@ -6,15 +6,18 @@ mod choice;
 pub mod asset;
 pub mod audit;
 pub mod catalogue;
+pub mod certification;
 pub mod changelog;
 pub mod check;
 pub mod dates;
 pub mod method;
+pub mod readiness;
 pub mod register;
 pub mod review;
 pub mod risk;
 pub mod scope;
 pub mod soa;
+pub mod status;
 pub mod validation;
 pub mod workspace;
 

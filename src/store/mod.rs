@@ -3,6 +3,7 @@
 //! change-log rows.
 
 mod audit;
+mod certification;
 mod changelog;
 mod migrations;
 mod open;
@@ -19,7 +20,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use audit::AuditData;
+pub use certification::{PlanData, PLAN_REF};
 pub use open::{OpenError, OpenMode, APPLICATION_ID};
+pub use readiness::Readiness;
 pub use records::{Link, Record, Stored, Writer};
 pub use review::ReviewData;
 pub use risks::{ControlRef, RiskData, METHOD_REF};

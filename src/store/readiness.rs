@@ -1,58 +1,164 @@
-//! Gathering the workspace for the readiness rules of `isms check`.
+//! Gathering the workspace for the readiness rules of `isms check`, the readiness gauges and
+//! `isms status`.
+
+use std::collections::HashSet;
 
 use anyhow::Result;
 
 use super::Store;
 use crate::domain::audit::{Audit, ChecklistItem, Nonconformity};
 use crate::domain::catalogue::auditable_clauses;
+use crate::domain::certification::{timeline, TimelineRow};
 use crate::domain::check::{check, CheckFinding, CheckWorkspace};
 use crate::domain::dates::Date;
+use crate::domain::method::RiskMethod;
+use crate::domain::readiness::{stage1, stage2, StageReadiness};
 use crate::domain::review::{Measurement, Objective, Review};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
 use crate::domain::soa::SoaDecision;
+use crate::domain::status::{readiness_facts, DocumentFacts, Status};
+use crate::domain::workspace::Workspace;
 
 fn pairs<R>(stored: Vec<super::Stored<R>>) -> Vec<(String, R)> {
     stored.into_iter().map(|s| (s.reference, s.value)).collect()
 }
 
+/// Every record the readiness rules read, loaded once.
+struct Gathered {
+    workspace: Workspace,
+    scope_items: Vec<(String, ScopeItem)>,
+    method: RiskMethod,
+    risks: Vec<(String, Risk)>,
+    soa: Vec<(String, SoaDecision)>,
+    clauses: Vec<String>,
+    audits: Vec<(String, Audit)>,
+    items: Vec<ChecklistItem>,
+    ncs: Vec<(String, Nonconformity)>,
+    reviews: Vec<(String, Review)>,
+    objectives: Vec<(String, Objective)>,
+    measurements: Vec<Measurement>,
+}
+
+impl Gathered {
+    fn workspace(&self, today: Date) -> CheckWorkspace<'_> {
+        CheckWorkspace {
+            today,
+            workspace: &self.workspace,
+            scope_items: &self.scope_items,
+            method: &self.method,
+            risks: &self.risks,
+            soa: &self.soa,
+            clauses: &self.clauses,
+            audits: &self.audits,
+            items: &self.items,
+            ncs: &self.ncs,
+            reviews: &self.reviews,
+            objectives: &self.objectives,
+            measurements: &self.measurements,
+        }
+    }
+}
+
+/// Readiness for both stages of the certification audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readiness {
+    pub stage1: StageReadiness,
+    pub stage2: StageReadiness,
+}
+
 impl Store {
+    fn gather(&self) -> Result<Gathered> {
+        let values = |stored: Vec<super::Stored<_>>| stored.into_iter().map(|s| s.value).collect();
+        Ok(Gathered {
+            workspace: self.workspace()?,
+            scope_items: pairs(self.list()?),
+            method: self.risk_method()?,
+            risks: pairs(self.list()?),
+            soa: pairs(self.list()?),
+            clauses: auditable_clauses().map(|c| c.id.clone()).collect(),
+            audits: pairs(self.list()?),
+            items: values(self.list::<ChecklistItem>()?),
+            ncs: pairs(self.list()?),
+            reviews: pairs(self.list()?),
+            objectives: pairs(self.list()?),
+            measurements: self
+                .list::<Measurement>()?
+                .into_iter()
+                .map(|m| m.value)
+                .collect(),
+        })
+    }
+
     /// Every readiness finding for the workspace as it is on `today`.
     pub fn check(&self, today: Date) -> Result<Vec<CheckFinding>> {
-        let workspace = self.workspace()?;
-        let scope_items: Vec<(String, ScopeItem)> = pairs(self.list()?);
-        let method = self.risk_method()?;
-        let risks: Vec<(String, Risk)> = pairs(self.list()?);
-        let soa: Vec<(String, SoaDecision)> = pairs(self.list()?);
-        let clauses: Vec<String> = auditable_clauses().map(|c| c.id.clone()).collect();
-        let audits: Vec<(String, Audit)> = pairs(self.list()?);
-        let items: Vec<ChecklistItem> = self
-            .list::<ChecklistItem>()?
-            .into_iter()
-            .map(|i| i.value)
-            .collect();
-        let ncs: Vec<(String, Nonconformity)> = pairs(self.list()?);
-        let reviews: Vec<(String, Review)> = pairs(self.list()?);
-        let objectives: Vec<(String, Objective)> = pairs(self.list()?);
-        let measurements: Vec<Measurement> = self
-            .list::<Measurement>()?
-            .into_iter()
-            .map(|m| m.value)
-            .collect();
-        Ok(check(&CheckWorkspace {
-            today,
-            workspace: &workspace,
-            scope_items: &scope_items,
-            method: &method,
-            risks: &risks,
-            soa: &soa,
-            clauses: &clauses,
-            audits: &audits,
-            items: &items,
-            ncs: &ncs,
-            reviews: &reviews,
-            objectives: &objectives,
-            measurements: &measurements,
-        }))
+        Ok(check(&self.gather()?.workspace(today)))
+    }
+
+    /// What the documents register adds to readiness on `today`.
+    fn document_facts(&self, today: Date) -> Result<DocumentFacts> {
+        let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<usize> {
+            let n: i64 = self.conn.query_row(sql, params, |row| row.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT l.target FROM document_control l
+             JOIN document d ON d.ref = l.owner WHERE d.status <> 'retired'",
+        )?;
+        let controls_with_evidence = stmt
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<HashSet<String>>>()?;
+        Ok(DocumentFacts {
+            documents: count("SELECT count(*) FROM document", &[])?,
+            approved: count(
+                "SELECT count(*) FROM document WHERE status = 'approved'",
+                &[],
+            )?,
+            overdue_reviews: count(
+                "SELECT count(*) FROM document
+                 WHERE status <> 'retired' AND next_review <> '' AND next_review < ?1",
+                &[&today.to_string()],
+            )?,
+            required: 0,
+            required_in_place: 0,
+            controls_with_evidence,
+        })
+    }
+
+    /// The certification timeline as it stands on `today`.
+    pub fn timeline(&self, today: Date) -> Result<Vec<TimelineRow>> {
+        let plan = self.load_plan()?;
+        Ok(timeline(&plan.milestones, &plan.facts, today))
+    }
+
+    /// The findings and the readiness gauges together, from one read of the workspace.
+    pub fn check_with_readiness(&self, today: Date) -> Result<(Vec<CheckFinding>, Readiness)> {
+        let gathered = self.gather()?;
+        let ws = gathered.workspace(today);
+        let facts = readiness_facts(&ws, &self.document_facts(today)?);
+        Ok((
+            check(&ws),
+            Readiness {
+                stage1: stage1(&facts),
+                stage2: stage2(&facts),
+            },
+        ))
+    }
+
+    /// The text of `isms status` for `today`.
+    pub fn status_text(&self, today: Date) -> Result<String> {
+        let gathered = self.gather()?;
+        let ws = gathered.workspace(today);
+        let findings = check(&ws);
+        let timeline = self.timeline(today)?;
+        let documents = self.document_facts(today)?;
+        let status = Status::new(
+            &ws,
+            &documents,
+            &findings,
+            &timeline,
+            &gathered.workspace.organisation,
+        );
+        Ok(status.render())
     }
 }

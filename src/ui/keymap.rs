@@ -45,6 +45,10 @@ pub enum Context {
     Objectives,
     /// The readiness findings on the Overview (on top of the list keys).
     Findings,
+    /// The certification milestones on the Overview (on top of the list keys).
+    Milestones,
+    /// The Overview's plan and budget: the certification body.
+    Certification,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -81,6 +85,8 @@ impl Context {
             Context::NcRegister => "Nonconformities",
             Context::Reading => "Reports",
             Context::Findings => "Readiness findings",
+            Context::Milestones => "Certification milestones",
+            Context::Certification => "Certification plan and budget",
             Context::ReviewInputs => "Review inputs",
             Context::Objectives => "Security objectives",
             Context::Editor => "Editing text",
@@ -114,6 +120,8 @@ pub enum Action {
     Edit,
     /// Edit the organisation's name and the ISMS's name.
     EditOrganisation,
+    /// Edit the certification body and what was confirmed about it.
+    EditCertificationBody,
     Delete,
     History,
     Save,
@@ -268,6 +276,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
     // The Overview.
     bind!(Findings, [plain(Enter)], "Enter", Edit, Some("go to record"), "Show the finding's record in its tab"),
+    bind!(Milestones, [plain(Enter)], "Enter", Edit, Some("dates"), "Record the milestone's planned and done dates"),
+    bind!(Certification, [ch('b')], "b", EditCertificationBody, Some("certification body"), "Edit the certification body and its accreditation"),
     // The Risks tab.
     bind!(FilterInput, [plain(Enter)], "Enter", Apply, Some("apply"), "Keep the filter and stop typing"),
     bind!(FilterInput, [plain(Esc)], "Esc", ClearFilters, Some("clear"), "Clear the text filter"),
@@ -370,12 +380,14 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 26] = [
+    const ORDER: [Context; 28] = [
         Context::Global,
         Context::Sections,
         Context::List,
         Context::Records,
         Context::Findings,
+        Context::Milestones,
+        Context::Certification,
         Context::Statement,
         Context::Register,
         Context::FilterInput,

@@ -16,6 +16,48 @@ use super::centered;
 use crate::domain::FieldError;
 use crate::ui::theme::Theme;
 
+/// A form's title: "Edit R-001 · risk" for a stored record, "New risk" otherwise.
+pub fn title(reference: Option<&str>, noun: &str) -> String {
+    match reference {
+        Some(reference) => format!("Edit {reference} · {noun}"),
+        None => format!("New {noun}"),
+    }
+}
+
+/// Reads an optional ISO date field; a bad one becomes an error under the field.
+pub fn date_of(
+    form: &Form,
+    key: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> Option<crate::domain::dates::Date> {
+    match crate::domain::dates::parse_optional(&form.value(key)) {
+        Ok(date) => date,
+        Err(message) => {
+            errors.push(FieldError::new(key, message));
+            None
+        }
+    }
+}
+
+/// The record read from a form, or every error: the form's own (bad dates, say) first, then
+/// the domain's for fields that have none yet.
+pub fn finish<T>(
+    value: T,
+    mut errors: Vec<FieldError>,
+    domain: Vec<FieldError>,
+) -> Result<T, Vec<FieldError>> {
+    for error in domain {
+        if !errors.iter().any(|e| e.field == error.field) {
+            errors.push(error);
+        }
+    }
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    }
+}
+
 /// A choice: the stored key and the label shown.
 pub type Choice = (String, String);
 

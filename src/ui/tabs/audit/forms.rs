@@ -7,14 +7,7 @@ use crate::domain::audit::{
 use crate::domain::dates::{self, format_optional};
 use crate::domain::FieldError;
 use crate::store::AuditData;
-use crate::ui::components::form::{choices, Choice, Field, Form};
-
-fn title(reference: Option<&str>, noun: &str) -> String {
-    match reference {
-        Some(reference) => format!("Edit {reference} · {noun}"),
-        None => format!("New {noun}"),
-    }
-}
+use crate::ui::components::form::{choices, title, Choice, Field, Form};
 
 /// Collects date fields, turning bad ones into errors under their field.
 struct Dates<'a> {

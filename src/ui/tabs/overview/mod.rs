@@ -1,30 +1,52 @@
-//! The Overview tab: what still stands between the workspace and certification, as the
-//! readiness rules of `isms check` find it, each finding one `Enter` away from its record.
+//! The Overview tab: are we ready for Stage 1 and Stage 2? Three sections: the readiness
+//! gauges with the findings of `isms check` (each one `Enter` away from its record), the
+//! certification plan with its milestone timeline, and the budget over the certificate cycle.
+
+mod forms;
+mod view;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{
-    Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
-};
+use ratatui::layout::Rect;
+use ratatui::widgets::TableState;
 
-use super::Tab;
+use super::{Sections, Tab};
+use crate::domain::certification::{timeline, BudgetLine, BudgetTotals, TimelineRow};
 use crate::domain::check::{CheckFinding, Severity};
-use crate::store::Store;
+use crate::store::{PlanData, Readiness, Store};
+use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
-use crate::ui::components::ListFrame;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::theme::Theme;
 
-/// The Overview asks no questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Readiness,
+    Plan,
+    Budget,
+}
+
+impl Sections for Section {
+    const ALL: &'static [Section] = &[Section::Readiness, Section::Plan, Section::Budget];
+}
+
+/// A question the Overview asks before it goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {}
+pub enum Pending {
+    DeleteBudgetLine(String),
+    DiscardForm,
+}
 
 pub type Outcome = super::Outcome<Pending>;
+
+/// What an open form edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormTarget {
+    Body,
+    Milestone(crate::domain::certification::MilestoneKind),
+    /// A budget line: new, or the one at this index of the list.
+    Budget(Option<usize>),
+}
 
 /// The tab that holds the record a finding points at.
 pub fn tab_of(finding: &CheckFinding) -> Tab {
@@ -42,32 +64,53 @@ pub fn tab_of(finding: &CheckFinding) -> Tab {
         | "nc-overdue"
         | "review-before-audit" => Tab::Audit,
         "no-management-review" | "management-review-old" | "objective-unmeasured" => Tab::Review,
+        rule if rule.starts_with("document-") => Tab::Evidence,
         _ => Tab::Overview,
     }
 }
 
 /// The tabs whose records findings point at, in the order the summary counts them.
-const AREAS: [Tab; 5] = [Tab::Scope, Tab::Risks, Tab::Soa, Tab::Audit, Tab::Review];
+const AREAS: [Tab; 6] = [
+    Tab::Scope,
+    Tab::Risks,
+    Tab::Soa,
+    Tab::Evidence,
+    Tab::Audit,
+    Tab::Review,
+];
 
 pub struct OverviewTab {
+    section: Section,
     findings: Vec<CheckFinding>,
     /// Blockers in all, and blockers and warnings per tab of [`AREAS`]: counted when the
     /// findings change, not per frame.
     blockers: usize,
     per_area: [(usize, usize); AREAS.len()],
+    readiness: Option<Readiness>,
+    plan: PlanData,
+    timeline: Vec<TimelineRow>,
+    totals: BudgetTotals,
     today: NaiveDate,
-    table: TableState,
+    /// Selections of the findings, the milestones and the budget lines.
+    tables: [TableState; 3],
+    form: Option<FormSession<FormTarget>>,
     list_area: Rect,
 }
 
 impl OverviewTab {
     pub fn new(today: NaiveDate) -> Self {
         OverviewTab {
+            section: Section::Readiness,
             findings: Vec::new(),
             blockers: 0,
             per_area: Default::default(),
+            readiness: None,
+            plan: PlanData::default(),
+            timeline: Vec::new(),
+            totals: BudgetTotals::default(),
             today,
-            table: TableState::default(),
+            tables: Default::default(),
+            form: None,
             list_area: Rect::default(),
         }
     }
@@ -76,25 +119,50 @@ impl OverviewTab {
         &self.findings
     }
 
+    /// The certification milestones as last read.
+    pub fn timeline(&self) -> &[TimelineRow] {
+        &self.timeline
+    }
+
     pub fn contexts(&self) -> Vec<Context> {
-        vec![Context::Findings, Context::List]
+        if let Some(session) = &self.form {
+            return session.contexts();
+        }
+        match self.section {
+            Section::Readiness => vec![Context::Findings, Context::List, Context::Sections],
+            Section::Plan => vec![
+                Context::Milestones,
+                Context::Certification,
+                Context::List,
+                Context::Sections,
+            ],
+            Section::Budget => vec![
+                Context::Records,
+                Context::Certification,
+                Context::List,
+                Context::Sections,
+            ],
+        }
     }
 
     pub fn is_typing(&self) -> bool {
-        false
+        self.form.is_some()
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
-        false
+        self.form.as_ref().is_some_and(|s| s.form.is_dirty())
     }
 
     pub fn set_today(&mut self, today: NaiveDate) {
         self.today = today;
     }
 
-    /// Runs the readiness rules again: only when the store changed since the last run.
+    /// Runs the readiness rules and reads the plan again: only when the store changed since
+    /// the last read.
     pub fn refresh(&mut self, store: &Store) -> Result<()> {
-        self.findings = store.check(self.today)?;
+        let (findings, readiness) = store.check_with_readiness(self.today)?;
+        self.findings = findings;
+        self.readiness = Some(readiness);
         self.blockers = crate::domain::check::blockers(&self.findings).count();
         self.per_area = Default::default();
         for finding in &self.findings {
@@ -106,21 +174,70 @@ impl OverviewTab {
                 }
             }
         }
-        keep_in_range(&mut self.table, self.findings.len());
+        self.plan = store.load_plan()?;
+        self.timeline = timeline(&self.plan.milestones, &self.plan.facts, self.today);
+        self.totals = BudgetTotals::of(self.plan.budget.iter().map(|s| &s.value));
+        let lengths = [
+            self.findings.len(),
+            self.timeline.len(),
+            self.plan.budget.len(),
+        ];
+        for (table, len) in self.tables.iter_mut().zip(lengths) {
+            keep_in_range(table, len);
+        }
         Ok(())
     }
 
-    /// The Overview is where findings lead from, not to.
-    pub fn reveal(&mut self, _reference: &str) -> bool {
-        false
+    /// The Overview is where findings lead from; a budget line is the only record it holds.
+    pub fn reveal(&mut self, reference: &str) -> bool {
+        match self
+            .plan
+            .budget
+            .iter()
+            .position(|s| s.reference == reference)
+        {
+            Some(index) if self.form.is_none() => {
+                self.section = Section::Budget;
+                self.tables[2].select(Some(index));
+                true
+            }
+            _ => false,
+        }
     }
 
-    fn selected(&self) -> Option<&CheckFinding> {
-        self.table.selected().and_then(|i| self.findings.get(i))
+    fn slot(&self) -> usize {
+        self.section.index()
     }
 
-    pub fn perform(&mut self, action: Action, _store: &mut Store) -> Outcome {
-        let len = self.findings.len();
+    fn list_len(&self) -> usize {
+        match self.section {
+            Section::Readiness => self.findings.len(),
+            Section::Plan => self.timeline.len(),
+            Section::Budget => self.plan.budget.len(),
+        }
+    }
+
+    fn selected(&self) -> Option<usize> {
+        self.tables[self.slot()]
+            .selected()
+            .filter(|i| *i < self.list_len())
+    }
+
+    fn selected_finding(&self) -> Option<&CheckFinding> {
+        match self.section {
+            Section::Readiness => self.selected().and_then(|i| self.findings.get(i)),
+            _ => None,
+        }
+    }
+
+    fn budget_reference(&self, index: usize) -> Option<String> {
+        self.plan.budget.get(index).map(|s| s.reference.clone())
+    }
+
+    pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
+        if self.form.is_some() {
+            return self.perform_in_form(action, store);
+        }
         let page = usize::from(self.list_area.height.saturating_sub(3).max(1)) as isize;
         let delta = match action {
             Action::Up => -1,
@@ -129,209 +246,241 @@ impl OverviewTab {
             Action::PageDown => page,
             Action::Top => isize::MIN / 2,
             Action::Bottom => isize::MAX / 2,
-            Action::Edit => {
-                return match self.selected() {
-                    Some(finding) => Outcome::Reveal(tab_of(finding), finding.record.clone()),
-                    None => Outcome::Ignored,
-                }
+            Action::NextSection | Action::PrevSection => {
+                self.section = self.section.step(action == Action::NextSection);
+                return Outcome::Done;
             }
-            Action::History => {
-                return match self.selected() {
-                    Some(finding) if !finding.record.is_empty() => {
-                        Outcome::ShowHistory(finding.record.clone())
-                    }
-                    Some(_) => Outcome::Status("This finding is about no single record.".into()),
-                    None => Outcome::Ignored,
-                }
+            Action::EditCertificationBody => {
+                self.open_form(FormTarget::Body);
+                return Outcome::Done;
             }
+            Action::Edit => return self.edit_selected(),
+            Action::New if self.section == Section::Budget => {
+                self.open_form(FormTarget::Budget(None));
+                return Outcome::Done;
+            }
+            Action::Delete if self.section == Section::Budget => {
+                return match self.selected().and_then(|i| self.budget_reference(i)) {
+                    Some(reference) => Outcome::Ask(
+                        format!("Delete {reference}? Its history stays in the change log."),
+                        Pending::DeleteBudgetLine(reference),
+                    ),
+                    None => Outcome::Ignored,
+                };
+            }
+            Action::History => return self.history(),
             _ => return Outcome::Ignored,
         };
+        let len = self.list_len();
         if len > 0 {
-            let current = self.table.selected().unwrap_or(0);
-            self.table
-                .select(Some(current.saturating_add_signed(delta).min(len - 1)));
+            let table = &mut self.tables[self.section.index()];
+            let current = table.selected().unwrap_or(0);
+            table.select(Some(current.saturating_add_signed(delta).min(len - 1)));
         }
         Outcome::Done
     }
 
-    pub fn confirmed(&mut self, question: Pending, _store: &mut Store) -> Outcome {
-        match question {}
+    fn edit_selected(&mut self) -> Outcome {
+        match self.section {
+            Section::Readiness => match self.selected_finding() {
+                Some(finding) => Outcome::Reveal(tab_of(finding), finding.record.clone()),
+                None => Outcome::Ignored,
+            },
+            Section::Plan => match self.selected().and_then(|i| self.timeline.get(i)) {
+                Some(row) => {
+                    self.open_form(FormTarget::Milestone(row.kind));
+                    Outcome::Done
+                }
+                None => Outcome::Ignored,
+            },
+            Section::Budget => match self.selected() {
+                Some(index) => {
+                    self.open_form(FormTarget::Budget(Some(index)));
+                    Outcome::Done
+                }
+                None => Outcome::Status("No budget line yet: press n to add one.".into()),
+            },
+        }
     }
 
-    pub fn type_key(&mut self, _key: KeyEvent) -> bool {
-        false
+    fn history(&self) -> Outcome {
+        let reference = match self.section {
+            Section::Readiness => match self.selected_finding() {
+                Some(finding) if finding.record.is_empty() => {
+                    return Outcome::Status("This finding is about no single record.".into())
+                }
+                Some(finding) => Some(finding.record.clone()),
+                None => None,
+            },
+            Section::Plan => self
+                .selected()
+                .and_then(|i| self.timeline.get(i))
+                .map(|row| row.kind.key().to_string()),
+            Section::Budget => self.selected().and_then(|i| self.budget_reference(i)),
+        };
+        match reference {
+            Some(reference) => Outcome::ShowHistory(reference),
+            None => Outcome::Ignored,
+        }
     }
 
-    pub fn paste(&mut self, _text: &str) -> bool {
-        false
+    fn open_form(&mut self, target: FormTarget) {
+        let form = match target {
+            FormTarget::Body => forms::body_form(&self.plan.plan),
+            FormTarget::Milestone(kind) => {
+                let row = self.timeline.iter().find(|r| r.kind == kind);
+                forms::milestone_form(kind, &self.recorded(kind), row)
+            }
+            FormTarget::Budget(index) => {
+                let stored = index.and_then(|i| self.plan.budget.get(i));
+                forms::budget_form(
+                    stored.map(|s| s.reference.as_str()),
+                    stored.map(|s| &s.value),
+                    &self.plan.plan.currency,
+                )
+            }
+        };
+        self.form = Some(FormSession::new(form, target));
     }
 
-    /// Selects the finding under a click.
+    /// The milestone as the user recorded it (empty when never dated).
+    fn recorded(
+        &self,
+        kind: crate::domain::certification::MilestoneKind,
+    ) -> crate::domain::certification::Milestone {
+        self.plan
+            .milestones
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+
+    fn perform_in_form(&mut self, action: Action, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_mut() else {
+            return Outcome::Ignored;
+        };
+        let target = session.target;
+        let validate = |form: &crate::ui::components::form::Form| match target {
+            FormTarget::Body => Vec::new(),
+            FormTarget::Milestone(_) => forms::milestone_from(form).err().unwrap_or_default(),
+            FormTarget::Budget(_) => forms::budget_from(form).err().unwrap_or_default(),
+        };
+        match session.handle(action, validate) {
+            FormStep::Done => Outcome::Done,
+            FormStep::Ignored => Outcome::Ignored,
+            FormStep::Refused => Outcome::Error(REFUSED.into()),
+            FormStep::Save => self.save_form(store),
+            FormStep::AskDiscard => Outcome::Ask(
+                "Discard the changes in this form?".into(),
+                Pending::DiscardForm,
+            ),
+            FormStep::Close => {
+                self.form = None;
+                Outcome::Done
+            }
+        }
+    }
+
+    fn save_form(&mut self, store: &mut Store) -> Outcome {
+        let Some(session) = self.form.as_ref() else {
+            return Outcome::Ignored;
+        };
+        let form = &session.form;
+        let saved: Result<String, Vec<crate::domain::FieldError>> = match session.target {
+            FormTarget::Body => {
+                let plan = forms::body_from(form);
+                store
+                    .save_plan(&self.plan.plan, &plan)
+                    .map(|_| "the certification body".to_string())
+                    .map_err(store_error)
+            }
+            FormTarget::Milestone(kind) => forms::milestone_from(form).and_then(|milestone| {
+                store
+                    .save_milestone(kind, &self.recorded(kind), &milestone)
+                    .map(|_| kind.label().to_string())
+                    .map_err(store_error)
+            }),
+            FormTarget::Budget(index) => forms::budget_from(form).and_then(|line| {
+                let stored = index.and_then(|i| self.plan.budget.get(i));
+                match stored {
+                    Some(before) => store
+                        .update_from(&before.reference, Some(&before.value), &line)
+                        .map(|_| before.reference.clone()),
+                    None => store.insert::<BudgetLine>(&line),
+                }
+                .map_err(store_error)
+            }),
+        };
+        match saved {
+            Ok(what) => {
+                self.form = None;
+                if let Err(error) = self.refresh(store) {
+                    return Outcome::Error(format!("Saved {what}, but could not re-read: {error}"));
+                }
+                if let Some(index) = self.plan.budget.iter().position(|s| s.reference == what) {
+                    self.tables[2].select(Some(index));
+                }
+                Outcome::Status(format!("Saved {what}."))
+            }
+            Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
+        }
+    }
+
+    pub fn confirmed(&mut self, question: Pending, store: &mut Store) -> Outcome {
+        match question {
+            Pending::DiscardForm => {
+                self.form = None;
+                Outcome::Done
+            }
+            Pending::DeleteBudgetLine(reference) => {
+                match store
+                    .delete::<BudgetLine>(&reference)
+                    .and_then(|_| self.refresh(store))
+                {
+                    Ok(()) => Outcome::Status(format!("Deleted {reference}.")),
+                    Err(error) => Outcome::Error(format!("Not deleted: {error}")),
+                }
+            }
+        }
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        match &mut self.form {
+            Some(session) => session.form.type_key(key),
+            None => false,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.form {
+            Some(session) => {
+                session.form.paste(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Selects the row under a click.
     pub fn click(&mut self, x: u16, y: u16) -> bool {
+        if self.form.is_some() {
+            return false;
+        }
         let area = self.list_area;
         let first = area.y + 2;
         let inside = x > area.x && x + 1 < area.right() && y >= first && y + 1 < area.bottom();
-        let index = self.table.offset() + usize::from(y.saturating_sub(first));
-        if inside && index < self.findings.len() {
-            self.table.select(Some(index));
+        let table = &mut self.tables[self.section.index()];
+        let index = table.offset() + usize::from(y.saturating_sub(first));
+        if inside && index < self.list_len() {
+            self.tables[self.section.index()].select(Some(index));
             return true;
         }
         false
     }
-
-    pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let [summary, list, detail] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Min(5),
-            Constraint::Length(4),
-        ])
-        .areas(area);
-        self.render_summary(summary, buf, theme);
-        self.render_list(list, buf, theme);
-        self.render_detail(detail, buf, theme);
-    }
-
-    fn render_summary(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let blockers = self.blockers;
-        let warnings = self.findings.len() - blockers;
-        let verdict = if blockers == 0 {
-            Span::styled(" No blockers: ready to face the auditor. ", theme.ok)
-        } else {
-            Span::styled(
-                format!(
-                    " {blockers} {} before certification. ",
-                    plural(blockers, "blocker")
-                ),
-                theme.error,
-            )
-        };
-        let mut areas = Vec::new();
-        for (tab, (b, w)) in AREAS.iter().zip(self.per_area) {
-            let style = if b > 0 {
-                theme.error
-            } else if w > 0 {
-                theme.warn
-            } else {
-                theme.ok
-            };
-            areas.push(Span::styled(format!(" {} {b}/{w} ", tab.title()), style));
-        }
-        let lines = vec![
-            Line::from(vec![
-                verdict,
-                Span::styled(
-                    format!("{warnings} {}.", plural(warnings, "warning")),
-                    theme.muted,
-                ),
-            ]),
-            Line::from(
-                std::iter::once(Span::styled(" blockers/warnings:", theme.muted))
-                    .chain(areas)
-                    .collect::<Vec<_>>(),
-            ),
-        ];
-        Paragraph::new(Text::from(lines))
-            .block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .border_style(theme.border)
-                    .title(Span::styled(
-                        format!(" Readiness on {} (isms check) ", self.today),
-                        theme.title,
-                    )),
-            )
-            .render(area, buf);
-    }
-
-    fn render_list(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        self.list_area = area;
-        // Only the rows on screen are formatted: a large register can give a finding per risk.
-        let visible = usize::from(area.height.saturating_sub(3)).max(1);
-        let selected = self.table.selected();
-        let mut offset = self.table.offset();
-        if let Some(selected) = selected {
-            if selected < offset {
-                offset = selected;
-            } else if selected >= offset + visible {
-                offset = selected + 1 - visible;
-            }
-        }
-        offset = offset.min(self.findings.len().saturating_sub(visible));
-        *self.table.offset_mut() = offset;
-        let rows: Vec<Row> = self
-            .findings
-            .iter()
-            .skip(offset)
-            .take(visible)
-            .map(|f| {
-                let style = match f.severity {
-                    Severity::Blocker => theme.error,
-                    Severity::Warning => theme.warn,
-                };
-                Row::new(vec![
-                    Cell::from(Span::styled(f.severity.label(), style)),
-                    Cell::from(f.clause),
-                    Cell::from(
-                        if f.record.is_empty() {
-                            "—"
-                        } else {
-                            &f.record
-                        }
-                        .to_string(),
-                    ),
-                    Cell::from(f.message.clone()),
-                ])
-            })
-            .collect();
-        let empty = rows.is_empty();
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(7),
-                Constraint::Length(6),
-                Constraint::Length(11),
-                Constraint::Min(10),
-            ],
-        )
-        .header(Row::new(vec!["", "Clause", "Record", "Finding"]).style(theme.title))
-        .list_frame(" Findings · Enter goes to the record ", theme);
-        let mut window = TableState::default().with_selected(selected.map(|s| s - offset));
-        StatefulWidget::render(table, area, buf, &mut window);
-        if empty {
-            Paragraph::new(Span::styled(
-                "Every readiness rule passes.",
-                Style::default().patch(theme.ok),
-            ))
-            .render(area.inner(ratatui::layout::Margin::new(2, 2)), buf);
-        }
-    }
-
-    fn render_detail(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let text = match self.selected() {
-            Some(f) => Line::from(vec![
-                Span::styled(
-                    format!("{} ({}, clause {}): ", f.rule, f.severity.label(), f.clause),
-                    theme.label_focus,
-                ),
-                Span::raw(f.message.clone()),
-            ]),
-            None => Line::from(""),
-        };
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(
-                Block::default()
-                    .borders(Borders::TOP)
-                    .border_style(theme.border),
-            )
-            .render(area, buf);
-    }
 }
 
-fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
+/// A store error as a form error with no field: shown in the status line.
+fn store_error(error: anyhow::Error) -> Vec<crate::domain::FieldError> {
+    vec![crate::domain::FieldError::new("", error.to_string())]
 }

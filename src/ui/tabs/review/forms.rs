@@ -7,41 +7,7 @@ use crate::domain::review::{
     INPUTS,
 };
 use crate::domain::FieldError;
-use crate::ui::components::form::{choices, Field, Form};
-
-fn title(reference: Option<&str>, noun: &str) -> String {
-    match reference {
-        Some(reference) => format!("Edit {reference} · {noun}"),
-        None => format!("New {noun}"),
-    }
-}
-
-fn date_of(form: &Form, key: &'static str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    match dates::parse_optional(&form.value(key)) {
-        Ok(date) => date,
-        Err(message) => {
-            errors.push(FieldError::new(key, message));
-            None
-        }
-    }
-}
-
-fn finish<T>(
-    value: T,
-    mut errors: Vec<FieldError>,
-    domain: Vec<FieldError>,
-) -> Result<T, Vec<FieldError>> {
-    for error in domain {
-        if !errors.iter().any(|e| e.field == error.field) {
-            errors.push(error);
-        }
-    }
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(errors)
-    }
-}
+use crate::ui::components::form::{choices, date_of, finish, title, Field, Form};
 
 pub fn review_form(reference: Option<&str>, review: &Review) -> Form {
     Form::new(

@@ -12,7 +12,7 @@ use crate::domain::register::RiskFilter;
 use crate::domain::risk::{Risk, RiskStatus, Treatment};
 use crate::domain::FieldError;
 use crate::store::RiskData;
-use crate::ui::components::form::{choices, Choice, Field, Form};
+use crate::ui::components::form::{choices, title, Choice, Field, Form};
 
 const NONE: &str = "";
 
@@ -28,13 +28,6 @@ fn scale(method_levels: &[crate::domain::method::Level], with_none: bool) -> Vec
         ));
     }
     options
-}
-
-fn title(reference: Option<&str>, noun: &str) -> String {
-    match reference {
-        Some(reference) => format!("Edit {reference} · {noun}"),
-        None => format!("New {noun}"),
-    }
 }
 
 pub fn risk_form(data: &RiskData, reference: Option<&str>, risk: &Risk) -> Form {

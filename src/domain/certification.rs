@@ -1,0 +1,508 @@
+//! The certification journey: the certification body, the milestones from scoping to
+//! recertification with their planned and done dates, and the budget over the three-year
+//! certificate cycle.
+
+use chrono::Months;
+
+use super::dates::Date;
+use super::validation::FieldError;
+
+/// Who certifies the ISMS, and what the lead implementer has confirmed about them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CertificationPlan {
+    /// The certification body's name.
+    pub body: String,
+    /// The accreditation body that accredits it (UKAS, ANAB, DAkkS, JAS-ANZ, ...).
+    pub accreditation_body: String,
+    /// The body's ISO/IEC 17021-1 accreditation for ISO/IEC 27001 was seen and is current.
+    pub accreditation_confirmed: bool,
+    /// Its auditors' ISO/IEC 27006 competence was confirmed.
+    pub competence_confirmed: bool,
+    /// The currency of the budget's amounts, as the user writes it (GBP, EUR, ...).
+    pub currency: String,
+}
+
+choice_enum!(
+    /// The steps to certification and through the certificate's three-year cycle, in order.
+    MilestoneKind {
+        Scope => "scope", "Scope defined";
+        RiskAssessment => "risk_assessment", "Risk assessment done";
+        Controls => "controls", "Controls decided (SoA)";
+        InternalAudit => "internal_audit", "Internal audit";
+        ManagementReview => "management_review", "Management review";
+        Stage1 => "stage1", "Stage 1 audit";
+        Stage2 => "stage2", "Stage 2 audit";
+        Certificate => "certificate", "Certificate issued";
+        Surveillance1 => "surveillance1", "Surveillance audit, year 1";
+        Surveillance2 => "surveillance2", "Surveillance audit, year 2";
+        Recertification => "recertification", "Recertification audit, year 3";
+    }
+);
+
+impl MilestoneKind {
+    /// The clauses behind the milestone, for the timeline's reader.
+    pub fn clause(self) -> &'static str {
+        match self {
+            MilestoneKind::Scope => "4.3",
+            MilestoneKind::RiskAssessment => "6.1.2",
+            MilestoneKind::Controls => "6.1.3",
+            MilestoneKind::InternalAudit => "9.2",
+            MilestoneKind::ManagementReview => "9.3",
+            _ => "",
+        }
+    }
+
+    /// Months after the certificate by which the audit is due; none for the steps before it.
+    /// Surveillance comes yearly and the certificate lasts three years.
+    pub fn months_after_certificate(self) -> Option<u32> {
+        match self {
+            MilestoneKind::Surveillance1 => Some(12),
+            MilestoneKind::Surveillance2 => Some(24),
+            MilestoneKind::Recertification => Some(36),
+            _ => None,
+        }
+    }
+}
+
+/// What the user recorded for one milestone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Milestone {
+    pub planned: Option<Date>,
+    pub done: Option<Date>,
+    pub note: String,
+}
+
+impl Milestone {
+    pub fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+/// Where a milestone stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneState {
+    Done,
+    /// Planned for a day already past, and not done.
+    Late,
+    Planned,
+    /// No date yet.
+    Unplanned,
+}
+
+impl MilestoneState {
+    /// The state in words and a symbol, so it reads without colour.
+    pub fn label(self) -> &'static str {
+        match self {
+            MilestoneState::Done => "✓ done",
+            MilestoneState::Late => "⚠ late",
+            MilestoneState::Planned => "· planned",
+            MilestoneState::Unplanned => "? no date",
+        }
+    }
+}
+
+/// Dates the workspace itself shows a milestone was reached on, used when the user has not
+/// typed a done date.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JourneyFacts {
+    /// The first approved SoA version.
+    pub soa_approved: Option<Date>,
+    /// The first internal audit reported or closed (its actual end date).
+    pub audit_reported: Option<Date>,
+    /// The first management review held.
+    pub review_held: Option<Date>,
+}
+
+impl JourneyFacts {
+    fn done(&self, kind: MilestoneKind) -> Option<Date> {
+        match kind {
+            MilestoneKind::Controls => self.soa_approved,
+            MilestoneKind::InternalAudit => self.audit_reported,
+            MilestoneKind::ManagementReview => self.review_held,
+            _ => None,
+        }
+    }
+}
+
+/// One row of the timeline as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineRow {
+    pub kind: MilestoneKind,
+    /// The planned date: typed, or due from the certificate date for the cycle's audits.
+    pub planned: Option<Date>,
+    /// The planned date was computed from the certificate date, not typed.
+    pub planned_is_due_date: bool,
+    pub done: Option<Date>,
+    /// The done date came from the workspace's records, not typed.
+    pub done_from_records: bool,
+    pub state: MilestoneState,
+    pub note: String,
+}
+
+/// The whole timeline on `today`: every milestone in order, recorded dates first, then what
+/// the records and the certificate date tell.
+pub fn timeline(
+    recorded: &[(MilestoneKind, Milestone)],
+    facts: &JourneyFacts,
+    today: Date,
+) -> Vec<TimelineRow> {
+    let find = |kind: MilestoneKind| {
+        recorded
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    };
+    let certificate = find(MilestoneKind::Certificate);
+    let certified_on = certificate.done.or(certificate.planned);
+    MilestoneKind::ALL
+        .iter()
+        .map(|&kind| {
+            let milestone = find(kind);
+            let due = kind
+                .months_after_certificate()
+                .zip(certified_on)
+                .and_then(|(months, on)| on.checked_add_months(Months::new(months)));
+            let planned = milestone.planned.or(due);
+            let derived = facts.done(kind);
+            let done = milestone.done.or(derived);
+            let state = match (done, planned) {
+                (Some(_), _) => MilestoneState::Done,
+                (None, Some(day)) if day < today => MilestoneState::Late,
+                (None, Some(_)) => MilestoneState::Planned,
+                (None, None) => MilestoneState::Unplanned,
+            };
+            TimelineRow {
+                kind,
+                planned,
+                planned_is_due_date: milestone.planned.is_none() && due.is_some(),
+                done,
+                done_from_records: milestone.done.is_none() && derived.is_some(),
+                state,
+                note: milestone.note,
+            }
+        })
+        .collect()
+}
+
+/// The milestones not yet done, soonest first, those without a date last.
+pub fn next_milestones(rows: &[TimelineRow]) -> Vec<&TimelineRow> {
+    let mut open: Vec<&TimelineRow> = rows
+        .iter()
+        .filter(|r| r.state != MilestoneState::Done)
+        .collect();
+    open.sort_by_key(|r| (r.planned.is_none(), r.planned));
+    open
+}
+
+choice_enum!(
+    /// What a budget line pays for.
+    BudgetCategory {
+        Internal => "internal", "Internal effort";
+        External => "external", "External support";
+        Certification => "certification", "Certification body fees";
+    }
+);
+
+/// One cost in one year of the certificate cycle (year 1 holds the initial certification).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub year: u8,
+    pub category: BudgetCategory,
+    pub label: String,
+    pub amount: f64,
+}
+
+impl BudgetLine {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if !(1..=3).contains(&self.year) {
+            errors.push(FieldError::new(
+                "year",
+                "The year of the cycle is 1, 2 or 3.",
+            ));
+        }
+        if self.label.trim().is_empty() {
+            errors.push(FieldError::new("label", "Say what the cost is for."));
+        }
+        if !self.amount.is_finite() || self.amount < 0.0 {
+            errors.push(FieldError::new(
+                "amount",
+                "The amount is a number of zero or more.",
+            ));
+        }
+        errors
+    }
+}
+
+/// Reads an amount as typed: digits with an optional decimal point, thousands separated by
+/// commas, spaces or underscores allowed.
+pub fn parse_amount(text: &str) -> Result<f64, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Err("Type the amount, for example 12500.".into());
+    }
+    match cleaned.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 && !cleaned.starts_with('+') => Ok(value),
+        _ => Err(format!("\"{}\" is not an amount like 12500.", text.trim())),
+    }
+}
+
+/// Budget totals: per year of the cycle by category, and overall.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BudgetTotals {
+    /// `by_year[year - 1][category index in BudgetCategory::ALL]`.
+    pub by_year: [[f64; 3]; 3],
+}
+
+impl BudgetTotals {
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a BudgetLine>) -> Self {
+        let mut totals = BudgetTotals::default();
+        for line in lines {
+            let year = usize::from(line.year.clamp(1, 3)) - 1;
+            let category = BudgetCategory::ALL
+                .iter()
+                .position(|c| *c == line.category)
+                .unwrap_or(0);
+            totals.by_year[year][category] += line.amount;
+        }
+        totals
+    }
+
+    pub fn year(&self, year: u8) -> f64 {
+        self.by_year[usize::from(year.clamp(1, 3)) - 1].iter().sum()
+    }
+
+    pub fn cycle(&self) -> f64 {
+        (1..=3).map(|y| self.year(y)).sum()
+    }
+}
+
+/// An amount for reading: whole units with thousands separated, cents only when there are some.
+pub fn format_amount(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (whole, fraction) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if fraction == 0 {
+        grouped
+    } else {
+        format!("{grouped}.{fraction:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(text: &str) -> Date {
+        super::super::dates::parse(text).unwrap()
+    }
+
+    fn row(rows: &[TimelineRow], kind: MilestoneKind) -> &TimelineRow {
+        rows.iter().find(|r| r.kind == kind).unwrap()
+    }
+
+    #[test]
+    fn the_cycle_audits_fall_due_from_the_certificate_date() {
+        let recorded = vec![(
+            MilestoneKind::Certificate,
+            Milestone {
+                planned: Some(day("2027-03-01")),
+                done: Some(day("2027-03-15")),
+                note: String::new(),
+            },
+        )];
+        let rows = timeline(&recorded, &JourneyFacts::default(), day("2027-04-01"));
+        assert_eq!(rows.len(), MilestoneKind::ALL.len());
+        let first = row(&rows, MilestoneKind::Surveillance1);
+        assert_eq!(first.planned, Some(day("2028-03-15")));
+        assert!(first.planned_is_due_date);
+        assert_eq!(first.state, MilestoneState::Planned);
+        assert_eq!(
+            row(&rows, MilestoneKind::Surveillance2).planned,
+            Some(day("2029-03-15"))
+        );
+        assert_eq!(
+            row(&rows, MilestoneKind::Recertification).planned,
+            Some(day("2030-03-15"))
+        );
+        assert_eq!(
+            row(&rows, MilestoneKind::Certificate).state,
+            MilestoneState::Done
+        );
+        // Without a certificate date there is nothing to compute from.
+        let rows = timeline(&[], &JourneyFacts::default(), day("2027-04-01"));
+        assert_eq!(row(&rows, MilestoneKind::Surveillance1).planned, None);
+        assert_eq!(
+            row(&rows, MilestoneKind::Surveillance1).state,
+            MilestoneState::Unplanned
+        );
+    }
+
+    #[test]
+    fn a_typed_date_wins_over_a_computed_one() {
+        let recorded = vec![
+            (
+                MilestoneKind::Certificate,
+                Milestone {
+                    planned: Some(day("2027-03-01")),
+                    ..Milestone::default()
+                },
+            ),
+            (
+                MilestoneKind::Surveillance1,
+                Milestone {
+                    planned: Some(day("2028-01-20")),
+                    ..Milestone::default()
+                },
+            ),
+            (
+                MilestoneKind::InternalAudit,
+                Milestone {
+                    done: Some(day("2026-10-02")),
+                    ..Milestone::default()
+                },
+            ),
+        ];
+        let facts = JourneyFacts {
+            audit_reported: Some(day("2026-10-09")),
+            review_held: Some(day("2026-11-02")),
+            soa_approved: None,
+        };
+        let rows = timeline(&recorded, &facts, day("2026-12-01"));
+        let surveillance = row(&rows, MilestoneKind::Surveillance1);
+        assert_eq!(surveillance.planned, Some(day("2028-01-20")));
+        assert!(!surveillance.planned_is_due_date);
+        let audit = row(&rows, MilestoneKind::InternalAudit);
+        assert_eq!(audit.done, Some(day("2026-10-02")));
+        assert!(!audit.done_from_records);
+        let review = row(&rows, MilestoneKind::ManagementReview);
+        assert_eq!(review.done, Some(day("2026-11-02")));
+        assert!(review.done_from_records);
+        assert_eq!(review.state, MilestoneState::Done);
+        assert_eq!(
+            row(&rows, MilestoneKind::Controls).state,
+            MilestoneState::Unplanned
+        );
+    }
+
+    #[test]
+    fn a_missed_planned_date_is_late_and_next_milestones_come_soonest_first() {
+        let recorded = vec![
+            (
+                MilestoneKind::Scope,
+                Milestone {
+                    planned: Some(day("2026-06-01")),
+                    ..Milestone::default()
+                },
+            ),
+            (
+                MilestoneKind::Stage1,
+                Milestone {
+                    planned: Some(day("2027-01-10")),
+                    ..Milestone::default()
+                },
+            ),
+            (
+                MilestoneKind::RiskAssessment,
+                Milestone {
+                    planned: Some(day("2026-12-10")),
+                    done: Some(day("2026-12-01")),
+                    ..Milestone::default()
+                },
+            ),
+        ];
+        let rows = timeline(&recorded, &JourneyFacts::default(), day("2026-12-05"));
+        assert_eq!(row(&rows, MilestoneKind::Scope).state, MilestoneState::Late);
+        assert_eq!(
+            row(&rows, MilestoneKind::Stage1).state,
+            MilestoneState::Planned
+        );
+        let next: Vec<MilestoneKind> = next_milestones(&rows).iter().map(|r| r.kind).collect();
+        assert_eq!(&next[..2], &[MilestoneKind::Scope, MilestoneKind::Stage1]);
+        assert!(!next.contains(&MilestoneKind::RiskAssessment));
+        assert_eq!(next.len(), MilestoneKind::ALL.len() - 1);
+    }
+
+    #[test]
+    fn budget_totals_add_up_per_year_and_category() {
+        let line = |year, category, amount| BudgetLine {
+            year,
+            category,
+            label: "x".into(),
+            amount,
+        };
+        let lines = vec![
+            line(1, BudgetCategory::Certification, 9000.0),
+            line(1, BudgetCategory::Internal, 20000.0),
+            line(1, BudgetCategory::Certification, 4500.5),
+            line(2, BudgetCategory::External, 3000.0),
+            line(3, BudgetCategory::Certification, 8000.0),
+        ];
+        let totals = BudgetTotals::of(&lines);
+        assert_eq!(totals.by_year[0][2], 13500.5);
+        assert_eq!(totals.year(1), 33500.5);
+        assert_eq!(totals.year(2), 3000.0);
+        assert_eq!(totals.cycle(), 44500.5);
+        assert_eq!(format_amount(totals.cycle()), "44,500.50");
+        assert_eq!(format_amount(1_234_567.0), "1,234,567");
+        assert_eq!(format_amount(0.0), "0");
+    }
+
+    #[test]
+    fn a_budget_line_needs_a_year_a_label_and_an_amount() {
+        let good = BudgetLine {
+            year: 2,
+            category: BudgetCategory::External,
+            label: "Consultant, pre-audit".into(),
+            amount: 1500.0,
+        };
+        assert!(good.validate().is_empty());
+        let bad = BudgetLine {
+            year: 4,
+            label: " ".into(),
+            amount: -1.0,
+            ..good
+        };
+        let fields: Vec<&str> = bad.validate().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["year", "label", "amount"]);
+    }
+
+    #[test]
+    fn amounts_are_read_as_typed() {
+        assert_eq!(parse_amount("12,500"), Ok(12500.0));
+        assert_eq!(parse_amount(" 99.5 "), Ok(99.5));
+        assert!(parse_amount("").is_err());
+        assert!(parse_amount("-3").is_err());
+        assert!(parse_amount("ten").is_err());
+        assert!(parse_amount("inf").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_an_amount_or_a_sentence(text in "\\PC{0,20}") {
+            match parse_amount(&text) {
+                Ok(value) => prop_assert!(value.is_finite() && value >= 0.0),
+                Err(message) => prop_assert!(!message.is_empty()),
+            }
+        }
+
+        #[test]
+        fn whole_amounts_read_back_from_their_format(amount in 0u64..10_000_000_000) {
+            let shown = format_amount(amount as f64);
+            prop_assert_eq!(parse_amount(&shown), Ok(amount as f64));
+        }
+    }
+}
