@@ -212,9 +212,11 @@ fn open_db(path: &Path) -> rusqlite::Connection {
         .expect("open the workspace with rusqlite")
 }
 
-/// Starts the workbench and waits until the Scope tab is drawn.
+/// Starts the workbench, which opens on the Overview, and goes to the Scope tab.
 fn start(db: &Path, cols: u16, rows: u16) -> Tui {
-    let tui = Tui::spawn(db, cols, rows);
+    let mut tui = Tui::spawn(db, cols, rows);
+    tui.wait_for("Readiness on");
+    tui.send("2");
     tui.wait_for("Issues");
     tui.wait_for(" 2 Scope ");
     tui

@@ -35,6 +35,9 @@ fn harness(with_demo: bool) -> Harness {
     }
     let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
     app.set_location_label("/home/lead/workbench.sqlite3");
+    // The app opens on the Overview; these tests are about the Scope tab.
+    assert_eq!(app.tab(), isms::ui::Tab::Overview);
+    app.select_tab(isms::ui::Tab::Scope);
     Harness { app, _dir: dir }
 }
 

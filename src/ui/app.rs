@@ -108,8 +108,9 @@ pub struct App {
 impl App {
     pub fn new(store: Store, theme: Theme) -> Result<Self> {
         let today = chrono::Local::now().date_naive();
-        // Only the Scope tab (whose workspace names the header) is read now; every other tab
-        // reads the store the first time it is shown, so start-up stays quick.
+        // Only the Overview (where the app opens) and the Scope tab (whose workspace names the
+        // header) are read now; every other tab reads the store the first time it is shown,
+        // so start-up stays quick.
         let scope = ScopeTab::new(store.load_scope()?);
         let risks = RisksTab::new(Default::default(), today);
         let soa = SoaTab::new(Default::default(), today);
@@ -117,14 +118,17 @@ impl App {
         let review = ReviewTab::new(Default::default(), today);
         let location = store.path().display().to_string();
         let last = store.last_change()?;
+        let mut overview = OverviewTab::new(today);
+        overview.refresh(&store)?;
         let mut seen = [NOT_READ; 7];
         seen[Tab::Scope.index()] = last;
+        seen[Tab::Overview.index()] = last;
         Ok(App {
             store,
             theme,
-            tab: Tab::Scope,
+            tab: Tab::Overview,
             tabs: Tabs {
-                overview: OverviewTab::new(today),
+                overview,
                 scope,
                 risks,
                 soa,
@@ -148,6 +152,9 @@ impl App {
                 view.set_today(today);
             }
         }
+        // What was read on another day (overdue marks, findings) is read again.
+        self.seen = [NOT_READ; 7];
+        self.ensure_fresh();
     }
 
     /// Shows `tab`, re-reading its data first if another tab changed the store since.
