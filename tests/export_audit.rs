@@ -523,6 +523,11 @@ fn the_html_report_is_one_self_contained_page() {
         "NC-002",
         "MR-2026-01",
         "Physical security monitoring",
+        // Readiness per stage and the milestones.
+        "<td>Stage 2</td>",
+        "Management review held in the last 12 months",
+        "Certification milestones",
+        "due by 2030-03-18",
     ] {
         assert!(html.contains(text), "{text} missing");
     }

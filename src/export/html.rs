@@ -70,6 +70,29 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
 
     // Readiness.
     out.push_str("<h2>Readiness</h2>");
+    table(
+        &mut out,
+        &["Stage", "Readiness", "Criterion", "Where it stands", "Met"],
+        [&data.readiness.stage1, &data.readiness.stage2]
+            .into_iter()
+            .flat_map(|stage| {
+                stage.criteria.iter().enumerate().map(move |(i, c)| {
+                    let (name, percent) = if i == 0 {
+                        (stage.name.to_string(), format!("{}%", stage.percent()))
+                    } else {
+                        (String::new(), String::new())
+                    };
+                    let met = if c.is_met() { "yes" } else { "no" };
+                    vec![
+                        name,
+                        percent,
+                        c.label.to_string(),
+                        c.detail.clone(),
+                        met.into(),
+                    ]
+                })
+            }),
+    );
     let (blockers, warnings) = data.blockers_and_warnings();
     if blockers.is_empty() {
         let _ = write!(
@@ -91,6 +114,24 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                 .map(|f| vec![f.clause.to_string(), f.record.clone(), f.message.clone()]),
         );
     }
+
+    out.push_str("<h2>Certification milestones</h2>");
+    table(
+        &mut out,
+        &["Milestone", "Planned", "Done", "State"],
+        data.timeline.iter().map(|row| {
+            let planned = match (row.planned, row.planned_is_due_date) {
+                (Some(day), true) => format!("due by {day}"),
+                (day, _) => dates::format_optional(day),
+            };
+            vec![
+                row.kind.label().to_string(),
+                planned,
+                dates::format_optional(row.done),
+                row.state.label().to_string(),
+            ]
+        }),
+    );
 
     // Risks.
     let _ = write!(

@@ -42,6 +42,19 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
     }
 
     out.push_str("## Readiness\n\n");
+    for stage in [&data.readiness.stage1, &data.readiness.stage2] {
+        let _ = writeln!(out, "{} readiness: **{}%**\n", stage.name, stage.percent());
+        for criterion in &stage.criteria {
+            let mark = if criterion.is_met() { "met" } else { "not met" };
+            let _ = writeln!(
+                out,
+                "- {}: {} ({mark})",
+                criterion.label,
+                escape(&criterion.detail)
+            );
+        }
+        out.push('\n');
+    }
     let (blockers, warnings) = data.blockers_and_warnings();
     if blockers.is_empty() {
         let _ = writeln!(
@@ -69,6 +82,22 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
         }
         out.push('\n');
     }
+
+    out.push_str("## Certification milestones\n\n| Milestone | Planned | Done | State |\n|---|---|---|---|\n");
+    for row in &data.timeline {
+        let planned = match (row.planned, row.planned_is_due_date) {
+            (Some(day), true) => format!("due by {day}"),
+            (day, _) => dates::format_optional(day),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {planned} | {} | {} |",
+            row.kind.label(),
+            dates::format_optional(row.done),
+            row.state.label()
+        );
+    }
+    out.push('\n');
 
     out.push_str("## What is where\n\n| File | What it holds |\n|---|---|\n");
     for (path, about) in listing {

@@ -44,10 +44,11 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::domain::certification::TimelineRow;
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, ReviewData, RiskData, ScopeData, SoaData, Store};
+use crate::store::{AuditData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,6 +99,10 @@ pub struct PackData {
     pub reviews: ReviewData,
     /// The readiness findings on the export date, for the pack's README.
     pub findings: Vec<CheckFinding>,
+    /// Stage 1 and Stage 2 readiness on the export date.
+    pub readiness: Readiness,
+    /// The certification milestones as they stand on the export date.
+    pub timeline: Vec<TimelineRow>,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
 }
@@ -118,7 +123,8 @@ impl PackData {
         let soa_table = soa::SoaTable::build(&soa);
         let audits = store.load_audits()?;
         let reviews = store.load_reviews()?;
-        let findings = store.check(today)?;
+        let (findings, readiness) = store.check_with_readiness(today)?;
+        let timeline = store.timeline(today)?;
         Ok(PackData {
             workspace,
             scope,
@@ -128,6 +134,8 @@ impl PackData {
             audits,
             reviews,
             findings,
+            readiness,
+            timeline,
             today,
         })
     }
