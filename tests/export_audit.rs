@@ -617,3 +617,21 @@ fn the_risk_files_hold_the_method_the_assets_and_the_heat_map() {
     let scope = fs::read_to_string(out.join(SCOPE)).unwrap();
     insta::assert_snapshot!("pack_scope", scope);
 }
+
+#[test]
+fn two_exports_of_the_same_workspace_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = workspace(dir.path());
+    let first = dir.path().join("first");
+    let second = dir.path().join("second");
+    let written = export_to(&store, &first, today());
+    assert_eq!(export_to(&store, &second, today()), written);
+    let files = files_under(&first);
+    assert_eq!(files, files_under(&second));
+    assert!(files.len() >= written.len());
+    for file in &files {
+        let a = fs::read(first.join(file)).unwrap();
+        let b = fs::read(second.join(file)).unwrap();
+        assert!(a == b, "{file} differs between two exports");
+    }
+}
