@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod changelog;
 pub mod check;
 pub mod dates;
+pub mod document;
 pub mod method;
 pub mod register;
 pub mod review;

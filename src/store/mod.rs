@@ -4,6 +4,7 @@
 
 mod audit;
 mod changelog;
+mod documents;
 mod migrations;
 mod open;
 mod readiness;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use audit::AuditData;
+pub use documents::DocumentData;
 pub use open::{OpenError, OpenMode, APPLICATION_ID};
 pub use records::{Link, Record, Stored, Writer};
 pub use review::ReviewData;

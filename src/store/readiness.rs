@@ -7,6 +7,7 @@ use crate::domain::audit::{Audit, ChecklistItem, Nonconformity};
 use crate::domain::catalogue::auditable_clauses;
 use crate::domain::check::{check, CheckFinding, CheckWorkspace};
 use crate::domain::dates::Date;
+use crate::domain::document::Document;
 use crate::domain::review::{Measurement, Objective, Review};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
@@ -39,6 +40,7 @@ impl Store {
             .into_iter()
             .map(|m| m.value)
             .collect();
+        let documents: Vec<(String, Document)> = pairs(self.list()?);
         Ok(check(&CheckWorkspace {
             today,
             workspace: &workspace,
@@ -53,6 +55,7 @@ impl Store {
             reviews: &reviews,
             objectives: &objectives,
             measurements: &measurements,
+            documents: &documents,
         }))
     }
 }

@@ -42,12 +42,15 @@ pub fn tab_of(finding: &CheckFinding) -> Tab {
         | "nc-overdue"
         | "review-before-audit" => Tab::Audit,
         "no-management-review" | "management-review-old" | "objective-unmeasured" => Tab::Review,
+        "required-document-missing"
+        | "required-document-not-approved"
+        | "document-review-overdue" => Tab::Evidence,
         _ => Tab::Overview,
     }
 }
 
 /// The tabs whose records findings point at, in the order the summary counts them.
-const AREAS: [Tab; 5] = [Tab::Scope, Tab::Risks, Tab::Soa, Tab::Audit, Tab::Review];
+const AREAS: &[Tab] = Tab::ALL.split_at(1).1;
 
 pub struct OverviewTab {
     findings: Vec<CheckFinding>,
@@ -214,8 +217,13 @@ impl OverviewTab {
             } else {
                 theme.ok
             };
-            areas.push(Span::styled(format!(" {} {b}/{w} ", tab.title()), style));
+            areas.push(Span::styled(format!(" {} {b}/{w}", tab.title()), style));
         }
+        let per_area = if area.width >= 90 {
+            " blockers/warnings:"
+        } else {
+            " blk/warn:"
+        };
         let lines = vec![
             Line::from(vec![
                 verdict,
@@ -225,7 +233,7 @@ impl OverviewTab {
                 ),
             ]),
             Line::from(
-                std::iter::once(Span::styled(" blockers/warnings:", theme.muted))
+                std::iter::once(Span::styled(per_area, theme.muted))
                     .chain(areas)
                     .collect::<Vec<_>>(),
             ),
