@@ -14,6 +14,7 @@ use crate::domain::audit::{
 use crate::domain::certification::{
     BudgetCategory, BudgetLine, CertificationPlan, Milestone, MilestoneKind,
 };
+use crate::domain::document::{Document, DocumentKind, DocumentStatus};
 use crate::domain::review::{
     ActionStatus, Measurement, Objective, ObjectiveStatus, Review, ReviewAction, ReviewStatus,
 };
@@ -56,6 +57,32 @@ struct DemoBudgetLine {
     category: String,
     label: String,
     amount: f64,
+}
+
+const DOCUMENTS_JSON: &str = include_str!("../assets/demo/documents.json");
+
+/// The register of documented information: most required documents approved, one draft,
+/// one past its review, a retired one, and two required documents missing on purpose.
+#[derive(Deserialize)]
+struct DemoDocuments {
+    documents: Vec<DemoDocument>,
+}
+
+#[derive(Deserialize)]
+struct DemoDocument {
+    title: String,
+    kind: String,
+    version: String,
+    owner: String,
+    reviewer: String,
+    approved_by: String,
+    approved_days_ago: Option<i64>,
+    next_review_in_days: Option<i64>,
+    location: String,
+    status: String,
+    clauses: Vec<String>,
+    controls: Vec<String>,
+    requirements: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +333,8 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         serde_json::from_str(AUDITS_JSON).context("the built-in demo audits are malformed")?;
     let reviews: DemoReviews =
         serde_json::from_str(REVIEW_JSON).context("the built-in demo reviews are malformed")?;
+    let documents: DemoDocuments = serde_json::from_str(DOCUMENTS_JSON)
+        .context("the built-in demo documents are malformed")?;
     let certification: DemoCertification = serde_json::from_str(CERTIFICATION_JSON)
         .context("the built-in demo certification plan is malformed")?;
     store.write(|writer| {
@@ -314,8 +343,32 @@ pub fn write_demo_on(store: &mut Store, today: NaiveDate) -> Result<()> {
         write_soa(writer, soa, today)?;
         write_audits(writer, audits, today)?;
         write_reviews(writer, reviews, today)?;
+        write_documents(writer, documents, today)?;
         write_certification(writer, certification, today)
     })
+}
+
+fn write_documents(writer: &mut Writer<'_>, demo: DemoDocuments, today: NaiveDate) -> Result<()> {
+    for d in demo.documents {
+        writer.insert(&Document {
+            title: d.title,
+            kind: choice(&d.kind, DocumentKind::from_key, "document kind")?,
+            version: d.version,
+            owner: d.owner,
+            reviewer: d.reviewer,
+            approved_by: d.approved_by,
+            approved_on: d.approved_days_ago.map(|days| today - Duration::days(days)),
+            next_review: d
+                .next_review_in_days
+                .map(|days| today + Duration::days(days)),
+            location: d.location,
+            status: choice(&d.status, DocumentStatus::from_key, "document status")?,
+            clauses: d.clauses,
+            controls: d.controls,
+            requirements: d.requirements,
+        })?;
+    }
+    Ok(())
 }
 
 fn write_certification(

@@ -195,6 +195,10 @@ fn export_writes_the_soa_files_into_a_new_folder() {
         [CSV, XLSX, MD],
         "the SoA after the scope and risk files"
     );
+    assert_eq!(
+        written[10], "04-evidence/document-register.csv",
+        "the document register after the SoA"
+    );
     let mut expected: Vec<String> = written.clone();
     expected.sort();
     assert_eq!(files_under(&out), expected, "no temporary file is left");

@@ -39,6 +39,9 @@ const SOA: [&str; 3] = [
     "03-soa/statement-of-applicability.md",
 ];
 
+/// The document register, after the SoA files.
+const EVIDENCE: &str = "04-evidence/document-register.csv";
+
 fn date(text: &str) -> Date {
     dates::parse(text).unwrap()
 }
@@ -147,6 +150,7 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let mut expected: Vec<&str> = vec![SCOPE];
     expected.extend(RISK);
     expected.extend(SOA);
+    expected.push(EVIDENCE);
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
     expected.extend(MINUTES);
     expected.extend(INDEX);
@@ -373,7 +377,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let written = export_to(&store, &out, today());
     assert_eq!(
         &written[10..],
-        [PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
+        [EVIDENCE, PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
         "no report without an audit"
     );
     let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
@@ -439,19 +443,20 @@ fn export_command_prints_the_internal_audit_files() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], SCOPE, "{text}");
     assert_eq!(&lines[1..7], RISK, "{text}");
+    assert_eq!(lines[10], EVIDENCE, "{text}");
     assert_eq!(
-        &lines[10..14],
+        &lines[11..15],
         [PROGRAMME, NCS, REPORTED, PLANNED],
         "{text}"
     );
-    assert_eq!(&lines[14..16], MINUTES, "{text}");
-    assert_eq!(&lines[16..19], INDEX, "{text}");
-    assert_eq!(lines.len(), 20, "{text}");
+    assert_eq!(&lines[15..17], MINUTES, "{text}");
+    assert_eq!(&lines[17..20], INDEX, "{text}");
+    assert_eq!(lines.len(), 21, "{text}");
     assert!(
-        lines[19].starts_with("Wrote 19 files of the audit pack"),
+        lines[20].starts_with("Wrote 20 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..19] {
+    for path in &lines[..20] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }
@@ -482,7 +487,7 @@ fn the_pack_is_indexed_and_sealed() {
         "{readme}"
     );
     assert!(
-        readme.contains("**DRAFT: 4 blockers open on the export date**"),
+        readme.contains("**DRAFT: 7 blockers open on the export date**"),
         "{readme}"
     );
     assert!(readme.contains("| 6.1.3 | R-010 |"), "{readme}");
@@ -516,7 +521,7 @@ fn the_html_report_is_one_self_contained_page() {
         html.contains("<svg") && html.contains("</svg>"),
         "the heat map"
     );
-    assert!(html.contains("<strong>DRAFT:</strong> 4 blockers"));
+    assert!(html.contains("<strong>DRAFT:</strong> 7 blockers"));
     for text in [
         "R-010",
         "IA-2026-01",
@@ -634,4 +639,66 @@ fn two_exports_of_the_same_workspace_are_byte_identical() {
         let b = fs::read(second.join(file)).unwrap();
         assert!(a == b, "{file} differs between two exports");
     }
+}
+
+#[test]
+fn the_document_register_reads_back_with_links_and_overdue_reviews() {
+    use isms::domain::document::{Document, DocumentKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = workspace(dir.path());
+    let injected = store
+        .insert(&Document {
+            title: "=HYPERLINK(\"http://x\",\"click\")".into(),
+            kind: DocumentKind::Evidence,
+            location: "@cmd".into(),
+            ..Document::default()
+        })
+        .unwrap();
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let bytes = fs::read(out.join(EVIDENCE)).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFReference,Title,Kind,Version,Owner,"));
+    let rows = csv_rows(&out.join(EVIDENCE));
+    assert_eq!(
+        rows[0],
+        [
+            "Reference",
+            "Title",
+            "Kind",
+            "Version",
+            "Owner",
+            "Reviewer",
+            "Approved by",
+            "Approved on",
+            "Next review",
+            "Location",
+            "Status",
+            "Clauses",
+            "Controls",
+            "Requirements",
+            "Review overdue",
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 21, "a header and every document");
+    let row = |reference: &str| rows.iter().find(|r| r[0] == reference).unwrap().clone();
+    let risk = row("DOC-005");
+    assert_eq!(risk[1], "Risk register and treatment plan 2026");
+    assert_eq!(risk[11], "6.1.2, 6.1.3, 8.2, 8.3");
+    assert_eq!(risk[13], "6.1.3 e, 8.2, 8.3");
+    assert_eq!(risk[14], "No");
+    let overdue = row("DOC-013");
+    assert_eq!(
+        (overdue[8].as_str(), overdue[14].as_str()),
+        ("2026-10-24", "Yes")
+    );
+    assert_eq!(overdue[12], "5.10");
+    let retired = row("DOC-020");
+    assert_eq!(
+        (retired[10].as_str(), retired[14].as_str()),
+        ("Retired", "No")
+    );
+    // Text a spreadsheet would run is neutralised.
+    let injected = row(&injected);
+    assert_eq!(injected[1], "'=HYPERLINK(\"http://x\",\"click\")");
+    assert_eq!(injected[9], "'@cmd");
 }

@@ -28,11 +28,11 @@ fn the_overview_lists_the_demo_findings() {
     insta::assert_snapshot!("overview_140x36", h.screen(140, 36));
     // Only the rows on screen are drawn; the selection stays among them.
     h.key(KeyCode::End);
-    assert!(selected_line(&mut h, 80, 24).contains("NC-002"));
+    assert!(selected_line(&mut h, 80, 24).contains("DOC-013"));
     h.key(KeyCode::PageUp);
     let line = selected_line(&mut h, 80, 24);
     assert!(
-        line.contains("warning") && !line.contains("NC-002"),
+        line.contains("warning") && !line.contains("DOC-013"),
         "{line}"
     );
     h.key(KeyCode::Home);
@@ -61,10 +61,17 @@ fn enter_goes_to_the_record_of_each_kind_of_finding() {
     assert_eq!(h.app.tab(), Tab::Soa);
     assert!(selected_line(&mut h, 140, 36).contains("7.4"));
 
-    // A nonconformity past due (the last finding): the register of nonconformities.
-    h.key(KeyCode::Char('1')).key(KeyCode::End);
-    let last = h.app.overview().findings().last().unwrap().clone();
-    assert_eq!((last.rule, last.record.as_str()), ("nc-overdue", "NC-002"));
+    // A nonconformity past due: the register of nonconformities.
+    h.key(KeyCode::Char('1')).key(KeyCode::Home);
+    let findings = h.app.overview().findings().to_vec();
+    let nc = findings
+        .iter()
+        .position(|f| f.rule == "nc-overdue")
+        .unwrap();
+    assert_eq!(findings[nc].record, "NC-002");
+    for _ in 0..nc {
+        h.key(KeyCode::Down);
+    }
     h.key(KeyCode::Enter);
     assert_eq!(h.app.tab(), Tab::Audit);
     let screen = h.screen(140, 36);

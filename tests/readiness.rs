@@ -180,3 +180,54 @@ fn the_plan_milestones_and_budget_are_saved_and_logged() {
     assert!(store.load_plan().unwrap().budget.is_empty());
     assert!(!store.history(&reference).unwrap().is_empty());
 }
+
+#[test]
+fn stage_one_counts_required_documents_approved_and_reviewed() {
+    use isms::domain::document::{Document, DocumentKind, DocumentStatus};
+    let dir = TempDir::new().unwrap();
+    let mut store = workspace(&dir, false);
+    let (_, readiness) = store.check_with_readiness(today()).unwrap();
+    let required = &readiness.stage1.criteria[0];
+    assert_eq!(readiness.stage1.percent(), 0);
+    let of: usize = required.detail.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(
+        of >= 10,
+        "the clause requirements are expected: {}",
+        required.detail
+    );
+
+    let scope = Document {
+        title: "ISMS scope".into(),
+        kind: DocumentKind::Policy,
+        owner: "CISO".into(),
+        requirements: vec!["4.3".into()],
+        ..Document::default()
+    };
+    let reference = store.insert(&scope).unwrap();
+    // A draft is not in place.
+    assert_eq!(stage_percents(&store).0, 0);
+    let approved = Document {
+        status: DocumentStatus::Approved,
+        approved_by: "CEO".into(),
+        approved_on: Some(today()),
+        next_review: Some(today() + chrono::Duration::days(365)),
+        ..scope.clone()
+    };
+    store.update(&reference, &approved).unwrap();
+    let (_, readiness) = store.check_with_readiness(today()).unwrap();
+    assert_eq!(readiness.stage1.criteria[0].detail, format!("1 of {of}"));
+    assert_eq!(readiness.stage1.percent() as usize, 100 / of);
+    // Past its review date it no longer counts.
+    let lapsed = Document {
+        approved_on: Some(today() - chrono::Duration::days(400)),
+        next_review: Some(today() - chrono::Duration::days(1)),
+        ..approved
+    };
+    store.update(&reference, &lapsed).unwrap();
+    assert_eq!(stage_percents(&store).0, 0);
+    let text = store.status_text(today()).unwrap();
+    assert!(
+        text.contains("1 document (1 approved, 1 overdue for review); 0 of"),
+        "{text}"
+    );
+}

@@ -114,12 +114,15 @@ fn empty_workspace_invites_the_first_record() {
 }
 
 #[test]
-fn the_evidence_tab_says_what_it_will_hold() {
+fn the_evidence_tab_lists_the_required_documents() {
     let mut h = harness(true);
     h.key(KeyCode::Char('5'));
     assert_eq!(h.app.tab(), Tab::Evidence);
     let screen = h.screen(160, 24);
-    assert!(screen.contains("documented information"), "{screen}");
+    assert!(
+        screen.contains("Required documents (23 of 27 in place)"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::audit::{Audit, ChecklistItem, Finding, NcGrade, Nonconformity};
 use super::dates::Date;
+use super::document::{expected_documents, Document, RequiredState};
 use super::method::RiskMethod;
 use super::review::{Measurement, Objective, Review, ReviewStatus};
 use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment};
@@ -72,6 +73,8 @@ pub struct CheckWorkspace<'a> {
     pub reviews: &'a [(String, Review)],
     pub objectives: &'a [(String, Objective)],
     pub measurements: &'a [Measurement],
+    /// The register of documented information.
+    pub documents: &'a [(String, Document)],
 }
 
 use Severity::{Blocker, Warning};
@@ -359,6 +362,72 @@ pub fn objectives(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         .collect()
 }
 
+/// Required documented information (4.3 ... 10.2, and the Annex A documents of applicable
+/// controls) that no document fulfils, or only drafts do.
+///
+/// A required document that exists only as a draft or in review is a blocker, like a missing
+/// one: the certification body audits the documented information that is in force, and a
+/// draft nobody approved is not (7.5.2 asks for review and approval). It gets its own rule so
+/// that the fix it names is "approve it", not "write it".
+pub fn required_documents(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let applicable: Vec<String> = ws
+        .soa
+        .iter()
+        .filter(|(_, d)| d.applicability == Applicability::Yes)
+        .map(|(control, _)| control.clone())
+        .collect();
+    expected_documents(ws.documents, &applicable, ws.today)
+        .into_iter()
+        .filter_map(|expected| {
+            let requirement = expected.requirement;
+            let (rule, message) = match expected.state {
+                RequiredState::Missing => (
+                    "required-document-missing",
+                    format!(
+                        "No document fulfils {}: {}.",
+                        requirement.key, requirement.label
+                    ),
+                ),
+                RequiredState::NotApproved => (
+                    "required-document-not-approved",
+                    format!(
+                        "{} ({}) is only in draft or review: {}.",
+                        requirement.label,
+                        requirement.key,
+                        expected.documents.join(", ")
+                    ),
+                ),
+                RequiredState::OverdueReview | RequiredState::InPlace => return None,
+            };
+            Some(finding(
+                rule,
+                Blocker,
+                requirement.clause.as_str(),
+                &requirement.key,
+                message,
+            ))
+        })
+        .collect()
+}
+
+/// Documents in use whose next review date has passed (7.5.2, 7.5.3).
+pub fn document_reviews(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.documents
+        .iter()
+        .filter(|(_, d)| d.is_review_overdue(ws.today))
+        .map(|(r, d)| {
+            let due = d.next_review.map(|d| d.to_string()).unwrap_or_default();
+            finding(
+                "document-review-overdue",
+                Warning,
+                "7.5",
+                r,
+                format!("\"{}\" was due for review on {due}.", d.title),
+            )
+        })
+        .collect()
+}
+
 fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or("").trim().to_string()
 }
@@ -370,7 +439,7 @@ pub fn blockers(findings: &[CheckFinding]) -> impl Iterator<Item = &CheckFinding
 
 /// Every rule, blockers first, then by clause and record.
 pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
-    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 10] = [
+    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 12] = [
         scope_statement,
         scope_exclusions,
         risk_owners,
@@ -381,6 +450,8 @@ pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         nonconformities,
         management_review,
         objectives,
+        required_documents,
+        document_reviews,
     ];
     let mut findings: Vec<CheckFinding> = rules.iter().flat_map(|rule| rule(ws)).collect();
     findings.sort_by_key(|finding| finding.severity);
@@ -412,6 +483,21 @@ mod tests {
         reviews: Vec<(String, Review)>,
         objectives: Vec<(String, Objective)>,
         measurements: Vec<Measurement>,
+        documents: Vec<(String, Document)>,
+    }
+
+    /// One approved document that fulfils every requirement of the catalogue.
+    fn everything_document() -> Document {
+        use crate::domain::document::{requirements, DocumentStatus};
+        Document {
+            title: "ISMS manual".into(),
+            status: DocumentStatus::Approved,
+            approved_by: "CEO".into(),
+            approved_on: parse("2026-01-10").ok(),
+            next_review: parse("2027-01-10").ok(),
+            requirements: requirements().iter().map(|r| r.key.clone()).collect(),
+            ..Document::default()
+        }
     }
 
     fn clean() -> Clean {
@@ -493,6 +579,7 @@ mod tests {
                 value: 1.0,
                 note: String::new(),
             }],
+            documents: vec![("DOC-001".into(), everything_document())],
         }
     }
 
@@ -511,6 +598,7 @@ mod tests {
             reviews: &c.reviews,
             objectives: &c.objectives,
             measurements: &c.measurements,
+            documents: &c.documents,
         })
     }
 
@@ -648,6 +736,60 @@ mod tests {
         let mut c = clean();
         c.measurements.clear();
         assert_eq!(rules(&c), ["objective-unmeasured"]);
+    }
+
+    #[test]
+    fn required_document_rules() {
+        use crate::domain::document::DocumentStatus;
+        let mut c = clean();
+        c.documents[0]
+            .1
+            .requirements
+            .retain(|r| r != "5.2 e" && r != "A.5.1");
+        let found = run(&c);
+        let missing: Vec<(&str, &str)> = found
+            .iter()
+            .filter(|f| f.rule == "required-document-missing")
+            .map(|f| (f.clause, f.record.as_str()))
+            .collect();
+        assert_eq!(missing, [("5.2", "5.2 e"), ("A.5.1", "A.5.1")]);
+        assert!(found.iter().all(|f| f.severity == Blocker));
+        // A control link fulfils the Annex A requirement.
+        c.documents[0].1.controls.push("5.1".into());
+        assert_eq!(rules(&c), ["required-document-missing"]);
+        // Not applicable: not expected.
+        let mut c = clean();
+        c.documents[0].1.requirements.retain(|r| r != "A.5.1");
+        c.soa[0].1.applicability = Applicability::No;
+        c.soa[0].1.justification = "x".into();
+        assert_eq!(rules(&c), Vec::<&str>::new());
+        // Only a draft: not approved, a blocker too.
+        let mut c = clean();
+        c.documents[0].1.status = DocumentStatus::Draft;
+        let found = run(&c);
+        assert_eq!(found.len(), 17, "16 clause requirements and A.5.1");
+        assert!(found
+            .iter()
+            .all(|f| f.rule == "required-document-not-approved" && f.severity == Blocker));
+        assert!(found[0].message.contains("DOC-001"), "{}", found[0].message);
+        // Retired: missing.
+        c.documents[0].1.status = DocumentStatus::Retired;
+        assert!(rules(&c).iter().all(|r| *r == "required-document-missing"));
+    }
+
+    #[test]
+    fn document_review_rule() {
+        let mut c = clean();
+        c.documents[0].1.next_review = parse("2026-11-27").ok();
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("document-review-overdue", Warning, "7.5")
+        );
+        assert_eq!(found[0].record, "DOC-001");
+        c.documents[0].1.next_review = parse("2026-11-28").ok();
+        assert!(run(&c).is_empty(), "due today is not overdue");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod certification;
 pub mod changelog;
 pub mod check;
 pub mod dates;
+pub mod document;
 pub mod method;
 pub mod readiness;
 pub mod register;

@@ -8,6 +8,7 @@ use super::audit::{AuditStatus, Finding, NcGrade};
 use super::certification::{next_milestones, MilestoneState, TimelineRow};
 use super::check::{CheckFinding, CheckWorkspace, Severity};
 use super::dates::Date;
+use super::document::{expected_documents, DocumentStatus, RequiredState};
 use super::readiness::{stage1, stage2, ReadinessFacts, StageReadiness};
 use super::review::ReviewStatus;
 use super::risk::RiskStatus;
@@ -24,6 +25,39 @@ pub struct DocumentFacts {
     pub required_in_place: usize,
     /// Controls with at least one document linked as evidence (retired ones left out).
     pub controls_with_evidence: HashSet<String>,
+}
+
+/// The register of documented information in figures, on the workspace's day.
+pub fn document_facts(ws: &CheckWorkspace<'_>) -> DocumentFacts {
+    let applicable: Vec<String> = ws
+        .soa
+        .iter()
+        .filter(|(_, d)| d.applicability == Applicability::Yes)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let expected = expected_documents(ws.documents, &applicable, ws.today);
+    let in_use = || {
+        ws.documents
+            .iter()
+            .filter(|(_, d)| d.status != DocumentStatus::Retired)
+    };
+    DocumentFacts {
+        documents: ws.documents.len(),
+        approved: in_use()
+            .filter(|(_, d)| d.status == DocumentStatus::Approved)
+            .count(),
+        overdue_reviews: in_use()
+            .filter(|(_, d)| d.is_review_overdue(ws.today))
+            .count(),
+        required: expected.len(),
+        required_in_place: expected
+            .iter()
+            .filter(|e| e.state == RequiredState::InPlace)
+            .count(),
+        controls_with_evidence: in_use()
+            .flat_map(|(_, d)| d.controls.iter().cloned())
+            .collect(),
+    }
 }
 
 /// The figures behind the readiness gauges.
@@ -191,11 +225,11 @@ pub struct Status<'a> {
 impl<'a> Status<'a> {
     pub fn new(
         ws: &CheckWorkspace<'_>,
-        documents: &DocumentFacts,
         findings: &'a [CheckFinding],
         timeline: &'a [TimelineRow],
         organisation: &'a str,
     ) -> Self {
+        let documents = &document_facts(ws);
         let facts = readiness_facts(ws, documents);
         Status {
             today: ws.today,

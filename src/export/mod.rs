@@ -10,6 +10,7 @@
 //! - [`cells`]: cell text that is safe to open in a spreadsheet (formula injection).
 //! - [`soa`]: the Statement of Applicability as one table of rows, built once.
 //! - [`nonconformities`]: the nonconformity register as one table of rows.
+//! - [`documents`]: the register of documented information as one table of rows.
 //! - [`csv`], [`xlsx`], [`markdown`]: the formats.
 //! - [`audit`]: what the internal audit documents say about an audit (scope, dates, file name);
 //!   [`audit_programme`] and [`audit_report`]: those documents.
@@ -27,6 +28,7 @@ pub mod audit_programme;
 pub mod audit_report;
 pub mod cells;
 pub mod csv;
+pub mod documents;
 pub mod html;
 pub mod index;
 pub mod markdown;
@@ -48,7 +50,9 @@ use crate::domain::certification::TimelineRow;
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store};
+use crate::store::{
+    AuditData, DocumentData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
+};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,6 +97,8 @@ pub struct PackData {
     pub soa: SoaData,
     /// The SoA as rows, shared by its CSV, XLSX and Markdown files.
     pub soa_table: soa::SoaTable,
+    /// The register of documented information.
+    pub documents: DocumentData,
     /// The audit programme, checklists and nonconformities.
     pub audits: AuditData,
     /// Management reviews, their actions, objectives.
@@ -121,6 +127,7 @@ impl PackData {
         let risks = store.load_risks()?;
         let soa = store.load_soa()?;
         let soa_table = soa::SoaTable::build(&soa);
+        let documents = store.load_documents()?;
         let audits = store.load_audits()?;
         let reviews = store.load_reviews()?;
         let (findings, readiness) = store.check_with_readiness(today)?;
@@ -131,6 +138,7 @@ impl PackData {
             risks,
             soa,
             soa_table,
+            documents,
             audits,
             reviews,
             findings,
@@ -216,6 +224,11 @@ pub const FILES: &[PackFile] = &[
         path: "03-soa/statement-of-applicability.md",
         about: "The Statement of Applicability as a document, by theme, with every exclusion justified.",
         write: Make::One(markdown::soa_file),
+    },
+    PackFile {
+        path: documents::REGISTER,
+        about: "The register of documented information and evidence (7.5): version, owner, approval, next review, location and links, for a spreadsheet.",
+        write: Make::One(documents::csv_file),
     },
     PackFile {
         path: audit::PROGRAMME,

@@ -5,6 +5,7 @@
 mod audit;
 mod certification;
 mod changelog;
+mod documents;
 mod migrations;
 mod open;
 mod readiness;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 pub use audit::AuditData;
 pub use certification::{PlanData, PLAN_REF};
+pub use documents::DocumentData;
 pub use open::{OpenError, OpenMode, APPLICATION_ID};
 pub use readiness::Readiness;
 pub use records::{Link, Record, Stored, Writer};

@@ -1,8 +1,6 @@
 //! Gathering the workspace for the readiness rules of `isms check`, the readiness gauges and
 //! `isms status`.
 
-use std::collections::HashSet;
-
 use anyhow::Result;
 
 use super::Store;
@@ -11,13 +9,14 @@ use crate::domain::catalogue::auditable_clauses;
 use crate::domain::certification::{timeline, TimelineRow};
 use crate::domain::check::{check, CheckFinding, CheckWorkspace};
 use crate::domain::dates::Date;
+use crate::domain::document::Document;
 use crate::domain::method::RiskMethod;
 use crate::domain::readiness::{stage1, stage2, StageReadiness};
 use crate::domain::review::{Measurement, Objective, Review};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
 use crate::domain::soa::SoaDecision;
-use crate::domain::status::{readiness_facts, DocumentFacts, Status};
+use crate::domain::status::{document_facts, readiness_facts, Status};
 use crate::domain::workspace::Workspace;
 
 fn pairs<R>(stored: Vec<super::Stored<R>>) -> Vec<(String, R)> {
@@ -38,6 +37,7 @@ struct Gathered {
     reviews: Vec<(String, Review)>,
     objectives: Vec<(String, Objective)>,
     measurements: Vec<Measurement>,
+    documents: Vec<(String, Document)>,
 }
 
 impl Gathered {
@@ -56,6 +56,7 @@ impl Gathered {
             reviews: &self.reviews,
             objectives: &self.objectives,
             measurements: &self.measurements,
+            documents: &self.documents,
         }
     }
 }
@@ -87,42 +88,13 @@ impl Store {
                 .into_iter()
                 .map(|m| m.value)
                 .collect(),
+            documents: pairs(self.list()?),
         })
     }
 
     /// Every readiness finding for the workspace as it is on `today`.
     pub fn check(&self, today: Date) -> Result<Vec<CheckFinding>> {
         Ok(check(&self.gather()?.workspace(today)))
-    }
-
-    /// What the documents register adds to readiness on `today`.
-    fn document_facts(&self, today: Date) -> Result<DocumentFacts> {
-        let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<usize> {
-            let n: i64 = self.conn.query_row(sql, params, |row| row.get(0))?;
-            Ok(usize::try_from(n).unwrap_or(0))
-        };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT l.target FROM document_control l
-             JOIN document d ON d.ref = l.owner WHERE d.status <> 'retired'",
-        )?;
-        let controls_with_evidence = stmt
-            .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<rusqlite::Result<HashSet<String>>>()?;
-        Ok(DocumentFacts {
-            documents: count("SELECT count(*) FROM document", &[])?,
-            approved: count(
-                "SELECT count(*) FROM document WHERE status = 'approved'",
-                &[],
-            )?,
-            overdue_reviews: count(
-                "SELECT count(*) FROM document
-                 WHERE status <> 'retired' AND next_review <> '' AND next_review < ?1",
-                &[&today.to_string()],
-            )?,
-            required: 0,
-            required_in_place: 0,
-            controls_with_evidence,
-        })
     }
 
     /// The certification timeline as it stands on `today`.
@@ -135,7 +107,7 @@ impl Store {
     pub fn check_with_readiness(&self, today: Date) -> Result<(Vec<CheckFinding>, Readiness)> {
         let gathered = self.gather()?;
         let ws = gathered.workspace(today);
-        let facts = readiness_facts(&ws, &self.document_facts(today)?);
+        let facts = readiness_facts(&ws, &document_facts(&ws));
         Ok((
             check(&ws),
             Readiness {
@@ -151,14 +123,7 @@ impl Store {
         let ws = gathered.workspace(today);
         let findings = check(&ws);
         let timeline = self.timeline(today)?;
-        let documents = self.document_facts(today)?;
-        let status = Status::new(
-            &ws,
-            &documents,
-            &findings,
-            &timeline,
-            &gathered.workspace.organisation,
-        );
+        let status = Status::new(&ws, &findings, &timeline, &gathered.workspace.organisation);
         Ok(status.render())
     }
 }

@@ -145,6 +145,8 @@ pub struct SoaData {
     pub risks: HashMap<String, Vec<String>>,
     /// Control id -> the documents linked to it as evidence.
     pub evidence: HashMap<String, Vec<String>>,
+    /// Document reference -> its title, for the evidence shown with a control.
+    pub document_titles: HashMap<String, String>,
     pub versions: Vec<Stored<SoaVersion>>,
 }
 
@@ -241,12 +243,35 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Control id -> the documents linked to it that are in use (not retired).
+    fn current_evidence(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut by_control: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.target, l.owner FROM document_control l JOIN document d ON d.ref = l.owner
+             WHERE d.status <> 'retired' ORDER BY l.target, d.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            by_control.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+        Ok(by_control)
+    }
+
+    fn document_titles(&self) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT ref, title FROM document")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn load_soa(&self) -> Result<SoaData> {
         Ok(SoaData {
             controls: self.control_infos()?,
             decisions: self.list()?,
             risks: links_by_target(&self.conn, "risk_control")?,
-            evidence: links_by_target(&self.conn, "document_control")?,
+            evidence: self.current_evidence()?,
+            document_titles: self.document_titles()?,
             versions: self.list()?,
         })
     }

@@ -16,6 +16,7 @@ use super::components::history::History;
 use super::components::scroll_by;
 use super::keymap::{self, Action, Binding, Context};
 use super::tabs::audit::AuditTab;
+use super::tabs::evidence::EvidenceTab;
 use super::tabs::overview::OverviewTab;
 use super::tabs::review::ReviewTab;
 use super::tabs::risks::RisksTab;
@@ -57,33 +58,34 @@ struct Tabs {
     scope: ScopeTab,
     risks: RisksTab,
     soa: SoaTab,
+    evidence: EvidenceTab,
     audit: AuditTab,
     review: ReviewTab,
 }
 
 impl Tabs {
     fn get(&self, tab: Tab) -> Option<&dyn TabView> {
-        match tab {
-            Tab::Overview => Some(&self.overview),
-            Tab::Scope => Some(&self.scope),
-            Tab::Risks => Some(&self.risks),
-            Tab::Soa => Some(&self.soa),
-            Tab::Audit => Some(&self.audit),
-            Tab::Review => Some(&self.review),
-            _ => None,
-        }
+        Some(match tab {
+            Tab::Overview => &self.overview,
+            Tab::Scope => &self.scope,
+            Tab::Risks => &self.risks,
+            Tab::Soa => &self.soa,
+            Tab::Evidence => &self.evidence,
+            Tab::Audit => &self.audit,
+            Tab::Review => &self.review,
+        })
     }
 
     fn get_mut(&mut self, tab: Tab) -> Option<&mut dyn TabView> {
-        match tab {
-            Tab::Overview => Some(&mut self.overview),
-            Tab::Scope => Some(&mut self.scope),
-            Tab::Risks => Some(&mut self.risks),
-            Tab::Soa => Some(&mut self.soa),
-            Tab::Audit => Some(&mut self.audit),
-            Tab::Review => Some(&mut self.review),
-            _ => None,
-        }
+        Some(match tab {
+            Tab::Overview => &mut self.overview,
+            Tab::Scope => &mut self.scope,
+            Tab::Risks => &mut self.risks,
+            Tab::Soa => &mut self.soa,
+            Tab::Evidence => &mut self.evidence,
+            Tab::Audit => &mut self.audit,
+            Tab::Review => &mut self.review,
+        })
     }
 }
 
@@ -114,6 +116,7 @@ impl App {
         let scope = ScopeTab::new(store.load_scope()?);
         let risks = RisksTab::new(Default::default(), today);
         let soa = SoaTab::new(Default::default(), today);
+        let evidence = EvidenceTab::new(Default::default(), today);
         let audit = AuditTab::new(Default::default(), today);
         let review = ReviewTab::new(Default::default(), today);
         let location = store.path().display().to_string();
@@ -132,6 +135,7 @@ impl App {
                 scope,
                 risks,
                 soa,
+                evidence,
                 audit,
                 review,
             },
@@ -218,6 +222,10 @@ impl App {
 
     pub fn overview(&self) -> &OverviewTab {
         &self.tabs.overview
+    }
+
+    pub fn evidence(&self) -> &EvidenceTab {
+        &self.tabs.evidence
     }
 
     pub fn audit(&self) -> &AuditTab {
@@ -475,18 +483,8 @@ impl App {
         ])
         .areas(area);
         self.render_tabs(header, buf);
-        match self.tab {
-            tab if self.tabs.get(tab).is_some() => {
-                if let Some(view) = self.tabs.get_mut(tab) {
-                    view.render(body, buf, &self.theme);
-                }
-            }
-            tab => {
-                let text = tab.pending_summary().unwrap_or_default();
-                Paragraph::new(Span::styled(text, self.theme.muted))
-                    .wrap(Wrap { trim: true })
-                    .render(body.inner(ratatui::layout::Margin::new(2, 1)), buf);
-            }
+        if let Some(view) = self.tabs.get_mut(self.tab) {
+            view.render(body, buf, &self.theme);
         }
         self.render_status(status, buf);
         self.render_footer(footer, buf);

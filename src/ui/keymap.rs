@@ -49,6 +49,10 @@ pub enum Context {
     Milestones,
     /// The Overview's plan and budget: the certification body.
     Certification,
+    /// The required documents on the Evidence tab (on top of the list keys).
+    Required,
+    /// The register of documents (on top of the list and record keys).
+    Documents,
     /// The scope statement's editor.
     Editor,
     /// A record form.
@@ -87,6 +91,8 @@ impl Context {
             Context::Findings => "Readiness findings",
             Context::Milestones => "Certification milestones",
             Context::Certification => "Certification plan and budget",
+            Context::Required => "Required documents",
+            Context::Documents => "Document register",
             Context::ReviewInputs => "Review inputs",
             Context::Objectives => "Security objectives",
             Context::Editor => "Editing text",
@@ -305,6 +311,11 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SoaList, [ch('f')], "f", Filters, Some("filters"), "Filter by theme, applicability, status or attribute"),
     bind!(SoaList, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
     bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Approve the SoA as it is now: freeze a version"),
+    // The Evidence tab.
+    bind!(Required, [plain(Enter)], "Enter", Edit, Some("write/show"), "Write the missing document, or show those that fulfil it"),
+    bind!(Required, [ch('n')], "n", New, Some("new for it"), "A new document that fulfils the selected requirement"),
+    bind!(Documents, [ch('/')], "/", Filter, Some("filter"), "Filter the register by text (title, owner, location, status)"),
+    bind!(Documents, [ch('x')], "x", ClearFilters, None, "Clear the filter"),
     // The Audit tab.
     bind!(Checklist, [ch('c')], "c", Record(Finding::Conforming), Some("conforming"), "Conforming, then the next item"),
     bind!(Checklist, [ch('o')], "o", Record(Finding::Observation), Some("observation"), "Observation, then the next item"),
@@ -380,7 +391,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 28] = [
+    const ORDER: [Context; 30] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -396,6 +407,8 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Method,
         Context::SoaList,
         Context::Versions,
+        Context::Required,
+        Context::Documents,
         Context::Checklist,
         Context::NcRegister,
         Context::Reading,

@@ -1,6 +1,7 @@
 //! The seven tabs, in the order of the certification journey.
 
 pub mod audit;
+pub mod evidence;
 pub mod overview;
 pub mod review;
 pub mod risks;
@@ -73,6 +74,7 @@ pub enum Question {
     Scope(scope::Pending),
     Risks(risks::Pending),
     Soa(soa::Pending),
+    Evidence(evidence::Pending),
     Audit(audit::Pending),
     Review(review::Pending),
 }
@@ -154,6 +156,7 @@ tab_view!(overview::OverviewTab, Overview);
 tab_view!(scope::ScopeTab, Scope);
 tab_view!(risks::RisksTab, Risks);
 tab_view!(soa::SoaTab, Soa);
+tab_view!(evidence::EvidenceTab, Evidence);
 tab_view!(audit::AuditTab, Audit);
 tab_view!(review::ReviewTab, Review);
 
@@ -205,14 +208,6 @@ impl Tab {
         Tab::ALL.into_iter().find(|tab| {
             tab.title().to_ascii_lowercase() == name || (tab.index() + 1).to_string() == name
         })
-    }
-
-    /// What a tab will hold, for the tabs whose screens are not built yet.
-    pub fn pending_summary(self) -> Option<&'static str> {
-        match self {
-            Tab::Overview | Tab::Scope | Tab::Risks | Tab::Soa | Tab::Audit | Tab::Review => None,
-            Tab::Evidence => Some("Evidence (7.5, 9.1): the register of documented information and evidence, with the required documents pre-listed, will live here."),
-        }
     }
 }
 

@@ -64,7 +64,9 @@ pub fn tab_of(finding: &CheckFinding) -> Tab {
         | "nc-overdue"
         | "review-before-audit" => Tab::Audit,
         "no-management-review" | "management-review-old" | "objective-unmeasured" => Tab::Review,
-        rule if rule.starts_with("document-") => Tab::Evidence,
+        "required-document-missing"
+        | "required-document-not-approved"
+        | "document-review-overdue" => Tab::Evidence,
         _ => Tab::Overview,
     }
 }

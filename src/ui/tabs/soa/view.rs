@@ -299,14 +299,20 @@ impl SoaTab {
                 risks.join(", ")
             },
         ));
-        lines.push(field(
-            "Evidence",
-            if evidence.is_empty() {
-                "(none linked yet)".into()
-            } else {
-                evidence.join(", ")
-            },
-        ));
+        if evidence.is_empty() {
+            lines.push(field("Evidence", "(none linked yet)".into()));
+        } else {
+            lines.push(field("Evidence", String::new()));
+            for reference in &evidence {
+                let title = self
+                    .data
+                    .document_titles
+                    .get(reference)
+                    .map(String::as_str)
+                    .unwrap_or("");
+                lines.push(Line::from(format!("  {reference} {title}")));
+            }
+        }
         if decision.applicability == Applicability::Yes {
             lines.push(Line::from(""));
             lines.extend(labelled("How implemented", &decision.how, theme));
