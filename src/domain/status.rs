@@ -292,7 +292,7 @@ impl<'a> Status<'a> {
                 (Some(day), _) => day.to_string(),
                 (None, _) => "no date yet".into(),
             };
-            let _ = writeln!(out, "  {when:<18} {}", row.kind.label());
+            let _ = writeln!(out, "  {when:<19} {}", row.kind.label());
         }
         out
     }
