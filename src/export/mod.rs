@@ -20,6 +20,7 @@
 //! - [`risk_register`]: the risk register as one table, for CSV and XLSX.
 //! - [`treatment_plan`]: the risk treatment plan.
 //! - [`risk`]: the heat map picture, the asset register and the risk method.
+//! - [`workspace_json`]: `workspace.json`, every table and row, importable again.
 //! - [`pack`]: the output folder.
 
 pub mod audit;
@@ -38,6 +39,7 @@ pub mod risk_register;
 pub mod scope;
 pub mod soa;
 pub mod treatment_plan;
+pub mod workspace_json;
 pub mod xlsx;
 
 use std::path::Path;
@@ -47,7 +49,7 @@ use anyhow::{bail, Context, Result};
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
-use crate::store::{AuditData, ReviewData, RiskData, ScopeData, SoaData, Store};
+use crate::store::{AuditData, Dump, ReviewData, RiskData, ScopeData, SoaData, Store};
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,6 +102,8 @@ pub struct PackData {
     pub findings: Vec<CheckFinding>,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
+    /// Every table and row of the workspace, for `workspace.json`.
+    pub dump: Dump,
 }
 
 impl PackData {
@@ -119,6 +123,7 @@ impl PackData {
         let audits = store.load_audits()?;
         let reviews = store.load_reviews()?;
         let findings = store.check(today)?;
+        let dump = store.dump()?;
         Ok(PackData {
             workspace,
             scope,
@@ -129,6 +134,7 @@ impl PackData {
             reviews,
             findings,
             today,
+            dump,
         })
     }
 }
@@ -233,6 +239,11 @@ pub const FILES: &[PackFile] = &[
         path: html::REPORT,
         about: "The pack in one page for a browser: readiness, the risk heat map, the SoA, audits, nonconformities and reviews.",
         write: Make::One(html::report),
+    },
+    PackFile {
+        path: workspace_json::PATH,
+        about: "The whole workspace in JSON, every record and the change log included, to import again (isms import workspace): a workspace made from it exports this same file.",
+        write: Make::One(workspace_json::file),
     },
 ];
 
