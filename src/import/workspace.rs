@@ -8,7 +8,8 @@
 //!   against its schema (known tables and columns only, every table and column present, each
 //!   value of the column's type) and restored in one transaction, where SQLite's own rules
 //!   (checks, uniqueness, references) and the change log's hash chain are checked too; only
-//!   when all of that holds is the workspace renamed into place. A dry run does all of it
+//!   when all of that holds, and every record of the audit pack reads back from the new
+//!   workspace, is the workspace renamed into place. A dry run does all of it
 //!   and then removes the temporary file.
 //! - Only into a new file: a workspace file that exists already is refused, whatever it holds,
 //!   so that an import never overwrites or mixes with records.
@@ -27,6 +28,7 @@ use serde_json::{Map, Value};
 
 use super::read_source;
 use crate::export::workspace_json::{FORMAT, FORMAT_KEY, TABLES_KEY, VERSION_KEY};
+use crate::export::PackData;
 use crate::store::{
     Affinity, Cell, ColumnSchema, Dump, DumpError, Store, Table, TableSchema, SCHEMA_VERSION,
 };
@@ -269,6 +271,17 @@ pub fn parse(bytes: &[u8], schema: &[TableSchema]) -> Result<Dump, DumpError> {
     })
 }
 
+/// The restored workspace must be one the workbench can read: every record the audit pack is
+/// made of is read back, so that a value the schema allows but a record does not (a risk
+/// method whose levels are not a list, say) is refused here rather than on the next start.
+fn readable(store: &Store) -> Result<(), DumpError> {
+    PackData::load(store, chrono::Local::now().date_naive())
+        .map(drop)
+        .map_err(|error| {
+            DumpError::whole(format!("makes a workspace that cannot be read: {error:#}"))
+        })
+}
+
 /// `isms import workspace FILE [--dry-run]` into the new workspace file `workspace`, whose
 /// change-log setup is made by `actor` (and replaced by the file's change log).
 pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Result<Outcome> {
@@ -289,6 +302,7 @@ pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Resul
             tables: tables(tables_json, &store.tables()?)?,
         };
         store.restore(&dump)?;
+        readable(store)?;
         Ok(Summary::of(&dump))
     });
     match made {
