@@ -148,9 +148,9 @@ fn workspace_json_holds_every_table_in_order_and_is_deterministic() {
     );
 
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.starts_with(
-        "{\n  \"format\": \"isms-workbench-workspace\",\n  \"schema_version\": 6,\n  \"tables\": {\n    \"asset\": [\n      {\n        \"id\": 1,\n        \"ref\": \"A-001\",\n"
-    ), "{}", &text[..300]);
+    assert!(text.starts_with(&format!(
+        "{{\n  \"format\": \"isms-workbench-workspace\",\n  \"schema_version\": {SCHEMA_VERSION},\n  \"tables\": {{\n    \"asset\": [\n      {{\n        \"id\": 1,\n        \"ref\": \"A-001\",\n"
+    )), "{}", &text[..300]);
     assert!(text.ends_with("\n  }\n}\n"));
 
     // Every table of the file, the change log and reference counters included, by name.
@@ -386,6 +386,26 @@ fn a_dry_run_checks_everything_and_changes_nothing() {
     );
     assert_eq!(names(d), ["workspace.json"], "no file made, none left");
 
+    // An editor's byte-order mark in front is not an error.
+    fs::write(
+        d.join("workspace.json"),
+        [b"\xef\xbb\xbf", demo_json()].concat(),
+    )
+    .unwrap();
+    isms(
+        d,
+        &[
+            "import",
+            "workspace",
+            "workspace.json",
+            "--db",
+            "new.sqlite3",
+            "--dry-run",
+        ],
+    )
+    .success();
+    assert_eq!(names(d), ["workspace.json"]);
+
     // A dry run finds what only the database can: a row its rules refuse.
     let mut value: Value = serde_json::from_slice(demo_json()).unwrap();
     value["tables"]["risk"][0]["status"] = json!("forgotten");
@@ -421,6 +441,9 @@ fn changed(change: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 #[test]
 fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
+    let newer = format!("bad.json: was exported by a newer version of ISMS Workbench (schema {}; this build knows up to {SCHEMA_VERSION}), so import it with that version; nothing was imported.", SCHEMA_VERSION + 1);
+    let older = format!("bad.json: was exported from a schema {} workspace and this build imports schema {SCHEMA_VERSION} only: open that workspace with this build and export it again; nothing was imported.", SCHEMA_VERSION - 1);
+    let unknown = format!("bad.json: table spreadsheet: is not a table of a schema {SCHEMA_VERSION} workspace; nothing was imported.");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
             "not JSON",
@@ -452,12 +475,12 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
         (
             "newer schema",
             changed(|v| v["schema_version"] = json!(SCHEMA_VERSION + 1)),
-            "bad.json: was exported by a newer version of ISMS Workbench (schema 7; this build knows up to 6), so import it with that version; nothing was imported.",
+            &newer,
         ),
         (
             "older schema",
             changed(|v| v["schema_version"] = json!(SCHEMA_VERSION - 1)),
-            "bad.json: was exported from a schema 5 workspace and this build imports schema 6 only: open that workspace with this build and export it again; nothing was imported.",
+            &older,
         ),
         (
             "unknown top-level key",
@@ -467,7 +490,7 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
         (
             "unknown table",
             changed(|v| v["tables"]["spreadsheet"] = json!([])),
-            "bad.json: table spreadsheet: is not a table of a schema 6 workspace; nothing was imported.",
+            &unknown,
         ),
         (
             "missing table",

@@ -94,6 +94,8 @@ impl Outcome {
 /// Reads the JSON and checks what needs no workspace: the format marker and the schema
 /// version; returns the `"tables"` object.
 fn read(bytes: &[u8]) -> Result<Map<String, Value>, DumpError> {
+    // A byte-order mark, as some editors write one, is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| DumpError::whole(format!("is not valid JSON ({error})")))?;
     let Value::Object(mut top) = value else {
