@@ -456,6 +456,11 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
             "bad.json: is not valid JSON (EOF while parsing",
         ),
         (
+            "a key twice",
+            br#"{"format": "isms-workbench-workspace", "format": "x"}"#.to_vec(),
+            "bad.json: is not valid JSON (the key \"format\" appears twice at line 1 column 47); nothing was imported.",
+        ),
+        (
             "not an object",
             b"[1, 2]".to_vec(),
             "bad.json: is not a workspace.json: it is not a JSON object; nothing was imported.",
