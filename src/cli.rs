@@ -53,6 +53,8 @@ enum ThemeArg {
 enum ImportKind {
     Assets,
     Risks,
+    /// An audit pack's workspace.json, into a new workspace file
+    Workspace,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -71,16 +73,18 @@ enum Command {
     },
     /// Write the demo organisation into a new workspace file (--db FILE) and exit
     Demo,
-    /// Import assets or risks from a spreadsheet's CSV export; all or nothing, and every error
-    /// names its row and column. Creates the workspace if it does not exist yet.
+    /// Import assets or risks from a spreadsheet's CSV export, or a whole workspace from an
+    /// audit pack's workspace.json into a new file; all or nothing, and every error names its
+    /// row and column. Creates the workspace if it does not exist yet.
     Import {
         /// What the file holds
         #[arg(value_enum)]
         kind: ImportKind,
-        /// The CSV file (UTF-8, comma or semicolon; see the README for the columns)
+        /// The CSV file (UTF-8, comma or semicolon; see the README for the columns), or the
+        /// workspace.json
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Check every row and report what would be imported; change nothing
+        /// Check everything and report what would be imported; change nothing
         #[arg(long)]
         dry_run: bool,
     },
@@ -158,7 +162,7 @@ fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
     Ok(Store::open_as(path, mode, actor)?)
 }
 
-/// Writes the demo into `path`, which must not exist; a failure removes the half-made file.
+/// Writes the demo into `path`, which must not exist; a failure leaves no file behind.
 fn create_demo(path: &Path) -> Result<()> {
     if path.exists() {
         bail!(
@@ -166,27 +170,8 @@ fn create_demo(path: &Path) -> Result<()> {
             path.display()
         );
     }
-    // Written under a temporary name and renamed when complete, so that an interrupted run
-    // never leaves a half-made demo where `--demo` would take it for a finished one.
-    let partial = PathBuf::from(format!("{}.partial", path.display()));
-    let remove_partial = || {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = fs::remove_file(format!("{}{suffix}", partial.display()));
-        }
-    };
-    remove_partial();
-    let mut store = open(&partial, OpenMode::Create { organisation: None }, "demo")?;
-    let written = write_demo(&mut store);
-    // Closing the last connection folds the journal back into the file.
-    drop(store);
-    if let Err(error) = written {
-        remove_partial();
-        return Err(error.context(format!("{}: could not write the demo", path.display())));
-    }
-    fs::rename(&partial, path)
-        .with_context(|| format!("{}: could not finish writing the demo", path.display()))?;
-    remove_partial();
-    Ok(())
+    Store::create_complete(path, "demo", true, write_demo)
+        .with_context(|| format!("{}: could not write the demo", path.display()))
 }
 
 pub fn main() -> ExitCode {
@@ -259,6 +244,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let kind = match kind {
                 ImportKind::Assets => import::Kind::Assets,
                 ImportKind::Risks => import::Kind::Risks,
+                ImportKind::Workspace => {
+                    let path = workspace_path(cli.db)?;
+                    let outcome = import::workspace::run(&file, &path, dry_run, &actor())?;
+                    say(outcome.summary(&file, &path))?;
+                    return Ok(ExitCode::SUCCESS);
+                }
             };
             let path = workspace_path(cli.db)?;
             let actor = actor();

@@ -21,8 +21,9 @@ const MINUTES: [&str; 2] = [
     "06-management-review/MR-2026-01-minutes.md",
     "06-management-review/MR-2027-01-minutes.md",
 ];
-/// The index and the seal, written after every other file.
-const INDEX: [&str; 3] = ["report.html", "README.md", "SHA256SUMS"];
+/// The top-level files: the report and the whole workspace, then the index and the seal,
+/// written after every other file.
+const INDEX: [&str; 4] = ["report.html", "workspace.json", "README.md", "SHA256SUMS"];
 const SCOPE: &str = "01-scope/isms-scope.md";
 /// The risk files, after the scope as in the pack's folder numbering.
 const RISK: [&str; 6] = [
@@ -377,7 +378,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let written = export_to(&store, &out, today());
     assert_eq!(
         &written[10..],
-        [EVIDENCE, PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2]],
+        [EVIDENCE, PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2], INDEX[3]],
         "no report without an audit"
     );
     let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
@@ -450,13 +451,13 @@ fn export_command_prints_the_internal_audit_files() {
         "{text}"
     );
     assert_eq!(&lines[15..17], MINUTES, "{text}");
-    assert_eq!(&lines[17..20], INDEX, "{text}");
-    assert_eq!(lines.len(), 21, "{text}");
+    assert_eq!(&lines[17..21], INDEX, "{text}");
+    assert_eq!(lines.len(), 22, "{text}");
     assert!(
-        lines[20].starts_with("Wrote 20 files of the audit pack"),
+        lines[21].starts_with("Wrote 21 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..20] {
+    for path in &lines[..21] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }

@@ -21,6 +21,7 @@
 //! - [`risk_register`]: the risk register as one table, for CSV and XLSX.
 //! - [`treatment_plan`]: the risk treatment plan.
 //! - [`risk`]: the heat map picture, the asset register and the risk method.
+//! - [`workspace_json`]: `workspace.json`, every table and row, importable again.
 //! - [`pack`]: the output folder.
 
 pub mod audit;
@@ -40,6 +41,7 @@ pub mod risk_register;
 pub mod scope;
 pub mod soa;
 pub mod treatment_plan;
+pub mod workspace_json;
 pub mod xlsx;
 
 use std::path::Path;
@@ -51,7 +53,7 @@ use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
 use crate::store::{
-    AuditData, DocumentData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
+    AuditData, DocumentData, Dump, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
 };
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
@@ -111,6 +113,8 @@ pub struct PackData {
     pub timeline: Vec<TimelineRow>,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
+    /// Every table and row of the workspace, for `workspace.json`.
+    pub dump: Dump,
 }
 
 impl PackData {
@@ -132,6 +136,7 @@ impl PackData {
         let reviews = store.load_reviews()?;
         let (findings, readiness) = store.check_with_readiness(today)?;
         let timeline = store.timeline(today)?;
+        let dump = store.dump()?;
         Ok(PackData {
             workspace,
             scope,
@@ -145,6 +150,7 @@ impl PackData {
             readiness,
             timeline,
             today,
+            dump,
         })
     }
 }
@@ -254,6 +260,11 @@ pub const FILES: &[PackFile] = &[
         path: html::REPORT,
         about: "The pack in one page for a browser: readiness, the risk heat map, the SoA, audits, nonconformities and reviews.",
         write: Make::One(html::report),
+    },
+    PackFile {
+        path: workspace_json::PATH,
+        about: "The whole workspace in JSON, every record and the change log included, to import again (isms import workspace): a workspace made from it exports this same file.",
+        write: Make::One(workspace_json::file),
     },
 ];
 

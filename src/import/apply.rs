@@ -18,7 +18,9 @@ pub fn read_source(path: &Path) -> Result<Vec<u8>> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             bail!("{}: no such file to import", path.display())
         }
-        Err(_) if path.is_dir() => bail!("{}: is a directory, not a CSV file", path.display()),
+        Err(_) if path.is_dir() => {
+            bail!("{}: is a directory, not a file to import", path.display())
+        }
         Err(error) => bail!("{}: could not be read ({error})", path.display()),
     }
 }

@@ -1,4 +1,5 @@
-//! Importing assets and risks from a spreadsheet's CSV export, all or nothing.
+//! Importing assets and risks from a spreadsheet's CSV export, or a whole workspace from an
+//! audit pack's `workspace.json` ([`workspace`]), all or nothing.
 //!
 //! The reading is pure: bytes go in, rows or errors come out, without a database (so that
 //! property tests can hit it). [`Context`] is what the rows are checked against: the risk method,
@@ -18,6 +19,7 @@ pub mod csv_table;
 pub mod headers;
 pub mod risks;
 mod values;
+pub mod workspace;
 
 use std::fmt;
 

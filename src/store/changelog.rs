@@ -97,6 +97,16 @@ pub(super) fn entries_of_records(
     rows.collect()
 }
 
+/// Checks the whole hash chain as `conn` sees it (inside a transaction, say); returns the
+/// number of entries or the first broken one.
+pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, BrokenLink>> {
+    let mut stmt = conn.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
+    let entries = stmt
+        .query_map([], entry_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(changelog::verify_chain(&entries))
+}
+
 impl Store {
     /// Every change to one record, newest first.
     pub fn history(&self, record: &str) -> rusqlite::Result<Vec<ChangeEntry>> {
@@ -124,10 +134,6 @@ impl Store {
 
     /// Checks the whole hash chain; returns the number of entries or the first broken one.
     pub fn verify_change_log(&self) -> rusqlite::Result<Result<usize, BrokenLink>> {
-        let mut stmt = self.conn.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
-        let entries = stmt
-            .query_map([], entry_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(changelog::verify_chain(&entries))
+        verify(&self.conn)
     }
 }

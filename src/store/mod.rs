@@ -15,6 +15,7 @@ mod risks;
 mod row;
 mod scope;
 mod soa;
+mod workspace_dump;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,7 @@ pub use review::ReviewData;
 pub use risks::{ControlRef, RiskData, METHOD_REF};
 pub use scope::{ScopeData, WORKSPACE_REF};
 pub use soa::{ControlInfo, SoaData, SoaVersion};
+pub use workspace_dump::{Affinity, Cell, ColumnSchema, Dump, DumpError, Table, TableSchema};
 
 /// The latest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;
@@ -78,6 +80,45 @@ impl Store {
                 error,
             })?;
         Ok(store)
+    }
+
+    /// Makes a new workspace file at `path` (which the caller has found missing) with `work`
+    /// done on it, all or nothing: the file is made under a temporary name next to `path`
+    /// (`PATH.partial`, private like every workspace) and renamed to `path` only when `work`
+    /// succeeded and `keep` says so; otherwise it is removed. An interrupted run therefore never
+    /// leaves a half-made workspace where a finished one is expected.
+    pub fn create_complete<T>(
+        path: &Path,
+        actor: &str,
+        keep: bool,
+        work: impl FnOnce(&mut Store) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let partial = PathBuf::from(format!("{}.partial", path.display()));
+        let remove_partial = || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+            }
+        };
+        remove_partial();
+        let done = Store::open_as(&partial, OpenMode::Create { organisation: None }, actor)
+            .map_err(anyhow::Error::from)
+            .and_then(|mut store| work(&mut store));
+        // The store is closed by now: closing the last connection folds the journal back into
+        // the file, so the file alone is the whole workspace.
+        match done {
+            Ok(value) if keep => {
+                let renamed = std::fs::rename(&partial, path);
+                remove_partial();
+                renamed.map_err(|error| {
+                    anyhow::anyhow!("{}: could not be written ({error})", path.display())
+                })?;
+                Ok(value)
+            }
+            other => {
+                remove_partial();
+                other
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {

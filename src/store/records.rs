@@ -106,6 +106,21 @@ fn columns<R: Record>() -> String {
     R::FIELDS.join(", ")
 }
 
+/// A stored value a record cannot take (a row written by another tool, say), named by table,
+/// record and field: `table risk, record R-003, field status: unknown value "x"`.
+fn unreadable<R: Record>(reference: &str, offset: usize, error: rusqlite::Error) -> anyhow::Error {
+    match &error {
+        rusqlite::Error::FromSqlConversionFailure(index, _, cause) => {
+            let field = index
+                .checked_sub(offset)
+                .and_then(|i| R::FIELDS.get(i))
+                .map_or_else(String::new, |field| format!(", field {field}"));
+            anyhow::anyhow!("table {}, record {reference}{field}: {cause}", R::TABLE)
+        }
+        _ => anyhow::Error::from(error).context(format!("could not read {reference}")),
+    }
+}
+
 /// Reads every record of a type with its links: one query per table, whatever the count.
 fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
     let sql = format!(
@@ -114,13 +129,14 @@ fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
         R::TABLE
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], |row| {
-        Ok(Stored {
-            reference: row.get(0)?,
-            value: R::from_row(row, 1)?,
-        })
-    })?;
-    let mut records: Vec<Stored<R>> = rows.collect::<rusqlite::Result<_>>()?;
+    let mut rows = stmt.query([])?;
+    let mut records: Vec<Stored<R>> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let reference: String = row.get(0)?;
+        let value = R::from_row(row, 1).map_err(|error| unreadable::<R>(&reference, 1, error))?;
+        records.push(Stored { reference, value });
+    }
+    drop(rows);
     if R::LINKS.is_empty() {
         return Ok(records);
     }
@@ -153,7 +169,8 @@ fn select_one<R: Record>(conn: &Connection, reference: &str) -> Result<Option<R>
     let record = conn
         .prepare_cached(&sql)?
         .query_row([reference], |row| R::from_row(row, 0))
-        .optional()?;
+        .optional()
+        .map_err(|error| unreadable::<R>(reference, 0, error))?;
     let Some(mut record) = record else {
         return Ok(None);
     };

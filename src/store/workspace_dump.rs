@@ -1,0 +1,667 @@
+//! The whole workspace as plain tables, which is what `workspace.json` carries: read from and
+//! restored into the file generically, table by table as the schema itself lists them, so that
+//! a table a later migration adds is carried without a change here.
+//!
+//! - Which tables: every table of the file but SQLite's own (`sqlite_*`) and virtual tables,
+//!   in name order; columns in schema order; rows in primary-key order (all columns for a
+//!   table without one). The same file always gives the same [`Dump`].
+//! - The catalogue (Annex A controls, clauses) is restored like every other table, verbatim.
+//!   A workspace keeps the catalogue copied into it when it was created (a later build never
+//!   rewrites it), so it is part of what the workspace holds; checking it against this
+//!   build's catalogue instead would refuse the export of a workspace made by a build with
+//!   other wording, and the round trip would no longer be exact.
+//! - The change log is restored verbatim, so its hash chain still verifies (and is verified
+//!   before anything is kept). The restore adds no entry of its own: the restored workspace
+//!   reads exactly as the exported one did, and the caller reports the import instead.
+//! - A restore replaces every row of every table in one write transaction. Foreign keys are
+//!   checked once at the end, so rows may come in any order, and an error names the table,
+//!   the row (counting from 1 within its table) and, where it can, the column.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use anyhow::{Context, Result};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params_from_iter, Connection};
+
+use super::{changelog, Store};
+
+/// The table whose hash chain is verified after a restore.
+const CHANGE_LOG: &str = "change_log";
+
+/// One stored value, typed as SQLite stores it. Binary data is not among them: no column of
+/// the schema holds any, and `workspace.json` could not carry it as text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Cell {
+    fn to_sql(&self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Integer(number) => Value::Integer(*number),
+            Cell::Real(number) => Value::Real(*number),
+            Cell::Text(text) => Value::Text(text.clone()),
+        }
+    }
+
+    /// The value as an error message quotes it: text in quotes, cut short when long.
+    pub fn describe(&self) -> String {
+        match self {
+            Cell::Null => "null".into(),
+            Cell::Integer(number) => number.to_string(),
+            Cell::Real(number) => number.to_string(),
+            Cell::Text(text) => {
+                const LONGEST: usize = 40;
+                match text.char_indices().nth(LONGEST) {
+                    Some((cut, _)) => format!("{:?}...", &text[..cut]),
+                    None => format!("{text:?}"),
+                }
+            }
+        }
+    }
+}
+
+/// The values a column takes, from its declared type by SQLite's rules of type affinity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affinity {
+    Integer,
+    Text,
+    /// No declared type: any value, kept as given.
+    Blob,
+    Real,
+    Numeric,
+}
+
+impl Affinity {
+    /// SQLite's rules, applied in its order (<https://sqlite.org/datatype3.html>, 3.1).
+    pub fn of_declared(declared: &str) -> Affinity {
+        let declared = declared.to_ascii_uppercase();
+        let has = |part: &str| declared.contains(part);
+        if has("INT") {
+            Affinity::Integer
+        } else if has("CHAR") || has("CLOB") || has("TEXT") {
+            Affinity::Text
+        } else if has("BLOB") || declared.trim().is_empty() {
+            Affinity::Blob
+        } else if has("REAL") || has("FLOA") || has("DOUB") {
+            Affinity::Real
+        } else {
+            Affinity::Numeric
+        }
+    }
+}
+
+/// One column of a table, as the schema declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSchema {
+    pub name: String,
+    pub affinity: Affinity,
+    /// `NOT NULL`, or part of the primary key: null is refused.
+    pub required: bool,
+}
+
+/// One table of the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSchema {
+    pub name: String,
+    pub columns: Vec<ColumnSchema>,
+    /// The columns that order the rows: the primary key's, else all of them.
+    order: Vec<String>,
+}
+
+impl TableSchema {
+    pub fn column(&self, name: &str) -> Option<&ColumnSchema> {
+        self.columns.iter().find(|column| column.name == name)
+    }
+}
+
+/// A table and its rows, each row's values in the order of the table's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub schema: TableSchema,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Every table of a workspace with every row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dump {
+    pub schema_version: i64,
+    pub tables: Vec<Table>,
+}
+
+impl Dump {
+    /// How many rows all the tables hold together.
+    pub fn row_count(&self) -> usize {
+        self.tables.iter().map(|table| table.rows.len()).sum()
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|table| table.schema.name == name)
+    }
+}
+
+/// What is wrong with a dump, and where: the table, the row (from 1, in the table's order)
+/// and the column, as far as they are known. Renders as `table risk, row 3, column status:
+/// reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DumpError {
+    pub table: Option<String>,
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl DumpError {
+    pub fn whole(message: impl Into<String>) -> Self {
+        DumpError {
+            table: None,
+            row: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(
+        table: &str,
+        row: Option<usize>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        DumpError {
+            table: Some(table.to_string()),
+            row,
+            column: column.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for DumpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(table) = &self.table {
+            place.push(format!("table {table}"));
+        }
+        if let Some(row) = self.row {
+            place.push(format!("row {row}"));
+        }
+        if let Some(column) = &self.column {
+            place.push(format!("column {column}"));
+        }
+        if place.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", place.join(", "), self.message)
+        }
+    }
+}
+
+impl std::error::Error for DumpError {}
+
+/// An identifier quoted for SQL.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn quoted_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    names
+        .into_iter()
+        .map(|name| quote(name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The tables of the file and their columns, in name order.
+fn schema_in(conn: &Connection) -> rusqlite::Result<Vec<TableSchema>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_schema
+         WHERE type = 'table'
+           AND lower(substr(name, 1, 7)) <> 'sqlite_'
+           AND upper(substr(ltrim(coalesce(sql, '')), 1, 14)) <> 'CREATE VIRTUAL'
+         ORDER BY name",
+    )?;
+    let names = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut columns =
+        conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")?;
+    let mut tables = Vec::with_capacity(names.len());
+    for name in names {
+        let mut key: Vec<(i64, String)> = Vec::new();
+        let columns = columns
+            .query_map([&name], |row| {
+                let (name, declared, not_null, pk): (String, String, bool, i64) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+                Ok((name, declared, not_null, pk))
+            })?
+            .map(|row| {
+                row.map(|(name, declared, not_null, pk)| {
+                    if pk > 0 {
+                        key.push((pk, name.clone()));
+                    }
+                    ColumnSchema {
+                        affinity: Affinity::of_declared(&declared),
+                        required: not_null || pk > 0,
+                        name,
+                    }
+                })
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        key.sort();
+        let order = if key.is_empty() {
+            columns.iter().map(|column| column.name.clone()).collect()
+        } else {
+            key.into_iter().map(|(_, name)| name).collect()
+        };
+        tables.push(TableSchema {
+            name,
+            columns,
+            order,
+        });
+    }
+    Ok(tables)
+}
+
+fn cell(table: &str, row: usize, column: &str, value: ValueRef<'_>) -> Result<Cell> {
+    let refuse = |message: &str| -> anyhow::Error {
+        DumpError::at(table, Some(row), Some(column), message).into()
+    };
+    Ok(match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(number) => Cell::Integer(number),
+        ValueRef::Real(number) if number.is_finite() => Cell::Real(number),
+        ValueRef::Real(_) => {
+            return Err(refuse(
+                "holds an infinite number, which workspace.json cannot carry",
+            ))
+        }
+        ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => Cell::Text(text.to_string()),
+            Err(_) => return Err(refuse("holds text that is not UTF-8")),
+        },
+        ValueRef::Blob(_) => {
+            return Err(refuse(
+                "holds binary data, which workspace.json cannot carry",
+            ))
+        }
+    })
+}
+
+fn dump_in(conn: &Connection) -> Result<Dump> {
+    let schema_version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let mut tables = Vec::new();
+    for schema in schema_in(conn)? {
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            quoted_list(schema.columns.iter().map(|c| &c.name)),
+            quote(&schema.name),
+            quoted_list(&schema.order)
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut read = Vec::new();
+        while let Some(row) = rows.next()? {
+            let number = read.len() + 1;
+            let cells = schema
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(index, column)| {
+                    cell(&schema.name, number, &column.name, row.get_ref(index)?)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            read.push(cells);
+        }
+        drop(rows);
+        tables.push(Table { schema, rows: read });
+    }
+    Ok(Dump {
+        schema_version,
+        tables,
+    })
+}
+
+/// Every run of white space as one space, so that a rule from the schema reads on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The columns of `table` that a rule of the schema names (outside its quoted strings).
+fn columns_named_in<'a>(table: &'a TableSchema, rule: &str) -> Vec<&'a str> {
+    let mut outside_quotes = String::new();
+    for (index, part) in rule.split('\'').enumerate() {
+        if index % 2 == 0 {
+            outside_quotes.push_str(part);
+        }
+        outside_quotes.push(' ');
+    }
+    let words: Vec<&str> = outside_quotes
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .collect();
+    table
+        .columns
+        .iter()
+        .map(|column| column.name.as_str())
+        .filter(|name| words.contains(name))
+        .collect()
+}
+
+/// The row's value of a column, quoted for a message.
+fn value_of(table: &TableSchema, row: &[Cell], column: &str) -> String {
+    table
+        .columns
+        .iter()
+        .position(|c| c.name == column)
+        .and_then(|index| row.get(index))
+        .map_or_else(|| "the value".into(), Cell::describe)
+}
+
+/// A row SQLite refused, as one sentence naming the place.
+fn insert_error(
+    table: &TableSchema,
+    number: usize,
+    row: &[Cell],
+    error: rusqlite::Error,
+) -> DumpError {
+    let text = match &error {
+        rusqlite::Error::SqliteFailure(_, Some(message)) => one_line(message),
+        other => one_line(&other.to_string()),
+    };
+    let name = table.name.as_str();
+    let unqualified = |columns: &str| -> Vec<String> {
+        columns
+            .split(", ")
+            .map(|c| c.rsplit('.').next().unwrap_or(c).to_string())
+            .collect()
+    };
+    if let Some(columns) = text.strip_prefix("NOT NULL constraint failed: ") {
+        let columns = unqualified(columns);
+        return DumpError::at(
+            name,
+            Some(number),
+            columns.first().map(String::as_str),
+            "needs a value, not null",
+        );
+    }
+    if let Some(columns) = text.strip_prefix("UNIQUE constraint failed: ") {
+        let columns = unqualified(columns);
+        let values: Vec<String> = columns.iter().map(|c| value_of(table, row, c)).collect();
+        return DumpError::at(
+            name,
+            Some(number),
+            Some(&columns.join(", ")),
+            format!("{} is already taken by an earlier row", values.join(", ")),
+        );
+    }
+    if let Some(rule) = text.strip_prefix("CHECK constraint failed: ") {
+        return match columns_named_in(table, rule).as_slice() {
+            [column] => DumpError::at(
+                name,
+                Some(number),
+                Some(column),
+                format!(
+                    "{} is not allowed here (the schema requires {rule})",
+                    value_of(table, row, column)
+                ),
+            ),
+            _ => DumpError::at(
+                name,
+                Some(number),
+                None,
+                format!("the row breaks the schema's rule `{rule}`"),
+            ),
+        };
+    }
+    DumpError::at(
+        name,
+        Some(number),
+        None,
+        format!("could not be written ({text})"),
+    )
+}
+
+/// The first row, in file order, that refers to a row the dump does not hold.
+fn foreign_key_error(
+    conn: &Connection,
+    dump: &Dump,
+    numbers: &HashMap<&str, HashMap<i64, usize>>,
+) -> Result<Option<DumpError>> {
+    let mut stmt =
+        conn.prepare("SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check()")?;
+    let violations = stmt
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<i64>>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let first = violations
+        .into_iter()
+        .map(|(table, rowid, parent, fkid)| {
+            let number = rowid.and_then(|rowid| numbers.get(table.as_str())?.get(&rowid).copied());
+            (table, number, parent, fkid)
+        })
+        .min_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let Some((table, number, parent, fkid)) = first else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare(
+        "SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq",
+    )?;
+    let pairs = stmt
+        .query_map(rusqlite::params![table, fkid], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let columns: Vec<&str> = pairs.iter().map(|(from, _)| from.as_str()).collect();
+    let targets: Vec<&str> = pairs.iter().filter_map(|(_, to)| to.as_deref()).collect();
+    let values = match (number, dump.table(&table)) {
+        (Some(number), Some(dumped)) => columns
+            .iter()
+            .map(|column| value_of(&dumped.schema, &dumped.rows[number - 1], column))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "a row".into(),
+    };
+    let parent_key = if targets.is_empty() {
+        parent
+    } else {
+        format!("{parent} ({})", targets.join(", "))
+    };
+    Ok(Some(DumpError::at(
+        &table,
+        number,
+        Some(&columns.join(", ")),
+        format!("refers to {values} in {parent_key}, which the file does not hold"),
+    )))
+}
+
+/// Replaces every row of every table by the dump's; see the module's notes.
+fn restore_in(conn: &Connection, dump: &Dump) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if dump.schema_version != version {
+        return Err(DumpError::whole(format!(
+            "it holds a schema {} workspace, and this workspace has schema {version}",
+            dump.schema_version
+        ))
+        .into());
+    }
+    let schema = schema_in(conn)?;
+    for table in &schema {
+        match dump.table(&table.name) {
+            None => return Err(DumpError::at(&table.name, None, None, "is missing").into()),
+            Some(dumped) if dumped.schema.columns != table.columns => {
+                return Err(DumpError::at(
+                    &table.name,
+                    None,
+                    None,
+                    "has other columns than this workspace's table",
+                )
+                .into())
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(extra) = dump
+        .tables
+        .iter()
+        .find(|dumped| !schema.iter().any(|table| table.name == dumped.schema.name))
+    {
+        return Err(DumpError::at(
+            &extra.schema.name,
+            None,
+            None,
+            "is not a table of this workspace",
+        )
+        .into());
+    }
+
+    // Rows refer to rows of tables restored later; the references are checked at the end.
+    conn.pragma_update(None, "defer_foreign_keys", true)?;
+    for table in &schema {
+        conn.execute(&format!("DELETE FROM {}", quote(&table.name)), [])?;
+    }
+    let mut numbers: HashMap<&str, HashMap<i64, usize>> = HashMap::new();
+    for table in &dump.tables {
+        let schema = &table.schema;
+        let placeholders: Vec<String> = (1..=schema.columns.len())
+            .map(|i| format!("?{i}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(&schema.name),
+            quoted_list(schema.columns.iter().map(|c| &c.name)),
+            placeholders.join(", ")
+        );
+        let mut insert = conn.prepare(&sql)?;
+        let by_rowid = numbers.entry(schema.name.as_str()).or_default();
+        for (index, row) in table.rows.iter().enumerate() {
+            let number = index + 1;
+            if row.len() != schema.columns.len() {
+                return Err(DumpError::at(
+                    &schema.name,
+                    Some(number),
+                    None,
+                    "does not have every column",
+                )
+                .into());
+            }
+            insert
+                .execute(params_from_iter(row.iter().map(Cell::to_sql)))
+                .map_err(|error| insert_error(schema, number, row, error))?;
+            by_rowid.insert(conn.last_insert_rowid(), number);
+        }
+    }
+    if let Some(error) = foreign_key_error(conn, dump, &numbers)? {
+        return Err(error.into());
+    }
+    if let Err(broken) = changelog::verify(conn)? {
+        let number = numbers
+            .get(CHANGE_LOG)
+            .and_then(|rows| rows.get(&broken.seq))
+            .copied();
+        return Err(DumpError::at(
+            CHANGE_LOG,
+            number,
+            None,
+            format!(
+                "the change log's hash chain breaks at entry {}: {}",
+                broken.seq, broken.reason
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The tables of this workspace and their columns, in name order.
+    pub fn tables(&self) -> Result<Vec<TableSchema>> {
+        Ok(schema_in(&self.conn)?)
+    }
+
+    /// Every table with every row, read in one transaction so that the tables agree.
+    pub fn dump(&self) -> Result<Dump> {
+        let tx = self.conn.unchecked_transaction()?;
+        let dump = dump_in(&tx)?;
+        tx.commit()?;
+        Ok(dump)
+    }
+
+    /// Replaces everything the workspace holds, the change log included, by the dump's rows,
+    /// in one write transaction: all of it, or (on any error) nothing. Meant for a new
+    /// workspace; a row the schema refuses, a reference to a row the dump does not hold or a
+    /// change log whose chain does not verify is a [`DumpError`] naming the place.
+    pub fn restore(&mut self, dump: &Dump) -> Result<()> {
+        self.write(|writer| restore_in(writer.conn(), dump))
+            .context("nothing was restored")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_follows_sqlites_rules() {
+        for (declared, affinity) in [
+            ("INTEGER", Affinity::Integer),
+            ("BIGINT", Affinity::Integer),
+            ("TEXT", Affinity::Text),
+            ("VARCHAR(10)", Affinity::Text),
+            ("", Affinity::Blob),
+            ("BLOB", Affinity::Blob),
+            ("REAL", Affinity::Real),
+            ("DOUBLE PRECISION", Affinity::Real),
+            ("NUMERIC", Affinity::Numeric),
+            ("DATE", Affinity::Numeric),
+        ] {
+            assert_eq!(Affinity::of_declared(declared), affinity, "{declared}");
+        }
+    }
+
+    #[test]
+    fn a_rule_names_the_columns_outside_its_strings() {
+        let table = TableSchema {
+            name: "t".into(),
+            columns: ["scope", "in", "justification"]
+                .iter()
+                .map(|name| ColumnSchema {
+                    name: name.to_string(),
+                    affinity: Affinity::Text,
+                    required: true,
+                })
+                .collect(),
+            order: Vec::new(),
+        };
+        assert_eq!(
+            columns_named_in(&table, "scope IN ('in', 'out')"),
+            ["scope"]
+        );
+        assert_eq!(
+            columns_named_in(&table, "scope = 'in' OR trim(justification) <> ''"),
+            ["scope", "justification"]
+        );
+    }
+
+    #[test]
+    fn an_error_names_its_place() {
+        assert_eq!(
+            DumpError::at("risk", Some(3), Some("status"), "bad").to_string(),
+            "table risk, row 3, column status: bad"
+        );
+        assert_eq!(DumpError::whole("bad").to_string(), "bad");
+        assert_eq!(
+            Cell::Text("x".repeat(50)).describe(),
+            format!("{:?}...", "x".repeat(40))
+        );
+    }
+}
