@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{EvidenceTab, Section};
 use crate::domain::catalogue::{clauses, control};
 use crate::domain::document::{requirement, Document, DocumentStatus, RequiredState};
-use crate::ui::components::{render_detail, section_bar, split_list, ListFrame};
+use crate::ui::components::{
+    filter_line as render_filter_line, render_detail, section_bar, split_list, ListFrame,
+};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -310,17 +312,7 @@ impl EvidenceTab {
         }
         self.render_document_detail(detail_area, buf, theme);
         if let Some(line) = filter_line {
-            let typing = if self.typing {
-                "▏ (Enter keep, Esc clear)"
-            } else {
-                " · x clears"
-            };
-            Paragraph::new(Line::from(vec![
-                Span::styled(" Filter: ", theme.label_focus),
-                Span::raw(self.filter.clone()),
-                Span::styled(typing, theme.muted),
-            ]))
-            .render(line, buf);
+            render_filter_line(self.filter.clone(), self.typing, line, buf, theme);
         }
     }
 
