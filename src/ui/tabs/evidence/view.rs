@@ -237,7 +237,8 @@ impl EvidenceTab {
         };
         let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
         self.list_area = list_area;
-        let wide = list_area.width >= 100;
+        // Kind and owner when there is room for them beside a readable title.
+        let (with_kind, wide) = (list_area.width >= 85, list_area.width >= 110);
         let rows: Vec<Row> = self
             .order
             .iter()
@@ -254,7 +255,7 @@ impl EvidenceTab {
                     Cell::from(stored.reference.clone()),
                     Cell::from(d.title.clone()),
                 ];
-                if wide {
+                if with_kind {
                     cells.push(Cell::from(d.kind.label()));
                 }
                 cells.push(Cell::from(d.version.clone()));
@@ -275,7 +276,7 @@ impl EvidenceTab {
             .collect();
         let mut header = vec!["Ref", "Title"];
         let mut widths = vec![Constraint::Length(7), Constraint::Min(14)];
-        if wide {
+        if with_kind {
             header.push("Kind");
             widths.push(Constraint::Length(9));
         }
