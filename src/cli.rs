@@ -299,7 +299,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     for f in &findings {
                         let record = if f.record.is_empty() { "-" } else { &f.record };
                         say(format!(
-                            "{:<7} {:<6} {:<11} {:<28} {}",
+                            "{:<7} {:<6} {:<11} {:<30} {}",
                             f.severity.label(),
                             f.clause,
                             record,

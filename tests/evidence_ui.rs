@@ -65,6 +65,10 @@ fn the_register_at_both_sizes_with_the_overdue_review_standing_out() {
 fn enter_on_a_missing_requirement_writes_it_already_linked() {
     let mut h = harness();
     go_to_requirement(&mut h, "A.8.27");
+    h.key(KeyCode::Char('h'));
+    assert!(h
+        .screen(80, 24)
+        .contains("No document fulfils A.8.27 yet: it has no history."));
     h.key(KeyCode::Enter);
     let screen = h.screen(80, 24);
     assert!(screen.contains("New document (7.5)"), "{screen}");

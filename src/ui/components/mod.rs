@@ -133,6 +133,21 @@ pub fn section_bar(
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
+/// The line under a filtered list: what it is filtered by, and how to keep or clear it.
+pub fn filter_line(described: String, typing: bool, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let hint = if typing {
+        "▏ (Enter keep, Esc clear)"
+    } else {
+        " · x clears"
+    };
+    Paragraph::new(Line::from(vec![
+        Span::styled(" Filter: ", theme.label_focus),
+        Span::raw(described),
+        Span::styled(hint, theme.muted),
+    ]))
+    .render(area, buf);
+}
+
 /// Keeps a table's selection on a row that exists: none for an empty table, the first row
 /// when nothing was selected, the last when the selection fell off the end.
 pub fn keep_in_range(state: &mut ratatui::widgets::TableState, len: usize) {

@@ -354,9 +354,16 @@ impl EvidenceTab {
             }
             Action::History => {
                 let reference = match self.section {
-                    Section::Required => self
-                        .selected_expected()
-                        .and_then(|e| e.documents.first().cloned()),
+                    Section::Required => match self.selected_expected() {
+                        Some(e) if e.documents.is_empty() => {
+                            return Outcome::Status(format!(
+                                "No document fulfils {} yet: it has no history.",
+                                e.requirement.key
+                            ))
+                        }
+                        Some(e) => e.documents.first().cloned(),
+                        None => None,
+                    },
                     Section::Register => self.selected_document().map(|(r, _)| r),
                 };
                 return reference.map_or(Outcome::Ignored, Outcome::ShowHistory);

@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{EvidenceTab, Section};
 use crate::domain::catalogue::{clauses, control};
 use crate::domain::document::{requirement, Document, DocumentStatus, RequiredState};
-use crate::ui::components::{render_detail, section_bar, split_list, ListFrame};
+use crate::ui::components::{
+    filter_line as render_filter_line, render_detail, section_bar, split_list, ListFrame,
+};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -235,7 +237,8 @@ impl EvidenceTab {
         };
         let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
         self.list_area = list_area;
-        let wide = list_area.width >= 100;
+        // Kind and owner when there is room for them beside a readable title.
+        let (with_kind, wide) = (list_area.width >= 85, list_area.width >= 110);
         let rows: Vec<Row> = self
             .order
             .iter()
@@ -252,7 +255,7 @@ impl EvidenceTab {
                     Cell::from(stored.reference.clone()),
                     Cell::from(d.title.clone()),
                 ];
-                if wide {
+                if with_kind {
                     cells.push(Cell::from(d.kind.label()));
                 }
                 cells.push(Cell::from(d.version.clone()));
@@ -273,7 +276,7 @@ impl EvidenceTab {
             .collect();
         let mut header = vec!["Ref", "Title"];
         let mut widths = vec![Constraint::Length(7), Constraint::Min(14)];
-        if wide {
+        if with_kind {
             header.push("Kind");
             widths.push(Constraint::Length(9));
         }
@@ -310,17 +313,7 @@ impl EvidenceTab {
         }
         self.render_document_detail(detail_area, buf, theme);
         if let Some(line) = filter_line {
-            let typing = if self.typing {
-                "▏ (Enter keep, Esc clear)"
-            } else {
-                " · x clears"
-            };
-            Paragraph::new(Line::from(vec![
-                Span::styled(" Filter: ", theme.label_focus),
-                Span::raw(self.filter.clone()),
-                Span::styled(typing, theme.muted),
-            ]))
-            .render(line, buf);
+            render_filter_line(self.filter.clone(), self.typing, line, buf, theme);
         }
     }
 

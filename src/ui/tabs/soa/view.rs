@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 
 use super::{Section, SoaTab};
 use crate::domain::soa::{progress, Applicability, Implementation, Progress};
+use crate::ui::components::filter_line as render_filter_line;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list};
@@ -208,17 +209,7 @@ impl SoaTab {
         }
         self.render_control_detail(detail_area, buf, theme);
         if let Some(line) = filter_line {
-            let typing = if self.typing {
-                "▏ (Enter keep, Esc clear)"
-            } else {
-                " · x clears"
-            };
-            Paragraph::new(Line::from(vec![
-                Span::styled(" Filter: ", theme.label_focus),
-                Span::raw(self.filter.describe()),
-                Span::styled(typing, theme.muted),
-            ]))
-            .render(line, buf);
+            render_filter_line(self.filter.describe(), self.typing, line, buf, theme);
         }
     }
 
