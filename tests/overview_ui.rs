@@ -146,7 +146,7 @@ fn the_budget_adds_up_per_year_and_refuses_a_bad_amount() {
     h.key(KeyCode::Right).key(KeyCode::Right);
     let screen = h.screen(140, 36);
     assert!(
-        screen.contains("75,650"),
+        screen.contains("78,550"),
         "the demo's cycle total:\n{screen}"
     );
     insta::assert_snapshot!("overview_budget_80x24", h.screen(80, 24));
@@ -165,17 +165,17 @@ fn the_budget_adds_up_per_year_and_refuses_a_bad_amount() {
     }
     h.keys("1,250").ctrl('s');
     let screen = h.screen(140, 36);
-    assert!(screen.contains("Saved BUD-010."), "{screen}");
+    assert!(screen.contains("Saved BUD-011."), "{screen}");
     assert!(screen.contains("Consultant, surveillance prep"));
-    // Year 2 was 14,150; the cycle 75,650.
+    // Year 2 was 14,150; the cycle 78,550.
     assert!(
-        screen.contains("15,400") && screen.contains("76,900"),
+        screen.contains("15,400") && screen.contains("79,800"),
         "{screen}"
     );
 
     // Deleting asks first.
     h.key(KeyCode::Char('d'));
-    assert!(h.screen(80, 24).contains("Delete BUD-010?"));
+    assert!(h.screen(80, 24).contains("Delete BUD-011?"));
     h.key(KeyCode::Char('y'));
-    assert!(h.screen(140, 36).contains("75,650"));
+    assert!(h.screen(140, 36).contains("78,550"));
 }

@@ -33,9 +33,9 @@ choice_enum!(
         Stage1 => "stage1", "Stage 1 audit";
         Stage2 => "stage2", "Stage 2 audit";
         Certificate => "certificate", "Certificate issued";
-        Surveillance1 => "surveillance1", "Surveillance audit, year 1";
-        Surveillance2 => "surveillance2", "Surveillance audit, year 2";
-        Recertification => "recertification", "Recertification audit, year 3";
+        Surveillance1 => "surveillance1", "Surveillance audit 1";
+        Surveillance2 => "surveillance2", "Surveillance audit 2";
+        Recertification => "recertification", "Recertification audit";
     }
 );
 
@@ -53,15 +53,27 @@ impl MilestoneKind {
     }
 
     /// Months after the certificate by which the audit is due; none for the steps before it.
-    /// Surveillance comes yearly and the certificate lasts three years.
+    /// Surveillance comes yearly. The certificate lasts three years, and the recertification
+    /// audit and the body's decision must both be done before it expires, so the audit is
+    /// due three months before expiry to leave time for the decision.
     pub fn months_after_certificate(self) -> Option<u32> {
         match self {
             MilestoneKind::Surveillance1 => Some(12),
             MilestoneKind::Surveillance2 => Some(24),
-            MilestoneKind::Recertification => Some(36),
+            MilestoneKind::Recertification => Some(CERTIFICATE_MONTHS - 3),
             _ => None,
         }
     }
+}
+
+/// How long a certificate is valid.
+pub const CERTIFICATE_MONTHS: u32 = 36;
+
+/// The last day a certificate issued on `issued` is valid.
+pub fn certificate_expiry(issued: Date) -> Option<Date> {
+    issued
+        .checked_add_months(Months::new(CERTIFICATE_MONTHS))
+        .and_then(|day| day.pred_opt())
 }
 
 /// What the user recorded for one milestone.
@@ -73,8 +85,15 @@ pub struct Milestone {
 }
 
 impl Milestone {
-    pub fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
+    /// A milestone cannot be done on a day that has not come yet.
+    pub fn validate_on(&self, today: Date) -> Vec<FieldError> {
+        match self.done {
+            Some(done) if done > today => vec![FieldError::new(
+                "done",
+                format!("{done} has not come yet; a milestone is done on or before today."),
+            )],
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -137,6 +156,26 @@ pub struct TimelineRow {
     pub done_from_records: bool,
     pub state: MilestoneState,
     pub note: String,
+}
+
+impl TimelineRow {
+    /// The planned date as read: "due by" when computed from the certificate date.
+    pub fn planned_text(&self) -> String {
+        match (self.planned, self.planned_is_due_date) {
+            (Some(day), true) => format!("due by {day}"),
+            (Some(day), false) => day.to_string(),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// The done date as read: "(from the records)" when the user typed none.
+    pub fn done_text(&self) -> String {
+        match (self.done, self.done_from_records) {
+            (Some(day), true) => format!("{day} (from the records)"),
+            (Some(day), false) => day.to_string(),
+            (None, _) => String::new(),
+        }
+    }
 }
 
 /// The whole timeline on `today`: every milestone in order, recorded dates first, then what
@@ -225,7 +264,7 @@ impl BudgetLine {
         if self.label.trim().is_empty() {
             errors.push(FieldError::new("label", "Say what the cost is for."));
         }
-        if !self.amount.is_finite() || self.amount < 0.0 {
+        if !self.amount.is_finite() || self.amount < 0.0 || self.amount >= MAX_AMOUNT {
             errors.push(FieldError::new(
                 "amount",
                 "The amount is a number of zero or more.",
@@ -235,20 +274,40 @@ impl BudgetLine {
     }
 }
 
-/// Reads an amount as typed: digits with an optional decimal point, thousands separated by
-/// commas, spaces or underscores allowed.
+/// The largest amount a budget line takes: far beyond any certification budget, and small
+/// enough to be shown to the cent.
+pub const MAX_AMOUNT: f64 = 1e12;
+
+/// Reads an amount as typed: digits with an optional decimal point and up to two decimals;
+/// commas, spaces or underscores only between groups of three digits (`12,500.50`). A
+/// decimal comma (`1,50`) is refused rather than guessed.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_'))
-        .collect();
-    if cleaned.is_empty() {
+    let text = text.trim();
+    if text.is_empty() {
         return Err("Type the amount, for example 12500.".into());
     }
-    match cleaned.parse::<f64>() {
-        Ok(value) if value.is_finite() && value >= 0.0 && !cleaned.starts_with('+') => Ok(value),
-        _ => Err(format!("\"{}\" is not an amount like 12500.", text.trim())),
+    let refuse = || format!("\"{text}\" is not an amount like 12,500.50.");
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let groups: Vec<&str> = whole.split([',', ' ', '_']).collect();
+    let grouped_well = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !grouped_well
+        || !groups.iter().all(|g| digits(g))
+        || fraction.is_some_and(|f| !digits(f) || f.len() > 2)
+    {
+        return Err(refuse());
+    }
+    let plain = format!("{}.{}", groups.concat(), fraction.unwrap_or("0"));
+    match plain.parse::<f64>() {
+        Ok(value) if value < MAX_AMOUNT => Ok(value),
+        Ok(_) => Err(format!("\"{text}\" is more than any budget line needs.")),
+        Err(_) => Err(refuse()),
     }
 }
 
@@ -334,9 +393,14 @@ mod tests {
             row(&rows, MilestoneKind::Surveillance2).planned,
             Some(day("2029-03-15"))
         );
+        // Due three months before the certificate expires, to leave time for the decision.
         assert_eq!(
             row(&rows, MilestoneKind::Recertification).planned,
-            Some(day("2030-03-15"))
+            Some(day("2029-12-15"))
+        );
+        assert_eq!(
+            certificate_expiry(day("2027-03-15")),
+            Some(day("2030-03-14"))
         );
         assert_eq!(
             row(&rows, MilestoneKind::Certificate).state,
@@ -349,6 +413,67 @@ mod tests {
             row(&rows, MilestoneKind::Surveillance1).state,
             MilestoneState::Unplanned
         );
+    }
+
+    #[test]
+    fn a_certificate_on_the_29th_of_february_falls_due_on_the_28th() {
+        let recorded = vec![(
+            MilestoneKind::Certificate,
+            Milestone {
+                done: Some(day("2028-02-29")),
+                ..Milestone::default()
+            },
+        )];
+        let rows = timeline(&recorded, &JourneyFacts::default(), day("2028-03-01"));
+        assert_eq!(
+            row(&rows, MilestoneKind::Surveillance1).planned,
+            Some(day("2029-02-28"))
+        );
+        assert_eq!(
+            certificate_expiry(day("2028-02-29")),
+            Some(day("2031-02-27"))
+        );
+    }
+
+    #[test]
+    fn a_milestone_is_not_done_in_the_future() {
+        let today = day("2026-11-28");
+        let done = |d: &str| Milestone {
+            done: Some(day(d)),
+            ..Milestone::default()
+        };
+        assert!(done("2026-11-28").validate_on(today).is_empty());
+        assert_eq!(done("2026-11-29").validate_on(today)[0].field, "done");
+        assert!(Milestone::default().validate_on(today).is_empty());
+    }
+
+    #[test]
+    fn rows_read_their_dates_in_words() {
+        let recorded = vec![(
+            MilestoneKind::Certificate,
+            Milestone {
+                planned: Some(day("2027-03-01")),
+                ..Milestone::default()
+            },
+        )];
+        let facts = JourneyFacts {
+            review_held: Some(day("2026-10-01")),
+            ..JourneyFacts::default()
+        };
+        let rows = timeline(&recorded, &facts, day("2026-11-28"));
+        assert_eq!(
+            row(&rows, MilestoneKind::Surveillance1).planned_text(),
+            "due by 2028-03-01"
+        );
+        assert_eq!(
+            row(&rows, MilestoneKind::Certificate).planned_text(),
+            "2027-03-01"
+        );
+        assert_eq!(
+            row(&rows, MilestoneKind::ManagementReview).done_text(),
+            "2026-10-01 (from the records)"
+        );
+        assert_eq!(row(&rows, MilestoneKind::Scope).done_text(), "");
     }
 
     #[test]
@@ -488,6 +613,16 @@ mod tests {
         assert!(parse_amount("-3").is_err());
         assert!(parse_amount("ten").is_err());
         assert!(parse_amount("inf").is_err());
+        assert_eq!(parse_amount("12,500.50"), Ok(12500.5));
+        assert_eq!(parse_amount("1 234 567"), Ok(1_234_567.0));
+        assert_eq!(parse_amount("0.05"), Ok(0.05));
+        // A decimal comma, exponents and odd grouping are refused, never guessed.
+        for bad in [
+            "1,50", "1.250,50", "1e3", "1e300", "12,50,0", ",500", "1.234.5", "0.505",
+        ] {
+            assert!(parse_amount(bad).is_err(), "{bad} was read");
+        }
+        assert!(parse_amount("999999999999999").is_err());
     }
 
     proptest! {

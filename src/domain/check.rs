@@ -305,7 +305,11 @@ pub fn management_review(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         .filter(|(_, r)| r.status != ReviewStatus::Draft)
         .filter_map(|(reference, r)| r.date.filter(|d| *d <= ws.today).map(|d| (d, reference)))
         .max();
-    let year_ago = ws.today - chrono::Duration::days(365);
+    // Twelve calendar months, so that a leap day does not make a review a day too old.
+    let year_ago = ws
+        .today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(ws.today);
     let Some((date, reference)) = last_review else {
         return vec![finding(
             "no-management-review",

@@ -19,7 +19,10 @@ pub struct ReadinessFacts {
     pub audit_scope: usize,
     /// Those covered by an internal audit that was reported or closed.
     pub audit_scope_covered: usize,
-    pub review_held_within_year: bool,
+    /// A management review held in the last 12 months and since the last internal audit.
+    pub review_up_to_date: bool,
+    /// Internal audits reported or closed.
+    pub audits_finished: usize,
     pub open_major_ncs: usize,
 }
 
@@ -115,22 +118,24 @@ pub fn stage2(facts: &ReadinessFacts) -> StageReadiness {
                 facts.audit_scope,
             ),
             Criterion::yes_no(
-                "Management review held in the last 12 months",
+                "Management review held in the last 12 months, after the internal audit",
                 "review held",
-                facts.review_held_within_year,
-                if facts.review_held_within_year {
-                    "yes".into()
+                facts.review_up_to_date,
+                if facts.review_up_to_date {
+                    "held".into()
                 } else {
-                    "no".into()
+                    "not held".into()
                 },
             ),
+            // Nothing to do is not done: without a finished audit nobody has looked for NCs.
             Criterion::yes_no(
-                "No major nonconformity open",
-                "major NCs",
-                facts.open_major_ncs == 0,
-                match facts.open_major_ncs {
-                    0 => "none open".into(),
-                    n => format!("{n} open"),
+                "No major nonconformity open after an internal audit",
+                "no major NC open",
+                facts.audits_finished > 0 && facts.open_major_ncs == 0,
+                match (facts.audits_finished, facts.open_major_ncs) {
+                    (0, 0) => "no audit yet".into(),
+                    (_, 0) => "none open".into(),
+                    (_, n) => format!("{n} open"),
                 },
             ),
         ],
@@ -150,7 +155,8 @@ mod tests {
             controls_implemented_with_evidence: 85,
             audit_scope: 119,
             audit_scope_covered: 119,
-            review_held_within_year: true,
+            review_up_to_date: true,
+            audits_finished: 1,
             open_major_ncs: 0,
         }
     }
@@ -180,7 +186,7 @@ mod tests {
         assert_eq!(stage2(&facts).percent(), 75);
         assert_eq!(stage2(&facts).criteria[3].detail, "1 open");
         let facts = ReadinessFacts {
-            review_held_within_year: false,
+            review_up_to_date: false,
             controls_implemented_with_evidence: 0,
             ..ready()
         };
@@ -191,8 +197,9 @@ mod tests {
     fn an_empty_workspace_is_not_ready() {
         let facts = ReadinessFacts::default();
         assert_eq!(stage1(&facts).percent(), 0);
-        // Only "no major NC open" holds in a new workspace.
-        assert_eq!(stage2(&facts).percent(), 25);
+        // Not even "no major NC open": nobody has audited yet.
+        assert_eq!(stage2(&facts).percent(), 0);
+        assert_eq!(stage2(&facts).criteria[3].detail, "no audit yet");
     }
 
     #[test]
@@ -208,7 +215,7 @@ mod tests {
         #[test]
         fn percentages_stay_within_bounds_and_grow_with_progress(
             of in 0usize..500, done in 0usize..600, more in 0usize..50,
-            review in any::<bool>(), majors in 0usize..3,
+            review in any::<bool>(), majors in 0usize..3, audits in 0usize..3,
         ) {
             let facts = ReadinessFacts {
                 required_documents: of,
@@ -217,7 +224,8 @@ mod tests {
                 controls_implemented_with_evidence: done,
                 audit_scope: of,
                 audit_scope_covered: done,
-                review_held_within_year: review,
+                review_up_to_date: review,
+                audits_finished: audits,
                 open_major_ncs: majors,
             };
             let better = ReadinessFacts {

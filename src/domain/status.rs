@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::audit::{AuditStatus, Finding, NcGrade};
 use super::certification::{next_milestones, MilestoneState, TimelineRow};
-use super::check::{CheckFinding, CheckWorkspace, Severity};
+use super::check::{management_review, CheckFinding, CheckWorkspace, Severity};
 use super::dates::Date;
 use super::document::{expected_documents, DocumentStatus, RequiredState};
 use super::readiness::{stage1, stage2, ReadinessFacts, StageReadiness};
@@ -77,10 +77,17 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
                 && documents.controls_with_evidence.contains(c)
         })
         .count();
+    // Only audits that were carried out to the end (reported or closed) complete the programme.
+    let finished: HashSet<&str> = ws
+        .audits
+        .iter()
+        .filter(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed))
+        .map(|(r, _)| r.as_str())
+        .collect();
     let audited: HashSet<String> = ws
         .items
         .iter()
-        .filter(|i| i.result != Finding::NotAudited)
+        .filter(|i| i.result != Finding::NotAudited && finished.contains(i.audit.as_str()))
         .map(|i| i.target.label())
         .collect();
     let covered = ws.clauses.iter().filter(|c| audited.contains(*c)).count()
@@ -88,10 +95,6 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
             .iter()
             .filter(|c| audited.contains(&format!("A.{c}")))
             .count();
-    let year_ago = ws.today - chrono::Duration::days(365);
-    let review_held_within_year = ws.reviews.iter().any(|(_, r)| {
-        r.status != ReviewStatus::Draft && r.date.is_some_and(|d| d <= ws.today && d >= year_ago)
-    });
     ReadinessFacts {
         required_documents: documents.required,
         required_documents_in_place: documents.required_in_place,
@@ -99,7 +102,9 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
         controls_implemented_with_evidence: implemented_with_evidence,
         audit_scope: ws.clauses.len() + applicable.len(),
         audit_scope_covered: covered,
-        review_held_within_year,
+        // The same rule as `isms check`: held within 12 months and since the last audit.
+        review_up_to_date: management_review(ws).is_empty(),
+        audits_finished: finished.len(),
         open_major_ncs: ws
             .ncs
             .iter()
@@ -288,11 +293,10 @@ impl<'a> Status<'a> {
         for row in next.iter().take(4) {
             let when = match (row.planned, row.state) {
                 (Some(day), MilestoneState::Late) => format!("{day} (late)"),
-                (Some(day), _) if row.planned_is_due_date => format!("{day} (due by)"),
-                (Some(day), _) => day.to_string(),
+                (Some(_), _) => row.planned_text(),
                 (None, _) => "no date yet".into(),
             };
-            let _ = writeln!(out, "  {when:<19} {}", row.kind.label());
+            let _ = writeln!(out, "  {when:<18} {}", row.kind.label());
         }
         out
     }

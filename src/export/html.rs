@@ -120,14 +120,10 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
         &mut out,
         &["Milestone", "Planned", "Done", "State"],
         data.timeline.iter().map(|row| {
-            let planned = match (row.planned, row.planned_is_due_date) {
-                (Some(day), true) => format!("due by {day}"),
-                (day, _) => dates::format_optional(day),
-            };
             vec![
                 row.kind.label().to_string(),
-                planned,
-                dates::format_optional(row.done),
+                row.planned_text(),
+                row.done_text(),
                 row.state.label().to_string(),
             ]
         }),

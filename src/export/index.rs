@@ -85,15 +85,12 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
 
     out.push_str("## Certification milestones\n\n| Milestone | Planned | Done | State |\n|---|---|---|---|\n");
     for row in &data.timeline {
-        let planned = match (row.planned, row.planned_is_due_date) {
-            (Some(day), true) => format!("due by {day}"),
-            (day, _) => dates::format_optional(day),
-        };
         let _ = writeln!(
             out,
-            "| {} | {planned} | {} | {} |",
+            "| {} | {} | {} | {} |",
             row.kind.label(),
-            dates::format_optional(row.done),
+            row.planned_text(),
+            row.done_text(),
             row.state.label()
         );
     }

@@ -8,10 +8,12 @@ use rusqlite::{OptionalExtension, Row};
 use super::records::{Record, Stored};
 use super::row::{date, date_text, key, small, text};
 use super::Store;
+use crate::domain::audit::AuditStatus;
 use crate::domain::certification::{
     BudgetCategory, BudgetLine, CertificationPlan, JourneyFacts, Milestone, MilestoneKind,
 };
 use crate::domain::dates::{self, Date};
+use crate::domain::review::ReviewStatus;
 use crate::domain::FieldError;
 
 /// The one certification plan's reference.
@@ -70,10 +72,7 @@ impl Record for Milestone {
             note: row.get(offset + 2)?,
         })
     }
-
-    fn validate(&self) -> Vec<FieldError> {
-        Milestone::validate(self)
-    }
+    // A milestone's rule needs today's date (see `Milestone::validate_on`): the form checks it.
 }
 
 impl Record for BudgetLine {
@@ -147,12 +146,19 @@ impl Store {
             soa_approved: first_date(self, "SELECT min(approved_on) FROM soa_version")?,
             audit_reported: first_date(
                 self,
-                "SELECT min(nullif(actual_end, '')) FROM audit
-                 WHERE status IN ('reported', 'closed')",
+                &format!(
+                    "SELECT min(nullif(actual_end, '')) FROM audit WHERE status IN ('{}', '{}')",
+                    AuditStatus::Reported.key(),
+                    AuditStatus::Closed.key()
+                ),
             )?,
             review_held: first_date(
                 self,
-                "SELECT min(nullif(date, '')) FROM review WHERE status IN ('held', 'approved')",
+                &format!(
+                    "SELECT min(nullif(date, '')) FROM review WHERE status IN ('{}', '{}')",
+                    ReviewStatus::Held.key(),
+                    ReviewStatus::Approved.key()
+                ),
             )?,
         })
     }

@@ -4,7 +4,7 @@ use crate::domain::certification::{
     format_amount, parse_amount, BudgetCategory, BudgetLine, CertificationPlan, Milestone,
     MilestoneKind, TimelineRow,
 };
-use crate::domain::dates::format_optional;
+use crate::domain::dates::{format_optional, Date};
 use crate::domain::FieldError;
 use crate::ui::components::form::{choices, date_of, finish, title, Field, Form};
 
@@ -97,14 +97,14 @@ pub fn milestone_form(
     Form::new(format!("Milestone · {}", kind.label()), fields)
 }
 
-pub fn milestone_from(form: &Form) -> Result<Milestone, Vec<FieldError>> {
+pub fn milestone_from(form: &Form, today: Date) -> Result<Milestone, Vec<FieldError>> {
     let mut errors = Vec::new();
     let milestone = Milestone {
         planned: date_of(form, "planned", &mut errors),
         done: date_of(form, "done", &mut errors),
         note: form.value("note").trim_end().to_string(),
     };
-    let domain = milestone.validate();
+    let domain = milestone.validate_on(today);
     finish(milestone, errors, domain)
 }
 
@@ -121,8 +121,11 @@ pub fn budget_form(reference: Option<&str>, line: Option<&BudgetLine>, currency:
             "Year",
             vec![
                 ("1".into(), "Year 1 (certification)".into()),
-                ("2".into(), "Year 2 (surveillance)".into()),
-                ("3".into(), "Year 3 (surveillance, recertification)".into()),
+                ("2".into(), "Year 2 (surveillance audit 1)".into()),
+                (
+                    "3".into(),
+                    "Year 3 (surveillance audit 2, recertification)".into(),
+                ),
             ],
             &line.year.to_string(),
         ),

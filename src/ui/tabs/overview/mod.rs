@@ -14,7 +14,7 @@ use ratatui::widgets::TableState;
 use super::{Sections, Tab};
 use crate::domain::certification::{timeline, BudgetLine, BudgetTotals, TimelineRow};
 use crate::domain::check::{CheckFinding, Severity};
-use crate::store::{PlanData, Readiness, Store};
+use crate::store::{PlanData, Readiness, Store, Stored};
 use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
@@ -40,12 +40,13 @@ pub enum Pending {
 pub type Outcome = super::Outcome<Pending>;
 
 /// What an open form edits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum FormTarget {
     Body,
     Milestone(crate::domain::certification::MilestoneKind),
-    /// A budget line: new, or the one at this index of the list.
-    Budget(Option<usize>),
+    /// A budget line: new, or a stored one as it was when the form opened (so that a save
+    /// writes only what the user changed, whatever the list holds by then).
+    Budget(Option<Stored<BudgetLine>>),
 }
 
 /// The tab that holds the record a finding points at.
@@ -119,6 +120,15 @@ impl OverviewTab {
 
     pub fn findings(&self) -> &[CheckFinding] {
         &self.findings
+    }
+
+    /// The last day of the certificate's validity, from its done (else planned) date.
+    fn certificate_expiry(&self) -> Option<chrono::NaiveDate> {
+        self.timeline
+            .iter()
+            .find(|r| r.kind == crate::domain::certification::MilestoneKind::Certificate)
+            .and_then(|r| r.done.or(r.planned))
+            .and_then(crate::domain::certification::certificate_expiry)
     }
 
     /// The certification milestones as last read.
@@ -297,7 +307,8 @@ impl OverviewTab {
             },
             Section::Budget => match self.selected() {
                 Some(index) => {
-                    self.open_form(FormTarget::Budget(Some(index)));
+                    let stored = self.plan.budget.get(index).cloned();
+                    self.open_form(FormTarget::Budget(stored));
                     Outcome::Done
                 }
                 None => Outcome::Status("No budget line yet: press n to add one.".into()),
@@ -327,20 +338,17 @@ impl OverviewTab {
     }
 
     fn open_form(&mut self, target: FormTarget) {
-        let form = match target {
+        let form = match &target {
             FormTarget::Body => forms::body_form(&self.plan.plan),
             FormTarget::Milestone(kind) => {
-                let row = self.timeline.iter().find(|r| r.kind == kind);
-                forms::milestone_form(kind, &self.recorded(kind), row)
+                let row = self.timeline.iter().find(|r| r.kind == *kind);
+                forms::milestone_form(*kind, &self.recorded(*kind), row)
             }
-            FormTarget::Budget(index) => {
-                let stored = index.and_then(|i| self.plan.budget.get(i));
-                forms::budget_form(
-                    stored.map(|s| s.reference.as_str()),
-                    stored.map(|s| &s.value),
-                    &self.plan.plan.currency,
-                )
-            }
+            FormTarget::Budget(stored) => forms::budget_form(
+                stored.as_ref().map(|s| s.reference.as_str()),
+                stored.as_ref().map(|s| &s.value),
+                &self.plan.plan.currency,
+            ),
         };
         self.form = Some(FormSession::new(form, target));
     }
@@ -362,10 +370,13 @@ impl OverviewTab {
         let Some(session) = self.form.as_mut() else {
             return Outcome::Ignored;
         };
-        let target = session.target;
+        let target = session.target.clone();
+        let today = self.today;
         let validate = |form: &crate::ui::components::form::Form| match target {
             FormTarget::Body => Vec::new(),
-            FormTarget::Milestone(_) => forms::milestone_from(form).err().unwrap_or_default(),
+            FormTarget::Milestone(_) => {
+                forms::milestone_from(form, today).err().unwrap_or_default()
+            }
             FormTarget::Budget(_) => forms::budget_from(form).err().unwrap_or_default(),
         };
         match session.handle(action, validate) {
@@ -389,7 +400,7 @@ impl OverviewTab {
             return Outcome::Ignored;
         };
         let form = &session.form;
-        let saved: Result<String, Vec<crate::domain::FieldError>> = match session.target {
+        let saved: Result<String, Vec<crate::domain::FieldError>> = match &session.target {
             FormTarget::Body => {
                 let plan = forms::body_from(form);
                 store
@@ -397,14 +408,15 @@ impl OverviewTab {
                     .map(|_| "the certification body".to_string())
                     .map_err(store_error)
             }
-            FormTarget::Milestone(kind) => forms::milestone_from(form).and_then(|milestone| {
-                store
-                    .save_milestone(kind, &self.recorded(kind), &milestone)
-                    .map(|_| kind.label().to_string())
-                    .map_err(store_error)
-            }),
-            FormTarget::Budget(index) => forms::budget_from(form).and_then(|line| {
-                let stored = index.and_then(|i| self.plan.budget.get(i));
+            FormTarget::Milestone(kind) => {
+                forms::milestone_from(form, self.today).and_then(|milestone| {
+                    store
+                        .save_milestone(*kind, &self.recorded(*kind), &milestone)
+                        .map(|_| kind.label().to_string())
+                        .map_err(store_error)
+                })
+            }
+            FormTarget::Budget(stored) => forms::budget_from(form).and_then(|line| {
                 match stored {
                     Some(before) => store
                         .update_from(&before.reference, Some(&before.value), &line)
@@ -436,12 +448,14 @@ impl OverviewTab {
                 Outcome::Done
             }
             Pending::DeleteBudgetLine(reference) => {
-                match store
-                    .delete::<BudgetLine>(&reference)
-                    .and_then(|_| self.refresh(store))
-                {
+                if let Err(error) = store.delete::<BudgetLine>(&reference) {
+                    return Outcome::Error(format!("Not deleted: {error}"));
+                }
+                match self.refresh(store) {
                     Ok(()) => Outcome::Status(format!("Deleted {reference}.")),
-                    Err(error) => Outcome::Error(format!("Not deleted: {error}")),
+                    Err(error) => Outcome::Error(format!(
+                        "Deleted {reference}, but could not re-read: {error}"
+                    )),
                 }
             }
         }

@@ -36,7 +36,8 @@ const WIDE: u16 = 150;
 /// A bar of `width` cells, filled in proportion to `ratio`, drawn with characters so that it
 /// reads without colour.
 fn bar(ratio: f64, width: usize) -> (String, String) {
-    let filled = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    // Rounded down, so that only a stage at 100% draws a full bar.
+    let filled = ((ratio.clamp(0.0, 1.0) * width as f64).floor() as usize).min(width);
     ("█".repeat(filled), "░".repeat(width - filled))
 }
 
@@ -133,12 +134,18 @@ impl OverviewTab {
                 ("✗", theme.error)
             };
             criteria.push(Span::styled(format!(" {mark} "), style));
-            // "12/16" rather than "12 of 16", so that Stage 2 fits in 80 columns.
-            criteria.push(Span::raw(format!(
-                "{} {}",
-                criterion.short,
-                criterion.detail.replace(" of ", "/")
-            )));
+            // "controls 12/16" for counts, the mark alone for yes/no criteria ("✓ review"), so
+            // that Stage 2 fits in the narrowest screen the app draws.
+            let text = if criterion.detail.contains(" of ") {
+                format!(
+                    "{} {}",
+                    criterion.short,
+                    criterion.detail.replace(" of ", "/")
+                )
+            } else {
+                criterion.short.to_string()
+            };
+            criteria.push(Span::raw(text));
         }
         if wide {
             gauge.extend(criteria);
@@ -156,12 +163,21 @@ impl OverviewTab {
         }
         let blockers = self.blockers;
         let warnings = self.findings.len() - blockers;
-        let verdict = if blockers == 0 {
+        let ready = self
+            .readiness
+            .as_ref()
+            .is_some_and(|r| r.stage1.percent() == 100 && r.stage2.percent() == 100);
+        let verdict = if blockers == 0 && ready {
             Span::styled(" No blockers: ready to face the auditor. ", theme.ok)
+        } else if blockers == 0 {
+            Span::styled(
+                " No blockers, but the stages are not at 100% yet; ",
+                theme.warn,
+            )
         } else {
             Span::styled(
                 format!(
-                    " {blockers} {} before certification, ",
+                    " {blockers} {} (b) before certification, ",
                     plural(blockers, "blocker")
                 ),
                 theme.error,
@@ -170,27 +186,20 @@ impl OverviewTab {
         let mut summary = vec![
             verdict,
             Span::styled(
-                format!("{warnings} {}.", plural(warnings, "warning")),
+                format!("{warnings} {} (w).", plural(warnings, "warning")),
                 theme.muted,
             ),
         ];
-        let mut areas = vec![Span::styled(
-            if width >= WIDE {
-                " blockers/warnings:"
-            } else {
-                " per tab:"
-            },
-            theme.muted,
-        )];
+        // Per tab: "Risks 2b 11w" (blockers, warnings), or ✓ where nothing is found.
+        let mut areas = vec![Span::styled(" by tab:", theme.muted)];
         for (tab, (b, w)) in AREAS.iter().zip(self.per_area) {
-            let style = if b > 0 {
-                theme.error
-            } else if w > 0 {
-                theme.warn
-            } else {
-                theme.ok
+            let (style, counts) = match (b, w) {
+                (0, 0) => (theme.ok, "✓".to_string()),
+                (0, w) => (theme.warn, format!("{w}w")),
+                (b, 0) => (theme.error, format!("{b}b")),
+                (b, w) => (theme.error, format!("{b}b {w}w")),
             };
-            areas.push(Span::styled(format!(" {} {b}/{w}", tab.title()), style));
+            areas.push(Span::styled(format!(" {} {counts}", tab.title()), style));
         }
         if width >= WIDE {
             summary.push(Span::raw("  "));
@@ -303,6 +312,16 @@ impl OverviewTab {
                 Span::styled(" · 27006 auditor competence ", theme.label_focus),
                 confirmed(plan.competence_confirmed),
             ]),
+            Line::from(match self.certificate_expiry() {
+                Some(expiry) => vec![
+                    Span::styled(" Certificate valid until ", theme.label_focus),
+                    Span::raw(format!("{expiry}; recertify before then")),
+                ],
+                None => vec![Span::styled(
+                    " Give the certificate a date to see when each audit of the cycle falls due.",
+                    theme.muted,
+                )],
+            }),
         ];
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })
