@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod changelog;
 pub mod check;
+pub mod confidential;
 pub mod dates;
 pub mod method;
 pub mod register;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod changelog;
+mod confidential;
 mod migrations;
 mod open;
 mod readiness;
