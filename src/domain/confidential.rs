@@ -15,6 +15,16 @@ pub fn is_confidential_by_default(table: &str, field: &str) -> bool {
     DEFAULTS.iter().any(|(t, f)| *t == table && *f == field)
 }
 
+/// The table of a record, from its reference, as far as the defaults need it: a risk
+/// (`R-001`) or a nonconformity (`NC-001`); other records have no confidential defaults.
+pub fn table_of(reference: &str) -> &'static str {
+    match reference.split_once('-').map(|(prefix, _)| prefix) {
+        Some("R") => "risk",
+        Some("NC") => "nonconformity",
+        _ => "",
+    }
+}
+
 /// One record's field marked confidential (or explicitly not), overriding the default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfidentialMark {
@@ -105,6 +115,14 @@ mod tests {
         assert!(!none.is_confidential("risk", "R-001", "threat"));
         assert!(!none.is_confidential("checklist_item", "X", "evidence"));
         assert!(none.is_confidential("risk", "", "vulnerability"));
+    }
+
+    #[test]
+    fn references_name_the_tables_with_defaults() {
+        assert_eq!(table_of("R-001"), "risk");
+        assert_eq!(table_of("NC-012"), "nonconformity");
+        assert_eq!(table_of("IA-2026-01"), "");
+        assert_eq!(table_of("WS"), "");
     }
 
     #[test]
