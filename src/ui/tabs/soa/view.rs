@@ -11,7 +11,8 @@ use super::{Section, SoaTab};
 use crate::domain::soa::{progress, Applicability, Implementation, Progress};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::components::{section_bar, split_list};
+use crate::ui::presentation::labelled_field;
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -256,9 +257,14 @@ impl SoaTab {
         ];
         lines.push(field("Decision", decision.applicability.label().into()));
         match decision.applicability {
-            Applicability::No => {
-                lines.extend(labelled("Why excluded", &decision.justification, theme))
-            }
+            Applicability::No => lines.extend(labelled_field(
+                "Why excluded",
+                "soa_decision",
+                &control.id,
+                "justification",
+                &decision.justification,
+                theme,
+            )),
             _ => {
                 let reasons = decision.reasons_text(risks.len());
                 lines.push(field(
@@ -309,7 +315,14 @@ impl SoaTab {
         ));
         if decision.applicability == Applicability::Yes {
             lines.push(Line::from(""));
-            lines.extend(labelled("How implemented", &decision.how, theme));
+            lines.extend(labelled_field(
+                "How implemented",
+                "soa_decision",
+                &control.id,
+                "how",
+                &decision.how,
+                theme,
+            ));
         }
         let attributes = [
             ("Type", &control.control_type),
