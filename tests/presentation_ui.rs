@@ -35,11 +35,16 @@ fn with_secrets(store: &mut Store) {
     }
 }
 
-/// The demo with secrets, on the tab numbered `tab`, in the colourless theme or `theme`.
+/// The demo with secrets, on the tab numbered `tab`, in `theme`.
 fn harness_with(tab: char, theme: Theme) -> Harness {
+    harness_on(tab, theme, with_secrets)
+}
+
+/// The demo changed by `prepare`, on the tab numbered `tab`, in `theme`.
+fn harness_on(tab: char, theme: Theme, prepare: impl FnOnce(&mut Store)) -> Harness {
     let dir = TempDir::new().unwrap();
     let mut store = workspace(&dir, true);
-    with_secrets(&mut store);
+    prepare(&mut store);
     let mut app = App::new(store, theme).unwrap();
     app.set_location_label("/home/lead/workbench.sqlite3");
     app.set_today(today());
@@ -211,4 +216,61 @@ fn an_nc_evidence_default_can_be_unmarked() {
         presenting.contains(SECRET),
         "unmarked evidence is shown:\n{presenting}"
     );
+}
+
+/// The demo with `marks` set through the store, on the tab numbered `tab`.
+fn harness_marked(tab: char, marks: &[(&str, &str)]) -> Harness {
+    harness_on(tab, Theme::new(ThemeName::Dark, true), |store| {
+        for (record, field) in marks {
+            store.set_confidential(record, field, true).unwrap();
+        }
+    })
+}
+
+#[test]
+fn marked_scope_and_review_fields_are_hidden_in_lists_details_and_minutes() {
+    let mut h = harness_marked('2', &[("ISS-001", "description")]);
+    let issue = h
+        .app
+        .store()
+        .list::<isms::domain::scope::ContextIssue>()
+        .unwrap()[0]
+        .value
+        .description
+        .clone();
+    let start: String = issue.chars().take(12).collect();
+    assert!(h.screen(160, 48).contains(&start));
+    h.key(KeyCode::Char('p'));
+    let screen = h.screen(160, 48);
+    assert!(!screen.contains(&start), "{screen}");
+    assert!(screen.contains(HIDDEN_TEXT), "{screen}");
+
+    let mut h = harness_marked('7', &[("MR-2026-01", "decisions")]);
+    let review = h
+        .app
+        .store()
+        .get::<isms::domain::review::Review>("MR-2026-01")
+        .unwrap()
+        .unwrap();
+    let start: String = review.decisions.chars().take(16).collect();
+    // The minutes, the last section.
+    h.key(KeyCode::Left);
+    h.keys("GGGGGGGGGG");
+    let minutes = |h: &mut Harness| {
+        let mut seen = String::new();
+        for _ in 0..8 {
+            seen.push_str(&h.screen(160, 48));
+            h.key(KeyCode::PageDown);
+        }
+        h.key(KeyCode::Home);
+        seen
+    };
+    assert!(minutes(&mut h).contains(&start));
+    h.key(KeyCode::Char('p'));
+    let presenting = minutes(&mut h);
+    assert!(
+        presenting.contains("Management review MR-2026-01"),
+        "{presenting}"
+    );
+    assert!(!presenting.contains(&start), "{presenting}");
 }

@@ -55,6 +55,14 @@ impl Theme {
             .is_confidential(table, record, field)
     }
 
+    /// The first line of [`Theme::shown`], for a table's cell.
+    pub fn shown_line<'a>(&self, table: &str, record: &str, field: &str, text: &'a str) -> &'a str {
+        self.shown(table, record, field, text)
+            .lines()
+            .next()
+            .unwrap_or("")
+    }
+
     /// `text`, or the neutral hidden text if the field is confidential and we are presenting.
     pub fn shown<'a>(&self, table: &str, record: &str, field: &str, text: &'a str) -> &'a str {
         self.presentation

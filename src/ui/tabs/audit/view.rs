@@ -373,15 +373,12 @@ impl AuditTab {
                     )),
                     Cell::from(
                         theme
-                            .shown(
+                            .shown_line(
                                 "nonconformity",
                                 &n.reference,
                                 "statement",
                                 &n.value.statement,
                             )
-                            .lines()
-                            .next()
-                            .unwrap_or("")
                             .to_string(),
                     ),
                 ])
