@@ -495,6 +495,10 @@ impl App {
             }
             return false;
         }
+        if self.is_presenting() {
+            // Rows are spaced out while presenting, so a click would miss its row.
+            return false;
+        }
         self.tabs
             .get_mut(self.tab)
             .is_some_and(|view| view.click(mouse.column, mouse.row))

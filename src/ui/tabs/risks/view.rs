@@ -17,7 +17,7 @@ use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{section_bar, split_list};
-use crate::ui::presentation::{labelled_field, labelled_fields};
+use crate::ui::presentation::{labelled_field, labelled_fields, render_table};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -618,6 +618,7 @@ impl RisksTab {
                     Cell::from(asset.cia()),
                     Cell::from(Span::styled(mark, style)),
                 ])
+                .bottom_margin(theme.row_gap())
             })
             .collect();
         let empty = rows.is_empty();
@@ -633,7 +634,7 @@ impl RisksTab {
         )
         .header(Row::new(["Ref", "Name", "Kind", "C I A", "Scope"]).style(theme.title))
         .list_frame(" Asset register ", theme);
-        StatefulWidget::render(table, list_area, buf, &mut self.assets);
+        render_table(table, list_area, buf, &mut self.assets, theme);
         if empty {
             Paragraph::new(Span::styled(
                 "No assets yet. Press n to add one.",
