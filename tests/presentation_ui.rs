@@ -142,6 +142,12 @@ fn presenting_uses_the_high_contrast_theme_and_restores_the_chosen_one() {
     let cell = &presenting[(119, 10)];
     assert_eq!(cell.bg, ratatui::style::Color::Black, "{cell:?}");
     assert_ne!(light[(119, 10)].bg, ratatui::style::Color::Black);
+    // Too narrow for the marker beside the tabs: the status bar carries it.
+    let narrow = buffer_text(&frame(&mut h.app, 72, 24));
+    assert!(
+        narrow.lines().nth(22).unwrap().contains("PRESENTING"),
+        "{narrow}"
+    );
     h.key(KeyCode::Char('p'));
     assert_eq!(frame(&mut h.app, 120, 36), light);
 }
