@@ -141,3 +141,63 @@ pub fn labelled_fields(
         .flat_map(|(label, field, value)| labelled_field(label, table, record, field, value, theme))
         .collect()
 }
+
+/// A readiness finding's message, hidden while presenting when it quotes a field marked
+/// confidential (the statement of a nonconformity or of an objective).
+pub fn finding_message<'a>(theme: &Theme, rule: &str, record: &str, message: &'a str) -> &'a str {
+    const QUOTING: &[&str] = &["major-nc-open", "objective-unmeasured"];
+    let table = crate::domain::confidential::table_of(record);
+    if QUOTING.contains(&rule) {
+        theme.shown(table, record, "statement", message)
+    } else {
+        message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn presenting(marks: Confidentiality) -> Theme {
+        let mut theme = Theme::new(ThemeName::Dark, true);
+        theme.presentation.marks = Arc::new(marks);
+        theme.for_presenting()
+    }
+
+    #[test]
+    fn findings_that_quote_a_confidential_statement_are_hidden() {
+        let theme = presenting(Confidentiality::new([ConfidentialMark::new(
+            "NC-001",
+            "statement",
+            true,
+        )]));
+        let quote = "A major nonconformity is open: secret";
+        assert_eq!(
+            finding_message(&theme, "major-nc-open", "NC-001", quote),
+            HIDDEN_TEXT
+        );
+        assert_eq!(
+            finding_message(&theme, "nc-overdue", "NC-001", "Due."),
+            "Due."
+        );
+        assert_eq!(
+            finding_message(&theme, "major-nc-open", "NC-002", quote),
+            quote
+        );
+        let mut off = theme.clone();
+        off.presentation.on = false;
+        assert_eq!(
+            finding_message(&off, "major-nc-open", "NC-001", quote),
+            quote
+        );
+    }
+
+    #[test]
+    fn presenting_keeps_colourless_under_no_color_and_spaces_rows() {
+        let theme = presenting(Confidentiality::default());
+        assert!(theme.presenting());
+        assert!(theme.presentation.no_color);
+        assert_eq!(theme.row_gap(), 1);
+        assert_eq!(Theme::new(ThemeName::Dark, false).row_gap(), 0);
+    }
+}

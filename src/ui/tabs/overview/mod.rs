@@ -18,6 +18,7 @@ use crate::store::Store;
 use crate::ui::components::keep_in_range;
 use crate::ui::components::ListFrame;
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::finding_message;
 use crate::ui::theme::Theme;
 
 /// The Overview asks no questions.
@@ -279,7 +280,7 @@ impl OverviewTab {
                         }
                         .to_string(),
                     ),
-                    Cell::from(f.message.clone()),
+                    Cell::from(finding_message(theme, f.rule, &f.record, &f.message).to_string()),
                 ])
             })
             .collect();
@@ -313,7 +314,7 @@ impl OverviewTab {
                     format!("{} ({}, clause {}): ", f.rule, f.severity.label(), f.clause),
                     theme.label_focus,
                 ),
-                Span::raw(f.message.clone()),
+                Span::raw(finding_message(theme, f.rule, &f.record, &f.message).to_string()),
             ]),
             None => Line::from(""),
         };
