@@ -38,6 +38,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     demo: bool,
 
+    /// Start in presentation mode (for screen sharing): high contrast, roomier rows,
+    /// confidential fields hidden; p toggles it in the workbench
+    #[arg(long, global = true)]
+    presentation: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -340,6 +345,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let mut app = App::new(store, theme)?;
+            app.set_presenting(cli.presentation);
             app.select_tab(tab);
             write!(
                 io::stdout().lock(),
@@ -360,7 +366,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::Create { organisation: None }, &actor())?;
-            run::run(App::new(store, theme)?)?;
+            let mut app = App::new(store, theme)?;
+            app.set_presenting(cli.presentation);
+            run::run(app)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod certification;
 pub mod changelog;
 pub mod check;
+pub mod confidential;
 pub mod dates;
 pub mod document;
 pub mod method;

@@ -5,6 +5,7 @@
 mod audit;
 mod certification;
 mod changelog;
+mod confidential;
 mod documents;
 mod migrations;
 mod open;

@@ -105,6 +105,10 @@ pub struct App {
     should_quit: bool,
     /// Whether the last frame was too small to draw; only quitting works then.
     too_small: bool,
+    /// While presenting, the theme to restore when presentation mode ends.
+    unpresented: Option<Theme>,
+    /// The change log's last entry when the confidential marks were last read.
+    marks_seen: i64,
 }
 
 impl App {
@@ -126,7 +130,7 @@ impl App {
         let mut seen = [NOT_READ; 7];
         seen[Tab::Scope.index()] = last;
         seen[Tab::Overview.index()] = last;
-        Ok(App {
+        let mut app = App {
             store,
             theme,
             tab: Tab::Overview,
@@ -146,7 +150,48 @@ impl App {
             location,
             should_quit: false,
             too_small: false,
-        })
+            unpresented: None,
+            marks_seen: NOT_READ,
+        };
+        app.refresh_marks();
+        Ok(app)
+    }
+
+    /// Turns presentation mode on or off: the high-contrast theme, roomier rows, confidential
+    /// fields hidden. Only the theme changes, so turning it off restores the screen exactly.
+    pub fn set_presenting(&mut self, on: bool) {
+        match (on, self.unpresented.take()) {
+            (true, None) => {
+                self.refresh_marks();
+                let presenting = self.theme.for_presenting();
+                self.unpresented = Some(std::mem::replace(&mut self.theme, presenting));
+            }
+            (true, Some(saved)) => self.unpresented = Some(saved),
+            (false, Some(saved)) => {
+                let marks = self.theme.presentation.marks.clone();
+                self.theme = saved;
+                self.theme.presentation.marks = marks;
+            }
+            (false, None) => {}
+        }
+    }
+
+    pub fn is_presenting(&self) -> bool {
+        self.unpresented.is_some()
+    }
+
+    /// Re-reads the confidential marks if the store changed since they were read.
+    fn refresh_marks(&mut self) {
+        let Ok(last) = self.store.last_change() else {
+            return;
+        };
+        if last == self.marks_seen {
+            return;
+        }
+        if let Ok(marks) = self.store.confidentiality() {
+            self.theme.presentation.marks = std::sync::Arc::new(marks);
+            self.marks_seen = last;
+        }
     }
 
     /// Fixes "today" (for overdue and expiry marks) so that tests are stable.
@@ -171,6 +216,7 @@ impl App {
     /// tab, or another process on the same file). A cheap indexed query per action, never
     /// per frame.
     fn ensure_fresh(&mut self) {
+        self.refresh_marks();
         let tab = self.tab;
         let last = match self.store.last_change() {
             Ok(last) => last,
@@ -346,6 +392,14 @@ impl App {
         match action {
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Present => {
+                self.set_presenting(!self.is_presenting());
+                if self.is_presenting() {
+                    self.message = Some(Message::Info(
+                        "Presenting: confidential fields hidden. p to stop.".into(),
+                    ));
+                }
+            }
             Action::NextTab => self.switch_to(Tab::ALL[(self.tab.index() + 1) % Tab::ALL.len()]),
             Action::PrevTab => {
                 self.switch_to(Tab::ALL[(self.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
@@ -376,6 +430,7 @@ impl App {
         if let Ok(last) = self.store.last_change() {
             self.seen[self.tab.index()] = last;
         }
+        self.refresh_marks();
         match outcome {
             Outcome::Ignored | Outcome::Done => {}
             Outcome::Status(text) => self.message = Some(Message::Info(text)),
@@ -455,6 +510,10 @@ impl App {
             }
             return false;
         }
+        if self.is_presenting() {
+            // Rows are spaced out while presenting, so a click would miss its row.
+            return false;
+        }
         self.tabs
             .get_mut(self.tab)
             .is_some_and(|view| view.click(mouse.column, mouse.row))
@@ -483,6 +542,11 @@ impl App {
         ])
         .areas(area);
         self.render_tabs(header, buf);
+        let body = if self.is_presenting() {
+            roomier(body)
+        } else {
+            body
+        };
         if let Some(view) = self.tabs.get_mut(self.tab) {
             view.render(body, buf, &self.theme);
         }
@@ -510,8 +574,23 @@ impl App {
             }
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
-        let name = self.tabs.scope.workspace().display_name();
         let used: u16 = tab_labels().iter().map(|l| l.chars().count() as u16).sum();
+        if self.is_presenting() {
+            let marker = super::presentation::MARKER;
+            let width = marker.chars().count() as u16;
+            let (text, width) = if area.width >= used + width {
+                (marker, width)
+            } else if area.width >= used + width - 2 {
+                (marker.trim(), width - 2)
+            } else {
+                // No room beside the tabs: the status bar says it instead.
+                return;
+            };
+            let at = Rect::new(area.right().saturating_sub(width), area.y, width, 1);
+            Paragraph::new(Span::styled(text, self.theme.error)).render(at, buf);
+            return;
+        }
+        let name = self.tabs.scope.workspace().display_name();
         let room = area.width.saturating_sub(used + 2) as usize;
         if room > 8 {
             let name = truncate_end(name, room);
@@ -532,6 +611,11 @@ impl App {
         let path_width = area.width.saturating_sub(message_width + 3) as usize;
         let path = truncate_start(&self.location, path_width);
         Paragraph::new(Span::styled(format!(" {path}"), self.theme.status)).render(area, buf);
+        let tabs: u16 = tab_labels().iter().map(|l| l.chars().count() as u16).sum();
+        if self.is_presenting() && area.width < tabs + 10 {
+            // The tab row had no room for the marker.
+            Paragraph::new(Span::styled("PRESENTING", self.theme.error)).render(area, buf);
+        }
         if message_width > 0 {
             let at = Rect::new(area.right() - message_width - 1, area.y, message_width, 1);
             Paragraph::new(Span::styled(text, style)).render(at, buf);
@@ -565,6 +649,19 @@ impl App {
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
     }
+}
+
+/// The body while presenting: a column of margin either side on wide screens, and a blank
+/// line under the tab row on tall ones.
+fn roomier(body: Rect) -> Rect {
+    let side = if body.width >= 100 { 2 } else { 0 };
+    let top = u16::from(body.height >= 30);
+    Rect::new(
+        body.x + side,
+        body.y + top,
+        body.width.saturating_sub(2 * side),
+        body.height.saturating_sub(top),
+    )
 }
 
 fn scroll_delta(action: Action, page: isize) -> isize {

@@ -57,6 +57,8 @@ pub enum Context {
     Editor,
     /// A record form.
     Form,
+    /// A text field inside a form that can be marked confidential.
+    FormConfidential,
     /// A choice field inside a form.
     FormChoice,
     /// A field that links to other records, its picker closed.
@@ -97,6 +99,7 @@ impl Context {
             Context::Objectives => "Security objectives",
             Context::Editor => "Editing text",
             Context::Form => "Forms",
+            Context::FormConfidential => "Long text fields in forms",
             Context::FormChoice => "Choice fields",
             Context::FormPick => "Link fields (assets, controls)",
             Context::Picker => "Choosing links",
@@ -163,6 +166,10 @@ pub enum Action {
     Yes,
     No,
     Close,
+    /// Presentation mode on or off.
+    Present,
+    /// Mark the focused long text field confidential, or not.
+    ToggleConfidential,
 }
 
 /// One key with its modifiers.
@@ -256,6 +263,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Form, [plain(Esc)], "Esc", Cancel, Some("cancel"), "Close the form (asks if there are unsaved changes)"),
     bind!(Form, [plain(Tab)], "Tab", NextField, Some("next field"), "Next field (Enter too, in one-line fields)"),
     bind!(Form, [plain(BackTab)], "Shift-Tab", PrevField, Some("previous"), "Previous field"),
+    bind!(FormConfidential, [ctrl('l')], "Ctrl-L", ToggleConfidential, Some("confidential"), "Mark the field confidential, or not (hidden while presenting)"),
     // The scope statement editor.
     bind!(Editor, [ctrl('s')], "Ctrl-S", Save, Some("save"), "Save the scope statement"),
     bind!(Editor, [plain(Esc)], "Esc", Cancel, Some("stop editing"), "Stop editing (asks if there are unsaved changes)"),
@@ -341,6 +349,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Global, [plain(Tab)], "Tab", NextTab, Some("tab"), "Next tab"),
     bind!(Global, [plain(BackTab)], "Shift-Tab", PrevTab, None, "Previous tab"),
     bind!(Global, [ch('?')], "?", Help, Some("help"), "Show this help"),
+    bind!(Global, [ch('p')], "p", Present, None, "Presentation mode on or off: confidential fields hidden"),
     bind!(Global, [ch('q')], "q", Quit, Some("quit"), "Quit (asks if there are unsaved changes)"),
     bind!(Always, [ctrl('q'), ctrl('c')], "Ctrl-Q", Quit, None, "Quit from anywhere, even a form (asks first if unsaved)"),
 ];
@@ -391,7 +400,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 30] = [
+    const ORDER: [Context; 31] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -416,6 +425,7 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Objectives,
         Context::Editor,
         Context::Form,
+        Context::FormConfidential,
         Context::FormChoice,
         Context::FormPick,
         Context::Picker,

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod components;
 pub mod keymap;
+pub mod presentation;
 pub mod run;
 pub mod snapshot;
 pub mod tabs;

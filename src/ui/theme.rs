@@ -33,19 +33,21 @@ pub struct Theme {
     /// Risk levels from lowest to highest; methods with more or fewer bands are spread over
     /// these four.
     pub levels: [Style; 4],
+    /// Presentation mode and the confidential marks, set by the app (see `ui::presentation`).
+    pub presentation: super::presentation::Presentation,
 }
 
 impl Theme {
     /// The theme for a name; with `no_color` every theme becomes its colourless variant.
     pub fn new(name: ThemeName, no_color: bool) -> Self {
-        if no_color {
-            return Theme::monochrome();
-        }
-        match name {
+        let mut theme = match name {
+            _ if no_color => Theme::monochrome(),
             ThemeName::Dark => Theme::dark(),
             ThemeName::Light => Theme::light(),
             ThemeName::HighContrast => Theme::high_contrast(),
-        }
+        };
+        theme.presentation.no_color = no_color;
+        theme
     }
 
     fn dark() -> Self {
@@ -84,6 +86,7 @@ impl Theme {
                     .bg(Color::Rgb(200, 50, 50))
                     .add_modifier(bold),
             ],
+            presentation: Default::default(),
         }
     }
 
@@ -123,6 +126,7 @@ impl Theme {
                     .bg(Color::Rgb(190, 40, 40))
                     .add_modifier(bold),
             ],
+            presentation: Default::default(),
         }
     }
 
@@ -177,6 +181,7 @@ impl Theme {
                     .bg(Color::Red)
                     .add_modifier(bold | Modifier::UNDERLINED),
             ],
+            presentation: Default::default(),
         }
     }
 
@@ -205,6 +210,7 @@ impl Theme {
             popup: Style::new(),
             // Without colour the level's name is written in every cell instead.
             levels: [Style::new(), Style::new(), bold, reversed],
+            presentation: Default::default(),
         }
     }
 }

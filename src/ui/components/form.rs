@@ -101,6 +101,9 @@ pub struct Field {
     label: &'static str,
     input: Input,
     error: Option<String>,
+    /// Whether this long text field is confidential (hidden while presenting); `None` for
+    /// fields that cannot be marked.
+    confidential: Option<bool>,
 }
 
 /// A text editor holding `value`, cursor at the end; multi-line ones wrap at words.
@@ -132,6 +135,7 @@ impl Field {
                 multiline,
             },
             error: None,
+            confidential: None,
         }
     }
 
@@ -158,6 +162,7 @@ impl Field {
             label,
             input: Input::Choice { options, index },
             error: None,
+            confidential: None,
         }
     }
 
@@ -168,6 +173,7 @@ impl Field {
             label,
             input: Input::Note(text.to_string()),
             error: None,
+            confidential: None,
         }
     }
 
@@ -187,6 +193,7 @@ impl Field {
                 picker: None,
             },
             error: None,
+            confidential: None,
         }
     }
 
@@ -260,17 +267,25 @@ pub struct Form {
     fields: Vec<Field>,
     focus: usize,
     original: Vec<String>,
+    /// The confidential marks as the form opened with them.
+    original_confidential: Vec<Option<bool>>,
+    /// Whether the last frame hid the confidential fields (presentation mode): they are
+    /// read-only then, so nothing is typed blind into them.
+    hiding: std::cell::Cell<bool>,
 }
 
 impl Form {
     pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Self {
         let original = fields.iter().map(Field::value).collect();
         let focus = fields.iter().position(|f| !f.is_note()).unwrap_or(0);
+        let original_confidential = fields.iter().map(|f| f.confidential).collect();
         let mut form = Form {
             title: title.into(),
             fields,
             focus,
             original,
+            original_confidential,
+            hiding: std::cell::Cell::new(false),
         };
         form.apply_focus_styles();
         form
@@ -336,6 +351,69 @@ impl Form {
             .iter()
             .zip(&self.original)
             .any(|(field, original)| field.value() != *original)
+            || self
+                .fields
+                .iter()
+                .zip(&self.original_confidential)
+                .any(|(field, original)| field.confidential != *original)
+    }
+
+    /// Lets every multi-line field of this form, for the record `record` of `table` (empty
+    /// for a new one), be marked confidential, starting from the marks in effect; so can a
+    /// one-line field that is confidential (by default: a risk's vulnerability).
+    pub fn with_confidentiality(
+        mut self,
+        table: &str,
+        record: &str,
+        marks: &crate::domain::confidential::Confidentiality,
+    ) -> Self {
+        for field in &mut self.fields {
+            let marked = marks.is_confidential(table, record, field.key);
+            if matches!(field.input, Input::Text { .. }) && (field.is_multiline() || marked) {
+                field.confidential = Some(marked);
+            }
+        }
+        self.original_confidential = self.fields.iter().map(|f| f.confidential).collect();
+        self
+    }
+
+    /// Marks the focused field confidential, or not; `None` when it cannot be marked.
+    pub fn toggle_confidential(&mut self) -> Option<bool> {
+        let field = &mut self.fields[self.focus];
+        let marked = field.confidential.as_mut()?;
+        *marked = !*marked;
+        Some(*marked)
+    }
+
+    pub fn is_confidential(&self, key: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|field| field.key == key && field.confidential == Some(true))
+    }
+
+    /// The marks the user changed, for the record the form is saved as (its `record` left
+    /// empty: the caller knows the reference).
+    pub fn confidential_changes(&self) -> Vec<crate::domain::confidential::ConfidentialMark> {
+        self.fields
+            .iter()
+            .zip(&self.original_confidential)
+            .filter_map(|(field, original)| match field.confidential {
+                Some(now) if Some(now) != *original => Some(
+                    crate::domain::confidential::ConfidentialMark::new("", field.key, now),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the focused field can be marked confidential.
+    pub fn focused_is_markable(&self) -> bool {
+        self.fields[self.focus].confidential.is_some()
+    }
+
+    /// Whether the focused field is hidden on screen, and so must not be typed into.
+    fn focused_is_hidden(&self) -> bool {
+        self.hiding.get() && self.fields[self.focus].confidential == Some(true)
     }
 
     pub fn focus_kind(&self) -> FocusKind {
@@ -482,6 +560,9 @@ impl Form {
     /// Types a key into the focused field. Returns true when the key was used.
     /// Enter in a one-line field moves on to the next field instead of breaking the line.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        if self.focused_is_hidden() {
+            return false;
+        }
         let field = &mut self.fields[self.focus];
         match &mut field.input {
             Input::Text {
@@ -516,6 +597,9 @@ impl Form {
 
     /// Inserts pasted text into the focused text field.
     pub fn paste(&mut self, text: &str) {
+        if self.focused_is_hidden() {
+            return;
+        }
         if let Input::Text { editor, multiline } = &mut self.fields[self.focus].input {
             let text = if *multiline {
                 text.replace('\r', "")
@@ -542,6 +626,7 @@ impl Form {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.hiding.set(theme.presenting());
         Clear.render(area, buf);
         let block = Block::default()
             .borders(Borders::ALL)
@@ -597,6 +682,25 @@ impl Form {
                 Span::styled(field.label, label_style),
             ]))
             .render(Rect::new(inner.x, top, label_width, 1), buf);
+            let tag = "[confidential]";
+            let tag_width = tag.len() as u16;
+            let mut value_width = value_width;
+            if field.confidential == Some(true) {
+                if height > 1 && top + 1 < inner.bottom() {
+                    Paragraph::new(Span::styled(format!("  {tag}"), theme.warn))
+                        .render(Rect::new(inner.x, top + 1, label_width, 1), buf);
+                } else if value_width > 3 * tag_width {
+                    // A one-line field: the tag at the end of its row.
+                    value_width -= tag_width + 1;
+                    let at = Rect::new(
+                        inner.x + label_width + 1 + value_width + 1,
+                        top,
+                        tag_width,
+                        1,
+                    );
+                    Paragraph::new(Span::styled(tag, theme.warn)).render(at, buf);
+                }
+            }
 
             let value_area = Rect::new(
                 inner.x + label_width + 1,
@@ -611,6 +715,13 @@ impl Form {
             };
             buf.set_style(value_area, value_style);
             match &field.input {
+                Input::Text { .. } if field.confidential == Some(true) && theme.presenting() => {
+                    Paragraph::new(Span::styled(
+                        crate::domain::confidential::HIDDEN_TEXT,
+                        theme.muted,
+                    ))
+                    .render(value_area, buf);
+                }
                 Input::Text { editor, .. } => editor.render(value_area, buf),
                 Input::Choice { options, index } => {
                     let mut spans = Vec::new();

@@ -45,6 +45,9 @@ impl<T> FormSession<T> {
             FocusKind::Picking => vec![Context::Picker],
             FocusKind::Choice => vec![Context::FormChoice, Context::Form],
             FocusKind::Pick => vec![Context::FormPick, Context::Form],
+            FocusKind::Text if self.form.focused_is_markable() => {
+                vec![Context::FormConfidential, Context::Form]
+            }
             FocusKind::Text => vec![Context::Form],
         }
     }
@@ -86,6 +89,9 @@ impl<T> FormSession<T> {
             Action::NextChoice => form.cycle_choice(true),
             Action::PrevChoice => form.cycle_choice(false),
             Action::OpenPicker => form.open_picker(),
+            Action::ToggleConfidential => {
+                form.toggle_confidential();
+            }
             Action::Cancel if form.is_dirty() => return FormStep::AskDiscard,
             Action::Cancel => return FormStep::Close,
             Action::Save => {

@@ -60,7 +60,11 @@ impl History {
         let change_width = popup.width.saturating_sub(2 + 19 + 10 + 15 + 3).max(10) as usize;
         let rows = self.entries.iter().skip(self.scroll).map(|entry| {
             let when = entry.at.replace('T', " ").trim_end_matches('Z').to_string();
-            let change = wrap(&change_text(entry), change_width, MAX_ROW_LINES);
+            let table = crate::domain::confidential::table_of(&self.record);
+            let text = change_text(entry);
+            // A confidential field's values are not shown while presenting.
+            let text = theme.shown(table, &self.record, &entry.field, &text);
+            let change = wrap(text, change_width, MAX_ROW_LINES);
             let height = change.len() as u16;
             Row::new(vec![
                 Cell::from(when),

@@ -16,6 +16,7 @@ use crate::store::{AuditData, Store};
 use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::{save_marks, with_marks};
 use forms::NcFilter;
 
 use super::{Outcome as TabOutcome, Sections};
@@ -293,8 +294,9 @@ impl AuditTab {
                         clauses: self.data.clauses.iter().map(|(id, _)| id.clone()).collect(),
                         ..Audit::default()
                     };
+                    let form = forms::audit_form(&self.data, None, &audit);
                     self.form = Some(FormSession::new(
-                        forms::audit_form(&self.data, None, &audit),
+                        with_marks(form, "audit", None, store),
                         FormTarget::Audit(None),
                     ));
                 }
@@ -304,7 +306,7 @@ impl AuditTab {
                         ..Nonconformity::default()
                     };
                     self.form = Some(FormSession::new(
-                        forms::nc_form(None, &nc),
+                        with_marks(forms::nc_form(None, &nc), "nonconformity", None, store),
                         FormTarget::Nc(None),
                     ));
                 }
@@ -320,25 +322,24 @@ impl AuditTab {
                         return Outcome::Ignored;
                     };
                     let form = forms::audit_form(&self.data, Some(&reference), &audit.value);
+                    let form = with_marks(form, "audit", Some(&reference), store);
                     self.form = Some(FormSession::new(form, FormTarget::Audit(Some(reference))));
                 }
                 Section::Checklist => {
                     let Some((reference, item)) = self.selected_item() else {
                         return Outcome::Ignored;
                     };
-                    self.form = Some(FormSession::new(
-                        forms::item_form(&self.data, &item),
-                        FormTarget::Item(reference),
-                    ));
+                    let form = forms::item_form(&self.data, &item);
+                    let form = with_marks(form, "checklist_item", Some(&reference), store);
+                    self.form = Some(FormSession::new(form, FormTarget::Item(reference)));
                 }
                 Section::Nonconformities => {
                     let Some((reference, nc)) = self.selected_nc() else {
                         return Outcome::Ignored;
                     };
-                    self.form = Some(FormSession::new(
-                        forms::nc_form(Some(&reference), &nc),
-                        FormTarget::Nc(Some(reference)),
-                    ));
+                    let form = forms::nc_form(Some(&reference), &nc);
+                    let form = with_marks(form, "nonconformity", Some(&reference), store);
+                    self.form = Some(FormSession::new(form, FormTarget::Nc(Some(reference))));
                 }
                 _ => return Outcome::Ignored,
             },
@@ -473,7 +474,13 @@ impl AuditTab {
             }
             FormTarget::Audit(reference) => {
                 forms::audit_from(form).and_then(|audit| match &reference {
-                    None => store.create_audit(&audit, self.today).map_err(store_error),
+                    None => store
+                        .write(|writer| {
+                            let saved = writer.create_audit(&audit, self.today)?;
+                            save_marks(writer, &saved, form)?;
+                            Ok(saved)
+                        })
+                        .map_err(store_error),
                     Some(r) => {
                         let before = self
                             .data
@@ -485,6 +492,7 @@ impl AuditTab {
                             .write(|writer| {
                                 writer.update_from(r, before.as_ref(), &audit)?;
                                 writer.sync_checklist(r)?;
+                                save_marks(writer, r, form)?;
                                 Ok(r.clone())
                             })
                             .map_err(store_error)
@@ -503,8 +511,11 @@ impl AuditTab {
                 };
                 let item = forms::item_from(form, &base);
                 store
-                    .record_result(&reference, &item)
-                    .map(|raised| raised.unwrap_or(reference))
+                    .write(|writer| {
+                        let raised = writer.record_result(&reference, &item)?;
+                        save_marks(writer, &reference, form)?;
+                        Ok(raised.unwrap_or(reference))
+                    })
                     .map_err(store_error)
             }
             FormTarget::Nc(reference) => {
@@ -514,11 +525,18 @@ impl AuditTab {
                     .map(|n| n.value.clone())
                     .unwrap_or_default();
                 forms::nc_from(form, &base).and_then(|nc| {
-                    match &reference {
-                        Some(r) => store.update_from(r, Some(&base), &nc).map(|_| r.clone()),
-                        None => store.insert(&nc),
-                    }
-                    .map_err(store_error)
+                    store
+                        .write(|writer| {
+                            let saved = match &reference {
+                                Some(r) => {
+                                    writer.update_from(r, Some(&base), &nc).map(|_| r.clone())
+                                }
+                                None => writer.insert(&nc),
+                            }?;
+                            save_marks(writer, &saved, form)?;
+                            Ok(saved)
+                        })
+                        .map_err(store_error)
                 })
             }
         };

@@ -12,7 +12,8 @@ use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit
 use crate::domain::dates::Date;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
+use crate::ui::components::{section_bar, split_list, wrapped_height};
+use crate::ui::presentation::{labelled_fields, render_table};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -135,6 +136,7 @@ impl AuditTab {
                     Cell::from(format!("{done}/{}", items.len())),
                     Cell::from(Span::styled(warn, theme.warn)),
                 ])
+                .bottom_margin(theme.row_gap())
             })
             .collect();
         let empty = rows.is_empty();
@@ -151,7 +153,7 @@ impl AuditTab {
         )
         .header(Row::new(["Ref", "Audit", "Status", "Planned", "Done", ""]).style(theme.title))
         .list_frame(" Audit programme (9.2.2) ", theme);
-        StatefulWidget::render(table, list_area, buf, &mut self.audits);
+        render_table(table, list_area, buf, &mut self.audits, theme);
         if empty {
             Paragraph::new(Span::styled(
                 "No audit planned yet. Press n to plan the first internal audit.",
@@ -207,13 +209,20 @@ impl AuditTab {
             )));
         }
         lines.push(Line::from(""));
-        lines.extend(labelled("Criteria", &audit.criteria, theme));
-        lines.extend(labelled(
-            "Independence note",
-            &audit.independence_note,
+        lines.extend(labelled_fields(
+            "audit",
+            &reference,
+            &[
+                ("Criteria", "criteria", &audit.criteria),
+                (
+                    "Independence note",
+                    "independence_note",
+                    &audit.independence_note,
+                ),
+                ("Conclusion", "conclusion", &audit.conclusion),
+            ],
             theme,
         ));
-        lines.extend(labelled("Conclusion", &audit.conclusion, theme));
         render_detail(
             format!(" {reference} · {} ", audit.title),
             lines,
@@ -242,6 +251,7 @@ impl AuditTab {
                         finding_style(item.result, theme),
                     )),
                 ])
+                .bottom_margin(theme.row_gap())
             })
             .collect();
         let audit = self.selected_audit().unwrap_or_default();
@@ -256,7 +266,7 @@ impl AuditTab {
         )
         .header(Row::new(["Item", "Clause or control", "Result"]).style(theme.title))
         .list_frame(title, theme);
-        StatefulWidget::render(table, list_area, buf, &mut self.items);
+        render_table(table, list_area, buf, &mut self.items, theme);
         if checklist.is_empty() {
             let message = if audit.is_empty() {
                 "Plan an audit in the programme first."
@@ -293,9 +303,16 @@ impl AuditTab {
             )));
         }
         lines.push(Line::from(""));
-        lines.extend(labelled("Evidence examined", &item.evidence, theme));
-        lines.extend(labelled("Records sampled", &item.records, theme));
-        lines.extend(labelled("Notes", &item.notes, theme));
+        lines.extend(labelled_fields(
+            "checklist_item",
+            &reference,
+            &[
+                ("Evidence examined", "evidence", &item.evidence),
+                ("Records sampled", "records", &item.records),
+                ("Notes", "notes", &item.notes),
+            ],
+            theme,
+        ));
         render_detail(
             format!(
                 " {} {} ",
@@ -354,8 +371,18 @@ impl AuditTab {
                             Style::default()
                         },
                     )),
-                    Cell::from(n.value.statement.lines().next().unwrap_or("").to_string()),
+                    Cell::from(
+                        theme
+                            .shown_line(
+                                "nonconformity",
+                                &n.reference,
+                                "statement",
+                                &n.value.statement,
+                            )
+                            .to_string(),
+                    ),
                 ])
+                .bottom_margin(theme.row_gap())
             })
             .collect();
         let empty = rows.is_empty();
@@ -452,18 +479,35 @@ impl AuditTab {
                 "Effectiveness",
                 match nc.checked_on {
                     Some(on) => {
-                        format!("checked by {} on {on}: {}", nc.checked_by, nc.check_result)
+                        let result = theme.shown(
+                            "nonconformity",
+                            &reference,
+                            "check_result",
+                            &nc.check_result,
+                        );
+                        format!("checked by {} on {on}: {result}", nc.checked_by)
                     }
                     None => "not checked yet (needed to close)".into(),
                 },
             ),
             Line::from(""),
         ];
-        lines.extend(labelled("Statement", &nc.statement, theme));
-        lines.extend(labelled("Correction", &nc.correction, theme));
-        lines.extend(labelled("Root cause", &nc.root_cause, theme));
-        lines.extend(labelled("Corrective action", &nc.corrective_action, theme));
-        lines.extend(labelled("Evidence", &nc.evidence, theme));
+        lines.extend(labelled_fields(
+            "nonconformity",
+            &reference,
+            &[
+                ("Statement", "statement", &nc.statement),
+                ("Correction", "correction", &nc.correction),
+                ("Root cause", "root_cause", &nc.root_cause),
+                (
+                    "Corrective action",
+                    "corrective_action",
+                    &nc.corrective_action,
+                ),
+                ("Evidence", "evidence", &nc.evidence),
+            ],
+            theme,
+        ));
         render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
     }
 
@@ -505,11 +549,8 @@ impl AuditTab {
         else {
             return Vec::new();
         };
-        let items: Vec<_> = self
-            .data
-            .items_of(&reference)
-            .map(|i| i.value.clone())
-            .collect();
+        let stored_items: Vec<_> = self.data.items_of(&reference).collect();
+        let items: Vec<_> = stored_items.iter().map(|i| i.value.clone()).collect();
         let heading = |text: String| Line::from(Span::styled(text, theme.title));
         let mut lines = vec![
             heading(format!("{reference} · {}", audit.title)),
@@ -535,7 +576,11 @@ impl AuditTab {
                     audit.controls.join(", ")
                 }
             )),
-            Line::from(audit.criteria.clone()),
+            Line::from(
+                theme
+                    .shown("audit", &reference, "criteria", &audit.criteria)
+                    .to_string(),
+            ),
             Line::from(""),
             heading("Results".into()),
         ];
@@ -565,7 +610,14 @@ impl AuditTab {
                 n.reference,
                 n.value.grade.label(),
                 n.value.status.label(),
-                n.value.statement.replace('\n', " ")
+                theme
+                    .shown(
+                        "nonconformity",
+                        &n.reference,
+                        "statement",
+                        &n.value.statement
+                    )
+                    .replace('\n', " ")
             )));
         }
         for (finding, title) in [
@@ -574,16 +626,21 @@ impl AuditTab {
         ] {
             lines.push(Line::from(""));
             lines.push(heading(title.into()));
-            let found: Vec<_> = items.iter().filter(|i| i.result == finding).collect();
+            let found: Vec<_> = stored_items
+                .iter()
+                .filter(|i| i.value.result == finding)
+                .collect();
             if found.is_empty() {
                 lines.push(Line::from("  None."));
             }
-            for item in found {
-                let text = if item.notes.is_empty() {
-                    &item.evidence
+            for stored in found {
+                let item = &stored.value;
+                let (field, text) = if item.notes.is_empty() {
+                    ("evidence", &item.evidence)
                 } else {
-                    &item.notes
+                    ("notes", &item.notes)
                 };
+                let text = theme.shown("checklist_item", &stored.reference, field, text);
                 lines.push(Line::from(format!(
                     "  {} {}: {}",
                     item.target.label(),
@@ -597,7 +654,9 @@ impl AuditTab {
         lines.push(Line::from(if audit.conclusion.is_empty() {
             "Not written yet.".to_string()
         } else {
-            audit.conclusion.clone()
+            theme
+                .shown("audit", &reference, "conclusion", &audit.conclusion)
+                .to_string()
         }));
         lines
     }

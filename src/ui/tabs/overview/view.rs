@@ -14,6 +14,7 @@ use crate::domain::certification::{format_amount, BudgetCategory, MilestoneState
 use crate::domain::check::Severity;
 use crate::domain::readiness::StageReadiness;
 use crate::ui::components::{section_bar, ListFrame};
+use crate::ui::presentation::finding_message;
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -234,7 +235,7 @@ impl OverviewTab {
                     Cell::from(Span::styled(f.severity.label(), style)),
                     Cell::from(f.clause),
                     Cell::from(record.to_string()),
-                    Cell::from(f.message.clone()),
+                    Cell::from(finding_message(theme, f.rule, &f.record, &f.message).to_string()),
                 ])
             })
             .collect();
@@ -267,7 +268,7 @@ impl OverviewTab {
                     format!("{} ({}, clause {}): ", f.rule, f.severity.label(), f.clause),
                     theme.label_focus,
                 ),
-                Span::raw(f.message.clone()),
+                Span::raw(finding_message(theme, f.rule, &f.record, &f.message).to_string()),
             ]),
             None => Line::from(""),
         };

@@ -17,6 +17,7 @@ use crate::store::{ReviewData, Store};
 use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::with_marks;
 
 use super::{Outcome as TabOutcome, Sections};
 
@@ -235,7 +236,16 @@ impl ReviewTab {
         }
     }
 
-    fn open(&mut self, form: crate::ui::components::form::Form, target: FormTarget) {
+    /// Opens a form on its record, its long text fields markable confidential.
+    fn open(&mut self, store: &Store, form: crate::ui::components::form::Form, target: FormTarget) {
+        let (table, reference) = match &target {
+            FormTarget::Review(r) => ("review", r.clone()),
+            FormTarget::Notes(r, _) => ("review", Some(r.clone())),
+            FormTarget::Action(r) => ("review_action", r.clone()),
+            FormTarget::Objective(r) => ("objective", r.clone()),
+            FormTarget::Measurement(_) => ("measurement", None),
+        };
+        let form = with_marks(form, table, reference.as_deref(), store);
         self.form = Some(FormSession::new(form, target));
     }
 
@@ -260,7 +270,11 @@ impl ReviewTab {
                         date: Some(self.today),
                         ..Review::default()
                     };
-                    self.open(forms::review_form(None, &review), FormTarget::Review(None));
+                    self.open(
+                        store,
+                        forms::review_form(None, &review),
+                        FormTarget::Review(None),
+                    );
                 }
                 Section::Actions => {
                     let action = ReviewAction {
@@ -270,11 +284,16 @@ impl ReviewTab {
                         due_date: None,
                         status: crate::domain::review::ActionStatus::Open,
                     };
-                    self.open(forms::action_form(None, &action), FormTarget::Action(None));
+                    self.open(
+                        store,
+                        forms::action_form(None, &action),
+                        FormTarget::Action(None),
+                    );
                 }
                 Section::Objectives => {
                     let objective = Objective::default();
                     self.open(
+                        store,
                         forms::objective_form(None, &objective),
                         FormTarget::Objective(None),
                     );
@@ -284,6 +303,7 @@ impl ReviewTab {
             Action::Edit => match self.section {
                 Section::Reviews => match self.selected_review() {
                     Some((reference, review)) => self.open(
+                        store,
                         forms::review_form(Some(&reference), &review),
                         FormTarget::Review(Some(reference)),
                     ),
@@ -293,6 +313,7 @@ impl ReviewTab {
                 },
                 Section::Inputs => match (self.selected_review(), self.inputs.selected()) {
                     (Some((reference, review)), Some(index)) => self.open(
+                        store,
                         forms::notes_form(&reference, &review, index),
                         FormTarget::Notes(reference, index),
                     ),
@@ -300,6 +321,7 @@ impl ReviewTab {
                 },
                 Section::Actions => match self.selected_action() {
                     Some((reference, action)) => self.open(
+                        store,
                         forms::action_form(Some(&reference), &action),
                         FormTarget::Action(Some(reference)),
                     ),
@@ -307,6 +329,7 @@ impl ReviewTab {
                 },
                 Section::Objectives => match self.selected_objective() {
                     Some((reference, objective)) => self.open(
+                        store,
                         forms::objective_form(Some(&reference), &objective),
                         FormTarget::Objective(Some(reference)),
                     ),
@@ -338,7 +361,7 @@ impl ReviewTab {
             Action::Measure => match self.selected_objective() {
                 Some((reference, _)) => {
                     let form = forms::measurement_form(&reference, self.today);
-                    self.open(form, FormTarget::Measurement(reference));
+                    self.open(store, form, FormTarget::Measurement(reference));
                 }
                 None => return Outcome::Status("Add an objective first (n).".into()),
             },
@@ -441,6 +464,7 @@ impl ReviewTab {
         };
         let store_error = |error: anyhow::Error| vec![FieldError::new("", error.to_string())];
         let form = &session.form;
+        let marks = form.confidential_changes();
         let today = self.today;
         let result: Result<String, Vec<FieldError>> = match session.target.clone() {
             FormTarget::Review(reference) => {
@@ -508,6 +532,13 @@ impl ReviewTab {
             FormTarget::Measurement(objective) => forms::measurement_from(form, &objective)
                 .and_then(|m| store.write(|w| w.add_measurement(&m)).map_err(store_error)),
         };
+        // The confidential marks go through the write path right after the record.
+        let result = result.and_then(|saved| {
+            store
+                .write(|writer| writer.set_confidential_marks(&saved, &marks))
+                .map_err(store_error)?;
+            Ok(saved)
+        });
         match result {
             Ok(saved) => {
                 self.form = None;

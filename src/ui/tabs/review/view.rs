@@ -12,6 +12,7 @@ use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
+use crate::ui::presentation::{labelled_field, labelled_fields};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -130,7 +131,12 @@ impl ReviewTab {
                 format!(
                     "{} {} ({})",
                     a.reference,
-                    a.value.description.lines().next().unwrap_or(""),
+                    theme.shown_line(
+                        "review_action",
+                        &a.reference,
+                        "description",
+                        &a.value.description
+                    ),
                     a.value.status.label()
                 )
             })
@@ -150,9 +156,16 @@ impl ReviewTab {
             ]),
             Line::from(""),
         ];
-        lines.extend(labelled("Attendees", &review.attendees, theme));
-        lines.extend(labelled("Decisions", &review.decisions, theme));
-        lines.extend(labelled("Changes to the ISMS", &review.changes, theme));
+        lines.extend(labelled_fields(
+            "review",
+            &reference,
+            &[
+                ("Attendees", "attendees", &review.attendees),
+                ("Decisions", "decisions", &review.decisions),
+                ("Changes to the ISMS", "changes", &review.changes),
+            ],
+            theme,
+        ));
         lines.extend(labelled("Actions", &actions.join("\n"), theme));
         render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
     }
@@ -210,7 +223,14 @@ impl ReviewTab {
             text.as_str()
         };
         let mut lines = labelled("From the workspace", summary, theme);
-        lines.extend(labelled("Discussion", &review.notes[index], theme));
+        lines.extend(labelled_field(
+            "Discussion",
+            "review",
+            &reference,
+            "notes",
+            &review.notes[index],
+            theme,
+        ));
         let (letter, heading) = INPUTS[index];
         render_detail(
             format!(" {letter} · {heading} "),
@@ -254,7 +274,16 @@ impl ReviewTab {
                             Style::default()
                         },
                     )),
-                    Cell::from(a.value.description.lines().next().unwrap_or("").to_string()),
+                    Cell::from(
+                        theme
+                            .shown_line(
+                                "review_action",
+                                &a.reference,
+                                "description",
+                                &a.value.description,
+                            )
+                            .to_string(),
+                    ),
                 ])
             })
             .collect();
@@ -288,7 +317,14 @@ impl ReviewTab {
                 ]),
                 Line::from(""),
             ];
-            lines.extend(labelled("Action", &action.description, theme));
+            lines.extend(labelled_field(
+                "Action",
+                "review_action",
+                &reference,
+                "description",
+                &action.description,
+                theme,
+            ));
             render_detail(format!(" {reference} "), lines, detail_area, buf, theme);
         }
     }
@@ -317,7 +353,11 @@ impl ReviewTab {
                     Cell::from(Span::styled(o.value.status.label(), style)),
                     Cell::from(latest),
                     Cell::from(o.value.target.clone()),
-                    Cell::from(o.value.statement.lines().next().unwrap_or("").to_string()),
+                    Cell::from(
+                        theme
+                            .shown_line("objective", &o.reference, "statement", &o.value.statement)
+                            .to_string(),
+                    ),
                 ])
             })
             .collect();
@@ -368,7 +408,14 @@ impl ReviewTab {
             ]),
             Line::from(""),
         ];
-        lines.extend(labelled("Measure", &objective.measure, theme));
+        lines.extend(labelled_field(
+            "Measure",
+            "objective",
+            &reference,
+            "measure",
+            &objective.measure,
+            theme,
+        ));
         lines.push(Line::from(Span::styled("Measurements", theme.title)));
         if series.is_empty() {
             lines.push(Line::from(Span::styled("None yet: press m.", theme.muted)));
@@ -394,7 +441,7 @@ impl ReviewTab {
         render_detail(
             format!(
                 " {reference} · {} ",
-                objective.statement.lines().next().unwrap_or("")
+                theme.shown_line("objective", &reference, "statement", &objective.statement)
             ),
             lines,
             detail_area,
@@ -443,7 +490,9 @@ impl ReviewTab {
             )),
             Line::from(format!(
                 "Attendees: {}",
-                review.attendees.replace('\n', ", ")
+                theme
+                    .shown("review", &reference, "attendees", &review.attendees)
+                    .replace('\n', ", ")
             )),
             Line::from(""),
         ];
@@ -459,16 +508,27 @@ impl ReviewTab {
             if !review.notes[i].trim().is_empty() {
                 lines.push(Line::from(vec![
                     Span::styled("Discussion: ", theme.label_focus),
-                    Span::raw(review.notes[i].replace('\n', " ")),
+                    Span::raw(
+                        theme
+                            .shown("review", &reference, "notes", &review.notes[i])
+                            .replace('\n', " "),
+                    ),
                 ]));
             }
             lines.push(Line::from(""));
         }
         lines.push(heading("Decisions (9.3.3)".into()));
-        lines.extend(review.decisions.lines().map(|l| Line::from(l.to_string())));
+        let shown = |field: &str, text: &str| {
+            theme
+                .shown("review", &reference, field, text)
+                .lines()
+                .map(|l| Line::from(l.to_string()))
+                .collect::<Vec<_>>()
+        };
+        lines.extend(shown("decisions", &review.decisions));
         lines.push(Line::from(""));
         lines.push(heading("Changes to the ISMS".into()));
-        lines.extend(review.changes.lines().map(|l| Line::from(l.to_string())));
+        lines.extend(shown("changes", &review.changes));
         lines.push(Line::from(""));
         lines.push(heading("Actions".into()));
         for a in self
@@ -485,7 +545,14 @@ impl ReviewTab {
             lines.push(Line::from(format!(
                 "{} {} ({}, {}{due})",
                 a.reference,
-                a.value.description.replace('\n', " "),
+                theme
+                    .shown(
+                        "review_action",
+                        &a.reference,
+                        "description",
+                        &a.value.description
+                    )
+                    .replace('\n', " "),
                 a.value.owner,
                 a.value.status.label()
             )));

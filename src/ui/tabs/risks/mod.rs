@@ -24,6 +24,7 @@ use crate::ui::components::form::Form;
 use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::{save_marks, with_marks};
 pub use register::Register;
 
 use super::{Outcome as TabOutcome, Sections};
@@ -419,6 +420,7 @@ impl RisksTab {
         match self.section {
             Section::Register | Section::Plan => {
                 let form = forms::risk_form(&self.data, None, &Risk::default());
+                let form = with_marks(form, "risk", None, store);
                 self.form = Some(FormSession::new(form, FormTarget::Risk(None)));
             }
             Section::Assets => {
@@ -427,6 +429,7 @@ impl RisksTab {
                     .map(|items| items.into_iter().map(|s| s.value).collect())
                     .unwrap_or_default();
                 let form = forms::asset_form(None, &forms::new_asset());
+                let form = with_marks(form, "asset", None, store);
                 self.form = Some(FormSession::new(form, FormTarget::Asset(None)));
             }
             _ => {}
@@ -438,6 +441,7 @@ impl RisksTab {
             Section::Register | Section::Plan => match self.selected_risk() {
                 Some((reference, risk)) => {
                     let form = forms::risk_form(&self.data, Some(&reference), &risk);
+                    let form = with_marks(form, "risk", Some(&reference), store);
                     self.form = Some(FormSession::new(form, FormTarget::Risk(Some(reference))));
                 }
                 None => return Outcome::Status("No risk selected: press n to add one.".into()),
@@ -449,6 +453,7 @@ impl RisksTab {
                         .map(|items| items.into_iter().map(|s| s.value).collect())
                         .unwrap_or_default();
                     let form = forms::asset_form(Some(&reference), &asset);
+                    let form = with_marks(form, "asset", Some(&reference), store);
                     self.form = Some(FormSession::new(form, FormTarget::Asset(Some(reference))));
                 }
                 None => return Outcome::Status("No asset yet: press n to add one.".into()),
@@ -574,27 +579,35 @@ impl RisksTab {
                     .map(|s| s.value.clone())
                     .unwrap_or_default();
                 forms::risk_from(form, &self.data.method, &base).and_then(|risk| {
-                    let saved = match reference {
-                        Some(r) => store.update_from(r, Some(&base), &risk).map(|_| r.clone()),
-                        None => store.insert(&risk),
-                    };
+                    // The record and its confidential marks, in one transaction.
+                    let saved = store.write(|writer| {
+                        let saved = match reference {
+                            Some(r) => writer.update_from(r, Some(&base), &risk).map(|_| r.clone()),
+                            None => writer.insert(&risk),
+                        }?;
+                        save_marks(writer, &saved, form)?;
+                        Ok(saved)
+                    });
                     saved.map_err(store_error)
                 })
             }
             FormTarget::Asset(reference) => {
                 let asset = forms::asset_from(form);
-                let saved = match reference {
-                    Some(r) => {
-                        let before = self
-                            .data
-                            .assets
-                            .iter()
-                            .find(|s| &s.reference == r)
-                            .map(|s| &s.value);
-                        store.update_from(r, before, &asset).map(|_| r.clone())
-                    }
-                    None => store.insert(&asset),
-                };
+                let before = reference.as_ref().and_then(|r| {
+                    self.data
+                        .assets
+                        .iter()
+                        .find(|s| &s.reference == r)
+                        .map(|s| &s.value)
+                });
+                let saved = store.write(|writer| {
+                    let saved = match reference {
+                        Some(r) => writer.update_from(r, before, &asset).map(|_| r.clone()),
+                        None => writer.insert(&asset),
+                    }?;
+                    save_marks(writer, &saved, form)?;
+                    Ok(saved)
+                });
                 saved.map_err(store_error)
             }
             FormTarget::Accept(reference) => {

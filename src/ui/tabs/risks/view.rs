@@ -16,7 +16,8 @@ use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::components::{section_bar, split_list};
+use crate::ui::presentation::{labelled_field, labelled_fields, render_table};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -177,7 +178,7 @@ impl RisksTab {
                     _ => theme.ok,
                 };
                 cells.push(Cell::from(Span::styled(state.mark(), style)));
-                Row::new(cells)
+                Row::new(cells).bottom_margin(theme.row_gap())
             })
             .collect();
         let mut header = vec!["Ref", "Title"];
@@ -248,7 +249,7 @@ impl RisksTab {
                 .render(area, buf);
             return;
         };
-        let lines = self.risk_lines(&risk, theme);
+        let lines = self.risk_lines(&reference, &risk, theme);
         render_detail(
             format!(" {reference} · {} ", risk.title),
             lines,
@@ -258,7 +259,7 @@ impl RisksTab {
         );
     }
 
-    fn risk_lines(&self, risk: &Risk, theme: &Theme) -> Vec<Line<'static>> {
+    fn risk_lines(&self, reference: &str, risk: &Risk, theme: &Theme) -> Vec<Line<'static>> {
         let method = &self.data.method;
         let level_name = |l: u8, levels: &[crate::domain::method::Level]| {
             levels
@@ -376,10 +377,17 @@ impl RisksTab {
             },
         ));
         lines.push(Line::from(""));
-        lines.extend(labelled("Threat", &risk.threat, theme));
-        lines.extend(labelled("Vulnerability", &risk.vulnerability, theme));
-        lines.extend(labelled("Treatment plan", &risk.treatment_plan, theme));
-        lines.extend(labelled("Description", &risk.description, theme));
+        lines.extend(labelled_fields(
+            "risk",
+            reference,
+            &[
+                ("Threat", "threat", &risk.threat),
+                ("Vulnerability", "vulnerability", &risk.vulnerability),
+                ("Treatment plan", "treatment_plan", &risk.treatment_plan),
+                ("Description", "description", &risk.description),
+            ],
+            theme,
+        ));
         lines
     }
 
@@ -610,6 +618,7 @@ impl RisksTab {
                     Cell::from(asset.cia()),
                     Cell::from(Span::styled(mark, style)),
                 ])
+                .bottom_margin(theme.row_gap())
             })
             .collect();
         let empty = rows.is_empty();
@@ -625,7 +634,7 @@ impl RisksTab {
         )
         .header(Row::new(["Ref", "Name", "Kind", "C I A", "Scope"]).style(theme.title))
         .list_frame(" Asset register ", theme);
-        StatefulWidget::render(table, list_area, buf, &mut self.assets);
+        render_table(table, list_area, buf, &mut self.assets, theme);
         if empty {
             Paragraph::new(Span::styled(
                 "No assets yet. Press n to add one.",
@@ -679,7 +688,14 @@ impl RisksTab {
             ),
             Line::from(""),
         ];
-        lines.extend(labelled("Notes", &asset.notes, theme));
+        lines.extend(labelled_field(
+            "Notes",
+            "asset",
+            &reference,
+            "notes",
+            &asset.notes,
+            theme,
+        ));
         render_detail(
             format!(" {reference} · {} ", asset.name),
             lines,

@@ -16,6 +16,7 @@ use crate::store::{ScopeData, Store};
 use crate::ui::components::form::text_editor;
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::with_marks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -271,11 +272,11 @@ impl ScopeTab {
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::NextSection => self.section = self.section.step(true),
             Action::PrevSection => self.section = self.section.step(false),
-            Action::New if self.section != Section::Statement => self.open_form(None),
+            Action::New if self.section != Section::Statement => self.open_form(None, store),
             Action::Edit if self.section == Section::Statement => self.open_editor(),
-            Action::EditOrganisation => self.open_form(None),
+            Action::EditOrganisation => self.open_form(None, store),
             Action::Edit => match self.selected() {
-                Some(index) => self.open_form(Some(index)),
+                Some(index) => self.open_form(Some(index), store),
                 None => {
                     return Outcome::Status(format!(
                         "No {} yet: press n to add one.",
@@ -314,12 +315,19 @@ impl ScopeTab {
         Outcome::Done
     }
 
-    fn open_form(&mut self, index: Option<usize>) {
+    fn open_form(&mut self, index: Option<usize>, store: &Store) {
         let form = forms::form_for(self.section, &self.data, index);
         let reference = match self.section {
             Section::Statement => Some(crate::store::WORKSPACE_REF.to_string()),
             section => index.and_then(|i| self.reference_at(section, i)),
         };
+        let table = match self.section {
+            Section::Issues => "context_issue",
+            Section::Parties => "interested_party",
+            Section::Items => "scope_item",
+            Section::Statement => "workspace",
+        };
+        let form = with_marks(form, table, reference.as_deref(), store);
         self.form = Some(FormSession::new(form, (self.section, reference)));
     }
 
@@ -354,6 +362,7 @@ impl ScopeTab {
         };
         let (section, reference) = session.target.clone();
         let form = &session.form;
+        let marks = form.confidential_changes();
         let saved = match (section, reference) {
             (Section::Issues, None) => store.insert::<ContextIssue>(&forms::issue_from(form)),
             (Section::Parties, None) => store.insert::<InterestedParty>(&forms::party_from(form)),
@@ -402,6 +411,11 @@ impl ScopeTab {
                     .map(|_| "the organisation and ISMS names".to_string())
             }
         };
+        // The confidential marks go through the write path right after the record.
+        let saved = saved.and_then(|reference| {
+            store.write(|writer| writer.set_confidential_marks(&reference, &marks))?;
+            Ok(reference)
+        });
         match saved {
             Ok(reference) => {
                 self.form = None;

@@ -4,12 +4,13 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
 use crate::ui::components::render_detail;
 use crate::ui::components::{labelled, section_bar, split_list, wrap};
+use crate::ui::presentation::{labelled_field, labelled_fields, render_table};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -84,8 +85,14 @@ impl ScopeTab {
                         Row::new(vec![
                             Cell::from(s.reference.clone()),
                             Cell::from(s.value.kind.label()),
-                            Cell::from(first_line(&s.value.description)),
+                            Cell::from(first_line(theme.shown(
+                                "context_issue",
+                                &s.reference,
+                                "description",
+                                &s.value.description,
+                            ))),
                         ])
+                        .bottom_margin(theme.row_gap())
                     })
                     .collect(),
             ),
@@ -103,8 +110,14 @@ impl ScopeTab {
                         Row::new(vec![
                             Cell::from(s.reference.clone()),
                             Cell::from(s.value.name.clone()),
-                            Cell::from(first_line(&s.value.needs)),
+                            Cell::from(first_line(theme.shown(
+                                "interested_party",
+                                &s.reference,
+                                "needs",
+                                &s.value.needs,
+                            ))),
                         ])
+                        .bottom_margin(theme.row_gap())
                     })
                     .collect(),
             ),
@@ -131,6 +144,7 @@ impl ScopeTab {
                             Cell::from(s.value.kind.label()),
                             Cell::from(first_line(&s.value.name)),
                         ])
+                        .bottom_margin(theme.row_gap())
                     })
                     .collect(),
             ),
@@ -143,7 +157,7 @@ impl ScopeTab {
             .row_highlight_style(theme.selected)
             .highlight_symbol("▶ ");
         let slot = section.list_slot().unwrap_or(0);
-        StatefulWidget::render(table, list_area, buf, &mut self.tables[slot]);
+        render_table(table, list_area, buf, &mut self.tables[slot], theme);
         if empty {
             let message = format!("No {} yet. Press n to add one.", section.noun());
             Paragraph::new(Span::styled(message, theme.muted))
@@ -159,20 +173,32 @@ impl ScopeTab {
             (Section::Issues, Some(i)) if i < self.data.issues.len() => {
                 let s = &self.data.issues[i];
                 title = format!(" {} · {} issue ", s.reference, s.value.kind.label());
-                [
-                    labelled("Issue", &s.value.description, theme),
-                    labelled("Effect on the ISMS", &s.value.effect, theme),
-                ]
-                .concat()
+                labelled_fields(
+                    "context_issue",
+                    &s.reference,
+                    &[
+                        ("Issue", "description", &s.value.description),
+                        ("Effect on the ISMS", "effect", &s.value.effect),
+                    ],
+                    theme,
+                )
             }
             (Section::Parties, Some(i)) if i < self.data.parties.len() => {
                 let s = &self.data.parties[i];
                 title = format!(" {} · {} ", s.reference, s.value.name);
-                [
-                    labelled("Needs and expectations", &s.value.needs, theme),
-                    labelled("Addressed through the ISMS", &s.value.addressed, theme),
-                ]
-                .concat()
+                labelled_fields(
+                    "interested_party",
+                    &s.reference,
+                    &[
+                        ("Needs and expectations", "needs", &s.value.needs),
+                        (
+                            "Addressed through the ISMS",
+                            "addressed",
+                            &s.value.addressed,
+                        ),
+                    ],
+                    theme,
+                )
             }
             (Section::Items, Some(i)) if i < self.data.items.len() => {
                 let s = &self.data.items[i];
@@ -189,7 +215,14 @@ impl ScopeTab {
                 };
                 [
                     labelled("Name", &s.value.name, theme),
-                    labelled(label, &s.value.justification, theme),
+                    labelled_field(
+                        label,
+                        "scope_item",
+                        &s.reference,
+                        "justification",
+                        &s.value.justification,
+                        theme,
+                    ),
                 ]
                 .concat()
             }

@@ -17,6 +17,7 @@ use crate::store::{SoaData, Store};
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::keymap::{Action, Context};
+use crate::ui::presentation::with_marks;
 pub use filter::SoaFilter;
 
 use super::{Outcome as TabOutcome, Sections};
@@ -297,6 +298,7 @@ impl SoaTab {
                 };
                 let risks = self.data.risks.get(&id).cloned().unwrap_or_default();
                 let form = forms::decision_form(control, decision, &risks);
+                let form = with_marks(form, "soa_decision", Some(&id), store);
                 self.form = Some(FormSession::new(form, FormTarget::Decision(id)));
             }
             Action::Approve => {
@@ -421,7 +423,16 @@ impl SoaTab {
         decision: &SoaDecision,
     ) -> Outcome {
         let before = self.data.decision(control).cloned();
-        match store.update_from(control, before.as_ref(), decision) {
+        let marks = self
+            .form
+            .as_ref()
+            .map(|session| session.form.confidential_changes())
+            .unwrap_or_default();
+        let saved = store.write(|writer| {
+            writer.update_from(control, before.as_ref(), decision)?;
+            writer.set_confidential_marks(control, &marks)
+        });
+        match saved {
             Ok(_) => {
                 self.form = None;
                 match self.refresh(store) {

@@ -12,7 +12,8 @@ use crate::domain::soa::{progress, Applicability, Implementation, Progress};
 use crate::ui::components::filter_line as render_filter_line;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{labelled, section_bar, split_list};
+use crate::ui::components::{section_bar, split_list};
+use crate::ui::presentation::labelled_field;
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
 
@@ -247,9 +248,14 @@ impl SoaTab {
         ];
         lines.push(field("Decision", decision.applicability.label().into()));
         match decision.applicability {
-            Applicability::No => {
-                lines.extend(labelled("Why excluded", &decision.justification, theme))
-            }
+            Applicability::No => lines.extend(labelled_field(
+                "Why excluded",
+                "soa_decision",
+                &control.id,
+                "justification",
+                &decision.justification,
+                theme,
+            )),
             _ => {
                 let reasons = decision.reasons_text(risks.len());
                 lines.push(field(
@@ -306,7 +312,14 @@ impl SoaTab {
         }
         if decision.applicability == Applicability::Yes {
             lines.push(Line::from(""));
-            lines.extend(labelled("How implemented", &decision.how, theme));
+            lines.extend(labelled_field(
+                "How implemented",
+                "soa_decision",
+                &control.id,
+                "how",
+                &decision.how,
+                theme,
+            ));
         }
         let attributes = [
             ("Type", &control.control_type),
