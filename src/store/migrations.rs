@@ -39,6 +39,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_6,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_7,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -410,6 +414,19 @@ const SCHEMA_6: &str = r#"
         field        TEXT NOT NULL,
         confidential INTEGER NOT NULL CHECK (confidential IN (0, 1)),
         UNIQUE (record, field)
+    );
+"#;
+
+// 7: drafts of text typed into an open editor and not yet saved, per record and field, so
+// that a crash or a kill loses at most the last couple of seconds of typing. Drafts are not
+// edits: they are kept apart from the records and the change log until the user saves.
+const SCHEMA_7: &str = r#"
+    CREATE TABLE draft (
+        record   TEXT NOT NULL,
+        field    TEXT NOT NULL,
+        text     TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (record, field)
     );
 "#;
 
