@@ -280,3 +280,20 @@ fn marked_scope_and_review_fields_are_hidden_in_lists_details_and_minutes() {
     );
     assert!(!presenting.contains(&start), "{presenting}");
 }
+
+#[test]
+fn the_register_filter_does_not_search_hidden_text_while_presenting() {
+    let mut h = harness('3');
+    // Only the vulnerabilities carry the secret word: typed into the filter, it finds every
+    // risk when not presenting and none while presenting.
+    h.key(KeyCode::Char('/')).keys(&SECRET.to_lowercase());
+    h.key(KeyCode::Enter);
+    let shown = h.screen(160, 48);
+    assert!(shown.contains("R-001"), "{shown}");
+    h.key(KeyCode::Char('p'));
+    let presenting = h.screen(160, 48);
+    assert!(!presenting.contains("R-001"), "{presenting}");
+    assert!(!presenting.contains(SECRET));
+    h.key(KeyCode::Char('p'));
+    assert!(h.screen(160, 48).contains("R-001"));
+}

@@ -69,15 +69,27 @@ impl RiskFilter {
 /// What the text filter searches in a risk, lower-cased once: title, threat, vulnerability,
 /// owner and the linked assets' references and names, separated so that no match spans two.
 pub fn search_text(risk: &Risk, asset_names: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut parts = vec![
-        risk.title.as_str(),
-        risk.threat.as_str(),
-        risk.vulnerability.as_str(),
-        risk.owner.as_str(),
-    ]
-    .into_iter()
-    .map(str::to_string)
-    .collect::<Vec<_>>();
+    search_text_of(risk, asset_names, true)
+}
+
+/// The search text without the vulnerability, which is confidential by default: what the
+/// filter searches while presenting, so that the rows that match a typed word do not reveal
+/// hidden text to the audience.
+pub fn public_search_text(risk: &Risk, asset_names: &dyn Fn(&str) -> Option<String>) -> String {
+    search_text_of(risk, asset_names, false)
+}
+
+fn search_text_of(
+    risk: &Risk,
+    asset_names: &dyn Fn(&str) -> Option<String>,
+    with_vulnerability: bool,
+) -> String {
+    let mut parts = vec![risk.title.as_str(), risk.threat.as_str()];
+    if with_vulnerability {
+        parts.push(risk.vulnerability.as_str());
+    }
+    parts.push(risk.owner.as_str());
+    let mut parts = parts.into_iter().map(str::to_string).collect::<Vec<_>>();
     for reference in &risk.assets {
         parts.push(reference.clone());
         if let Some(name) = asset_names(reference) {

@@ -174,6 +174,8 @@ impl App {
             }
             (false, None) => {}
         }
+        let presenting = self.is_presenting();
+        self.tabs.risks.set_presenting(presenting);
     }
 
     pub fn is_presenting(&self) -> bool {

@@ -124,6 +124,11 @@ impl RisksTab {
         &self.data
     }
 
+    /// While presenting, the register's text filter does not search confidential text.
+    pub fn set_presenting(&mut self, presenting: bool) {
+        self.register.set_presenting(presenting, &self.data);
+    }
+
     pub fn set_today(&mut self, today: NaiveDate) {
         self.today = today;
         self.rebuild();

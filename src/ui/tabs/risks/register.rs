@@ -4,13 +4,16 @@
 
 use std::collections::HashMap;
 
-use crate::domain::register::{compare, search_text, RiskFilter, SortColumn};
+use crate::domain::register::{compare, public_search_text, search_text, RiskFilter, SortColumn};
 use crate::store::RiskData;
 
 pub struct Register {
     /// Each risk's lower-cased search text, made when the data changes, so that typing into
     /// the filter only compares strings.
     search: Vec<String>,
+    /// The same without confidential text, searched while presenting.
+    public_search: Vec<String>,
+    presenting: bool,
     /// Indices into the risks, filtered and sorted.
     order: Vec<usize>,
     cursor: usize,
@@ -28,6 +31,8 @@ impl Default for Register {
     fn default() -> Self {
         Register {
             search: Vec::new(),
+            public_search: Vec::new(),
+            presenting: false,
             order: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -49,7 +54,20 @@ impl Register {
             .iter()
             .map(|r| search_text(&r.value, &names))
             .collect();
+        self.public_search = data
+            .risks
+            .iter()
+            .map(|r| public_search_text(&r.value, &names))
+            .collect();
         self.rebuild(data);
+    }
+
+    /// While presenting, the text filter leaves confidential text out of its search.
+    pub fn set_presenting(&mut self, presenting: bool, data: &RiskData) {
+        if self.presenting != presenting {
+            self.presenting = presenting;
+            self.rebuild(data);
+        }
     }
 
     /// After the filter or the sort changed.
@@ -59,7 +77,11 @@ impl Register {
             .filter(|i| {
                 let risk = &data.risks[*i].value;
                 self.filter.matches_fields(risk, &data.method)
-                    && self.filter.matches_text(&self.search[*i])
+                    && self.filter.matches_text(if self.presenting {
+                        &self.public_search[*i]
+                    } else {
+                        &self.search[*i]
+                    })
             })
             .collect();
         let row = |i: usize| (data.risks[i].reference.as_str(), &data.risks[i].value);
