@@ -119,23 +119,23 @@ fn main() {
     let samples = (0..10)
         .map(|_| {
             let start = Instant::now();
-            let findings = store.check(today).expect("the check runs");
+            let findings = store.check_with_readiness(today).expect("the check runs");
             std::hint::black_box(findings);
             start.elapsed()
         })
         .collect();
-    summary("readiness check (isms check)", samples);
+    summary("readiness check and gauges (isms check, Overview)", samples);
 
+    // The workbench opens on the Overview: opening runs the readiness rules once.
     let samples = (0..10)
         .map(|_| {
-            let mut app = open(());
             let start = Instant::now();
-            key(&mut app, KeyCode::Char('1'));
+            let mut app = open(());
             render_to_string(&mut app, 200, 60);
             start.elapsed()
         })
         .collect();
-    summary("switch to Overview + first frame", samples);
+    summary("open on the Overview + first frame", samples);
 
     let mut app = open(());
     key(&mut app, KeyCode::Char('1'));
