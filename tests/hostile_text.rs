@@ -175,9 +175,14 @@ pub fn fill_all(store: &mut Store, long: bool) -> Vec<String> {
     filled
 }
 
-/// A control character that reached the screen buffer (and so would reach the terminal).
+/// A control character that reached the screen buffer (and so would reach the terminal), or a
+/// bidirectional override or isolate, which would let text reorder the rest of a line in a
+/// terminal that lays out right-to-left text.
 fn control_in(screen: &str) -> Option<char> {
-    screen.chars().find(|c| c.is_control() && *c != '\n')
+    screen.chars().find(|c| {
+        (c.is_control() && *c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
 }
 
 /// The keys that show every tab, its sections, a record's form, its history, the help and
