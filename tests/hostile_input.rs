@@ -226,6 +226,39 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The audit pack's per-record file names come from references (which a hand-edited
+    /// workspace.json could make anything): whatever the text, the name stays one plain file
+    /// in its folder.
+    #[test]
+    fn file_names_from_references_stay_plain_files_in_their_folder(
+        reference in prop_oneof![
+            "\\PC{0,24}",
+            Just("../../etc/passwd".to_string()),
+            Just("/abs".to_string()),
+            Just("..".to_string()),
+            Just("a\\b\u{0}c".to_string()),
+        ]
+    ) {
+        for (path, folder, suffix) in [
+            (isms::export::audit::report_path(&reference), "05-internal-audit", "-report.md"),
+            (isms::export::minutes::minutes_path(&reference), "06-management-review", "-minutes.md"),
+        ] {
+            let parts: Vec<&str> = path.split('/').collect();
+            prop_assert_eq!(parts.len(), 2, "{}", path);
+            prop_assert_eq!(parts[0], folder);
+            prop_assert!(parts[1].ends_with(suffix) && parts[1].len() > suffix.len(), "{}", path);
+            prop_assert!(
+                parts[1].chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                "{}",
+                path
+            );
+        }
+    }
+}
+
 /// A workspace.json of a workspace with one asset, as a JSON value.
 fn small_workspace(dir: &Path) -> Value {
     let path = dir.join("small.sqlite3");
