@@ -489,3 +489,45 @@ fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+/// `isms status` names the organisation and an import error quotes the cell: an escape sequence
+/// in either is printed as its escape (`\u{1b}`), never sent to the terminal to run.
+#[test]
+fn the_command_line_prints_escapes_in_record_text_instead_of_running_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::workspace(&dir, true);
+    let workspace = Workspace {
+        organisation: "\x1b[2Jwiped\u{202e}".into(),
+        ..store.workspace().unwrap()
+    };
+    store.update_workspace(&workspace).unwrap();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let isms = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let db = path.to_str().unwrap();
+    let output = isms(&["status", "--db", db]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("\\u{1b}[2Jwiped\\u{202e}"), "{stdout}");
+    assert!(!stdout.contains(['\x1b', '\u{202e}']), "{stdout:?}");
+
+    let csv = dir.path().join("a.csv");
+    fs::write(&csv, "Name,Kind,Owner\nLedger,\x1b[2Jbad,Ana\n").unwrap();
+    let new = dir.path().join("new.sqlite3");
+    let output = isms(&[
+        "import",
+        "assets",
+        csv.to_str().unwrap(),
+        "--db",
+        new.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("\\u{1b}[2Jbad"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}

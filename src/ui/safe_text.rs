@@ -15,6 +15,26 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Text for the command line's output: each unsafe character except line breaks and tabs is
+/// written as its escape (`\u{1b}`), so that record text quoted in a message (`isms check`,
+/// an import error) can never drive the terminal it is printed on.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_here = |c: char| is_unsafe(c) && c != '\n' && c != '\t';
+    if !text.contains(unsafe_here) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_here(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Removes unsafe characters from every cell of `area`; a cell left empty shows a space.
 pub fn sanitise(buf: &mut Buffer, area: Rect) {
     let area = area.intersection(buf.area);
@@ -44,6 +64,15 @@ mod tests {
         sanitise(&mut buf, area);
         let symbols: Vec<&str> = (0..4).map(|x| buf[(x, 0)].symbol()).collect();
         assert_eq!(symbols, [" ", " ", " ", "e\u{301}"]);
+    }
+
+    #[test]
+    fn printed_text_shows_escapes_instead_of_running_them() {
+        assert_eq!(printable("plain\n\ttext"), "plain\n\ttext");
+        assert_eq!(
+            printable("\u{1b}[2Jx\u{202e}y\r"),
+            "\\u{1b}[2Jx\\u{202e}y\\u{d}"
+        );
     }
 
     #[test]
