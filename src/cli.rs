@@ -14,6 +14,7 @@ use crate::demo::write_demo;
 use crate::export;
 use crate::import;
 use crate::store::{OpenMode, Store};
+use crate::ui::safe_text::printable;
 use crate::ui::snapshot::render_to_string;
 use crate::ui::{run, App, Tab, Theme, ThemeName};
 
@@ -186,7 +187,7 @@ pub fn main() -> ExitCode {
         // A reader that stops early (`isms check | head`) is not an error worth a message.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("isms: {}", one_sentence(&error));
+            eprintln!("isms: {}", printable(&one_sentence(&error)));
             ExitCode::from(2)
         }
     }
@@ -195,7 +196,9 @@ pub fn main() -> ExitCode {
 /// Writes one line to standard output, returning the error instead of panicking as
 /// `println!` does when the reader has gone away.
 fn say(text: impl std::fmt::Display) -> Result<()> {
-    writeln!(io::stdout().lock(), "{text}").context("could not write to standard output")
+    let text = text.to_string();
+    writeln!(io::stdout().lock(), "{}", printable(&text))
+        .context("could not write to standard output")
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -263,9 +266,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             })?;
             if let import::Outcome::Refused { errors } = &outcome {
                 for line in import::error_lines(&file.display().to_string(), errors) {
-                    eprintln!("{line}");
+                    eprintln!("{}", printable(&line));
                 }
-                eprintln!("isms: {}", outcome.summary(&path));
+                eprintln!("isms: {}", printable(&outcome.summary(&path)));
                 return Ok(ExitCode::from(2));
             }
             say(outcome.summary(&path))?;

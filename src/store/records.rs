@@ -53,6 +53,18 @@ pub trait Record: Sized + Clone {
     fn set_links(&mut self, _links: Vec<Vec<String>>) {}
 }
 
+/// A write that another process kept waiting past the busy timeout (5 seconds), said plainly.
+fn busy(error: rusqlite::Error) -> anyhow::Error {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            anyhow::anyhow!(
+                "the workspace is busy in another process; nothing was saved, try again"
+            )
+        }
+        _ => error.into(),
+    }
+}
+
 /// A record together with its stable reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored<R> {
@@ -205,10 +217,11 @@ impl Store {
         let (at, actor) = (self.now(), self.actor.clone());
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(busy)?;
         let mut writer = Writer { tx, at, actor };
         let result = work(&mut writer)?;
-        writer.tx.commit()?;
+        writer.tx.commit().map_err(busy)?;
         Ok(result)
     }
 

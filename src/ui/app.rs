@@ -523,7 +523,13 @@ impl App {
 
     // ---- drawing ----
 
+    /// Draws one frame; no control or bidirectional-override character reaches the terminal.
     pub fn render(&mut self, area: Rect, buf: &mut Buffer) {
+        self.draw(area, buf);
+        super::safe_text::sanitise(buf, area);
+    }
+
+    fn draw(&mut self, area: Rect, buf: &mut Buffer) {
         buf.set_style(area, self.theme.base);
         self.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
         if self.too_small {

@@ -5,6 +5,7 @@ pub mod components;
 pub mod keymap;
 pub mod presentation;
 pub mod run;
+pub mod safe_text;
 pub mod snapshot;
 pub mod tabs;
 pub mod theme;

@@ -50,16 +50,13 @@ fn install_panic_hook(workspace: PathBuf) {
         restore_terminal();
         let location = info
             .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
             .unwrap_or_default();
-        let reason = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".into());
+        // The panic's message is left out on purpose: it can quote the text being handled
+        // (a slice of a record's field, say), and record contents are never printed or logged.
+        // Where it happened is enough for a bug report.
         eprintln!(
-            "isms: the workbench stopped because of an internal error ({reason}{location}). Everything saved before it is safe in {}.",
+            "isms: the workbench stopped because of an internal error{location}. Everything saved before it is safe in {}.",
             workspace.display()
         );
     }));
