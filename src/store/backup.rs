@@ -265,3 +265,60 @@ fn place(partial: &Path, to: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::scope::{ContextIssue, IssueKind};
+    use crate::store::{OpenMode, Store};
+
+    /// A full disk, simulated by capping the file's pages on the store's own connection: the
+    /// write that needs a new page fails with SQLITE_FULL, is reported in one sentence, and
+    /// nothing of it is left behind; the file still passes the integrity check and verifies.
+    #[test]
+    fn a_full_disk_rolls_the_write_back_and_leaves_a_sound_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.sqlite3");
+        let mut store =
+            Store::open_as(&path, OpenMode::Create { organisation: None }, "t").expect("create");
+        store
+            .insert(&ContextIssue {
+                kind: IssueKind::Internal,
+                description: "Before the disk filled".into(),
+                effect: "none".into(),
+            })
+            .unwrap();
+        let entries = store.change_log_len().unwrap();
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .unwrap();
+        store
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+            .unwrap();
+        let error = store
+            .insert(&ContextIssue {
+                kind: IssueKind::External,
+                description: "x".repeat(200_000),
+                effect: "y".repeat(200_000),
+            })
+            .expect_err("the disk is full");
+        let sentence = format!("{error:#}");
+        assert_eq!(sentence.lines().count(), 1, "{sentence}");
+        assert!(sentence.contains("full"), "{sentence}");
+        assert_eq!(store.change_log_len().unwrap(), entries, "rolled back");
+        let issues: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM context_issue", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(issues, 1);
+        assert!(verify_connection(&store.conn).unwrap().is_sound());
+        drop(store);
+        let verdict = verify_file(&path).unwrap();
+        assert!(
+            matches!(verdict, Verdict::Sound { entries: n, .. } if n as i64 == entries),
+            "{verdict:?}"
+        );
+    }
+}

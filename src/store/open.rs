@@ -297,10 +297,33 @@ pub(super) fn open_read_only(path: &Path) -> Result<Connection, OpenError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY
     };
     let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(&sqlite_error)?;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let conn = if writable || wal.exists() {
+        Connection::open_with_flags(path, flags).map_err(&sqlite_error)?
+    } else {
+        // A read-only file with no journal beside it cannot be changing: opened as immutable,
+        // SQLite reads it without making -wal and -shm files it could not remove again.
+        let uri = format!("file:{}?immutable=1", uri_escape(path));
+        Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            .map_err(&sqlite_error)?
+    };
     conn.busy_timeout(BUSY_TIMEOUT).map_err(&sqlite_error)?;
     check_identity(&conn, path)?;
     Ok(conn)
+}
+
+/// `path` made safe for an SQLite URI (`%`, `?` and `#` are special there).
+fn uri_escape(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for byte in absolute.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' => out.push_str(&format!("%{byte:02X}")),
+            _ if byte.is_ascii() => out.push(*byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// Where the copy made before migrating `path` to schema `to` goes: `PATH.before-vTO.sqlite3`,
