@@ -2,30 +2,13 @@
 //! refused with one sentence naming the file, never a panic, and nothing is modified.
 //! (A full disk is simulated at the store level, in `src/store/backup.rs`'s tests.)
 
+mod workspace_files;
+use workspace_files::{isms, s, sidecars};
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::SystemTime;
-
-fn isms(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_isms"))
-        .current_dir(dir)
-        .env_remove("ISMS_DB")
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .env("ISMS_ACTOR", "bad-files-test")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run isms")
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn is_root() -> bool {
     // Root reads and writes whatever the permission bits say; the tests that rely on the
@@ -56,14 +39,6 @@ fn state(path: &Path) -> (Option<Vec<u8>>, SystemTime) {
         None
     };
     (bytes, meta.modified().unwrap())
-}
-
-fn sidecars(path: &Path) -> Vec<PathBuf> {
-    ["-wal", "-shm", "-journal"]
-        .iter()
-        .map(|suffix| PathBuf::from(format!("{}{suffix}", path.display())))
-        .filter(|side| side.exists())
-        .collect()
 }
 
 /// Runs `args` (which name `path`) expecting a refusal; checks the message and that nothing

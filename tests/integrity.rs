@@ -1,39 +1,18 @@
 //! `isms verify` and `isms backup` run as plain commands: what they detect, what they write,
 //! and that a backup taken while another process writes is a sound workspace.
 
+mod workspace_files;
+use workspace_files::{fixture, isms, s, text};
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use isms::domain::scope::{ContextIssue, IssueKind};
 use isms::store::{OpenMode, Store};
 use rusqlite::Connection;
-
-fn isms(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_isms"))
-        .current_dir(dir)
-        .env_remove("ISMS_DB")
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .env("ISMS_ACTOR", "integrity-test")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run isms")
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Exactly one line, one sentence, no panic or backtrace.
 fn assert_one_sentence(message: &str) {
@@ -174,12 +153,6 @@ fn verify_checks_an_older_schema_without_migrating_it() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("(schema 1)"));
     assert_eq!(fs::read(&path).unwrap(), before);
-}
-
-fn fixture(version: i64) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(format!("schema-{version}.sqlite3"))
 }
 
 #[test]

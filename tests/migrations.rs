@@ -3,58 +3,23 @@
 //! the latest with all its data, a copy of the original is kept beside it first, and a migration
 //! that fails leaves the file exactly as it was.
 
+mod workspace_files;
+use workspace_files::{fixture, isms, s, sidecars, text};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use isms::store::{migration_backup_path, SCHEMA_VERSION};
 use rusqlite::types::Value;
 use rusqlite::Connection;
-
-fn isms(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_isms"))
-        .current_dir(dir)
-        .env_remove("ISMS_DB")
-        .env("HOME", dir.join("home"))
-        .env("XDG_DATA_HOME", dir.join("xdg-data"))
-        .env("ISMS_ACTOR", "migration-test")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run isms")
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn fixture(version: i64) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(format!("schema-{version}.sqlite3"))
-}
 
 /// A private copy of a fixture in `dir`.
 fn copy_of(dir: &Path, version: i64) -> PathBuf {
     let path = dir.join(format!("from-{version}.sqlite3"));
     fs::copy(fixture(version), &path).unwrap();
     path
-}
-
-fn sidecars(path: &Path) -> Vec<PathBuf> {
-    ["-wal", "-shm", "-journal"]
-        .iter()
-        .map(|suffix| PathBuf::from(format!("{}{suffix}", path.display())))
-        .filter(|side| side.exists())
-        .collect()
 }
 
 fn user_version(path: &Path) -> i64 {
