@@ -198,6 +198,20 @@ fn a_backup_never_replaces_an_existing_file() {
     assert!(message.contains("already exists"), "{message}");
     assert_eq!(fs::read_to_string(&existing).unwrap(), "keep me");
 
+    // A folder that is not there is one sentence naming the file asked for.
+    let nowhere = dir.path().join("no-such-folder").join("copy.sqlite3");
+    let out = isms(
+        dir.path(),
+        &["backup", "--db", s(&path), "--to", s(&nowhere)],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let message = text(&out.stderr);
+    assert_one_sentence(&message);
+    assert!(
+        message.contains(&format!("{}: could not be written", s(&nowhere))),
+        "{message}"
+    );
+
     // Nor is a missing source turned into an empty workspace.
     let missing = dir.path().join("missing.sqlite3");
     let out = isms(

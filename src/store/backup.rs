@@ -1,7 +1,6 @@
 //! Checking a workspace file (`isms verify`) and copying it safely (`isms backup`), both
 //! through a read-only connection, so neither ever writes to the workspace itself.
 
-use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
@@ -65,15 +64,6 @@ impl Verdict {
                 };
                 format!("{path}: the change log is broken at entry {seq}{what}: {reason}.")
             }
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Verdict::Sound { entries, .. } => write!(f, "sound, {entries} entries"),
-            other => write!(f, "{}", other.sentence(Path::new("workspace"))),
         }
     }
 }
@@ -194,19 +184,25 @@ pub(super) fn backup_connection(conn: &Connection, to: &Path) -> Result<()> {
         }
     };
     remove_partial();
-    let copied = copy_into(conn, &partial);
+    let copied = copy_into(conn, &partial, to);
     let placed = copied.and_then(|()| place(&partial, to));
     remove_partial();
     placed
 }
 
-fn copy_into(conn: &Connection, partial: &Path) -> Result<()> {
+fn copy_into(conn: &Connection, partial: &Path, to: &Path) -> Result<()> {
     OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(partial)
-        .with_context(|| format!("{}: could not be created", partial.display()))?;
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{}: could not be written ({})",
+                to.display(),
+                error.to_string().to_lowercase()
+            )
+        })?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut dest = Connection::open_with_flags(partial, flags)
         .with_context(|| format!("{}: could not be opened", partial.display()))?;
