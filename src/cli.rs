@@ -343,7 +343,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             say(text.trim_end())?;
         }
         Some(Command::Verify) => {
-            let path = workspace_path(cli.db)?;
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
             let verdict = crate::store::verify_file(&path)?;
             if !verdict.is_sound() {
                 eprintln!("isms: {}", verdict.sentence(&path));
@@ -352,7 +356,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             say(verdict.sentence(&path))?;
         }
         Some(Command::Backup { to }) => {
-            let path = workspace_path(cli.db)?;
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
             let summary = crate::store::backup_file(&path, &to)?;
             if !summary.verdict.is_sound() {
                 eprintln!(
