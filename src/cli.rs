@@ -113,6 +113,14 @@ enum Command {
     /// Where the ISMS stands: Stage 1 and Stage 2 readiness in percent, counts per area and the
     /// next milestones with their dates
     Status,
+    /// Check the workspace file: SQLite's integrity check and the change log's hash chain (exit 1 on damage)
+    Verify,
+    /// Copy the workspace to a new file, consistently even while the workbench has it open
+    Backup {
+        /// The new file to write (an existing file is never replaced)
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
     /// Print a tab's screen as plain text, without a terminal
     Snapshot {
         /// The tab, by name or number: overview, scope, risks, soa, evidence, audit, review
@@ -336,6 +344,41 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let text = store.status_text(chrono::Local::now().date_naive())?;
             say(text.trim_end())?;
+        }
+        Some(Command::Verify) => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let verdict = crate::store::verify_file(&path)?;
+            if !verdict.is_sound() {
+                eprintln!("isms: {}", verdict.sentence(&path));
+                return Ok(ExitCode::from(1));
+            }
+            say(verdict.sentence(&path))?;
+        }
+        Some(Command::Backup { to }) => {
+            let path = if cli.demo {
+                demo_path()?
+            } else {
+                workspace_path(cli.db)?
+            };
+            let summary = crate::store::backup_file(&path, &to)?;
+            if !summary.verdict.is_sound() {
+                eprintln!(
+                    "isms: wrote {}, but the copy does not verify: {}",
+                    to.display(),
+                    summary.verdict.sentence(&to)
+                );
+                return Ok(ExitCode::from(1));
+            }
+            say(format!(
+                "Backed up {} to {} ({} KB); the copy verifies.",
+                path.display(),
+                to.display(),
+                summary.bytes.div_ceil(1024)
+            ))?;
         }
         Some(Command::Snapshot { tab, width, height }) => {
             let Some(tab) = Tab::parse(&tab) else {

@@ -1,7 +1,8 @@
 //! Forward-only schema migrations, numbered by SQLite's `user_version`.
 //!
-//! Migration N takes a file from version N-1 to N. Each runs in its own transaction together
-//! with the version bump, so a failure leaves the file at the version it had.
+//! Migration N takes a file from version N-1 to N. All the steps a file needs run in one
+//! transaction together with the version bump, so a failure anywhere leaves the file exactly
+//! at the version (and with the content) it had.
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
@@ -469,12 +470,17 @@ fn seed_catalogue(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the file from its current version up to [`LATEST`].
+/// Brings the file from its current version up to [`LATEST`], all steps in one transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current >= LATEST {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process may have migrated the file meanwhile.
+    let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let version = index as i64 + 1;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(migration.sql)?;
         if let Some(seed) = migration.seed {
             seed(&tx)?;
@@ -483,7 +489,6 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         tx.pragma_update(None, "user_version", version)?;
-        tx.commit()?;
     }
-    Ok(())
+    tx.commit()
 }

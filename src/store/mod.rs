@@ -3,6 +3,7 @@
 //! change-log rows.
 
 mod audit;
+mod backup;
 mod certification;
 mod changelog;
 mod confidential;
@@ -23,9 +24,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use audit::AuditData;
+pub use backup::{backup_file, verify_file, BackupSummary, Verdict};
 pub use certification::{PlanData, PLAN_REF};
 pub use documents::DocumentData;
-pub use open::{OpenError, OpenMode, APPLICATION_ID};
+pub use open::{migration_backup_path, OpenError, OpenMode, APPLICATION_ID};
 pub use readiness::Readiness;
 pub use records::{Link, Record, Stored, Writer};
 pub use review::ReviewData;

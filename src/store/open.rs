@@ -52,6 +52,23 @@ pub enum OpenError {
         found: i64,
         supported: i64,
     },
+    ReadOnly {
+        path: PathBuf,
+    },
+    ReadOnlyFolder {
+        path: PathBuf,
+    },
+    Migration {
+        path: PathBuf,
+        from: i64,
+        to: i64,
+        error: rusqlite::Error,
+    },
+    MigrationBackup {
+        path: PathBuf,
+        to: i64,
+        error: anyhow::Error,
+    },
     Io {
         path: PathBuf,
         error: io::Error,
@@ -99,6 +116,28 @@ impl fmt::Display for OpenError {
                 "{}: was written by a newer version of ISMS Workbench (schema {found}; this build knows up to {supported}), so it was left untouched.",
                 path.display()
             ),
+            OpenError::ReadOnly { path } => write!(
+                f,
+                "{}: is read-only, and the workbench writes to its workspace, so it was left untouched (make it writable, or copy it with `isms backup --db {} --to COPY`).",
+                path.display(),
+                path.display()
+            ),
+            OpenError::ReadOnlyFolder { path } => write!(
+                f,
+                "{}: its folder is read-only, and SQLite needs to make its -wal and -shm files beside it, so it was left untouched.",
+                path.display()
+            ),
+            OpenError::Migration { path, from, to, error } => write!(
+                f,
+                "{}: could not be brought from schema {from} to {to} ({}), so it was left untouched at schema {from}.",
+                path.display(),
+                describe_sqlite(error)
+            ),
+            OpenError::MigrationBackup { path, to, error } => write!(
+                f,
+                "{}: the copy made before bringing it up to schema {to} could not be written ({error:#}), so it was left untouched.",
+                path.display()
+            ),
             OpenError::Io { path, error } => write!(f, "{}: {}.", path.display(), lowercase_first(&error.to_string())),
             OpenError::Sqlite { path, error } => write!(f, "{}: {}.", path.display(), describe_sqlite(error)),
             OpenError::Setup { path, error } => match error.downcast_ref::<rusqlite::Error>() {
@@ -127,18 +166,20 @@ fn describe_sqlite(error: &rusqlite::Error) -> String {
             "the workspace is busy in another process; try again".into()
         }
         Some(ErrorCode::DiskFull) => "the disk is full".into(),
-        _ => lowercase_first(&error.to_string()),
+        _ => {
+            // SQLite's own message, without the statement it may quote, on one line.
+            let message = match error {
+                rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+                other => other.to_string(),
+            };
+            lowercase_first(&message.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
     }
 }
 
-/// Opens the file, checks that it is a workspace this build can handle, sets the pragmas and
-/// migrates it. Nothing is written to a file that is refused.
-pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection, OpenError> {
-    let io_error = |error: io::Error| OpenError::Io {
-        path: path.to_path_buf(),
-        error,
-    };
-    let sqlite_error = |error: rusqlite::Error| match error.sqlite_error_code() {
+fn sqlite_error_for(path: &Path) -> impl Fn(rusqlite::Error) -> OpenError + '_ {
+    move |error: rusqlite::Error| match error.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => OpenError::NotADatabase {
             path: path.to_path_buf(),
         },
@@ -146,17 +187,39 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
             path: path.to_path_buf(),
             error,
         },
-    };
+    }
+}
 
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(OpenError::IsDirectory {
-                path: path.to_path_buf(),
-            })
-        }
+/// Looks at the file before SQLite does: refuses a directory, a file that is not a database
+/// and (where one must exist) a missing or empty file; creates a missing one for `Create`.
+/// With `writable`, a read-only file or folder is refused too.
+fn check_file(path: &Path, mode: &OpenMode, writable: bool) -> Result<(), OpenError> {
+    let io_error = |error: io::Error| OpenError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    let metadata = fs::metadata(path);
+    if metadata.as_ref().is_ok_and(|meta| meta.is_dir()) {
+        return Err(OpenError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    if writable && folder_is_read_only(path) {
+        return Err(OpenError::ReadOnlyFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    match metadata {
         Ok(meta) if meta.len() > 0 => {
             if !has_sqlite_header(path).map_err(io_error)? {
                 return Err(OpenError::NotADatabase {
+                    path: path.to_path_buf(),
+                });
+            }
+            // Judged by the permission bits rather than by trying, so that the answer is the
+            // same for root (whom the kernel lets write anyway) and nothing is attempted.
+            if writable && meta.permissions().readonly() {
+                return Err(OpenError::ReadOnly {
                     path: path.to_path_buf(),
                 });
             }
@@ -179,19 +242,30 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
         },
         Err(error) => return Err(io_error(error)),
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite_error)?;
+    Ok(())
+}
 
+fn folder_is_read_only(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    fs::metadata(folder).is_ok_and(|meta| meta.permissions().readonly())
+}
+
+/// Checks that an open file is a workspace (or a fresh empty database) this build can handle;
+/// returns its schema version and whether it is fresh.
+fn check_identity(conn: &Connection, path: &Path) -> Result<(i64, bool), OpenError> {
+    let sqlite_error = sqlite_error_for(path);
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |row| row.get(0))
-        .map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
     let objects: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-        .map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
     let fresh = application_id == 0 && version == 0 && objects == 0;
     if !fresh && application_id != APPLICATION_ID {
         return Err(OpenError::NotAWorkspace {
@@ -205,16 +279,106 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
             supported: migrations::LATEST,
         });
     }
+    Ok((version, fresh))
+}
+
+/// Opens an existing workspace only to read it: nothing is migrated or written, so a file
+/// from an older version (or a read-only one) can be checked or copied as it is. Where the file
+/// and its folder are writable the connection is read-write all the same (and writes nothing),
+/// because only then can SQLite remove the -wal and -shm files it makes when it closes.
+pub(super) fn open_read_only(path: &Path) -> Result<Connection, OpenError> {
+    check_file(path, &OpenMode::MustExist, false)?;
+    let sqlite_error = sqlite_error_for(path);
+    let writable = fs::metadata(path).is_ok_and(|meta| !meta.permissions().readonly())
+        && !folder_is_read_only(path);
+    let access = if writable {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let conn = if writable || wal.exists() {
+        Connection::open_with_flags(path, flags).map_err(&sqlite_error)?
+    } else {
+        // A read-only file with no journal beside it cannot be changing: opened as immutable,
+        // SQLite reads it without making -wal and -shm files it could not remove again.
+        let uri = format!("file:{}?immutable=1", uri_escape(path));
+        Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            .map_err(&sqlite_error)?
+    };
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(&sqlite_error)?;
+    check_identity(&conn, path)?;
+    Ok(conn)
+}
+
+/// `path` made safe for an SQLite URI (`%`, `?` and `#` are special there).
+fn uri_escape(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for byte in absolute.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' => out.push_str(&format!("%{byte:02X}")),
+            _ if byte.is_ascii() => out.push(*byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Where the copy made before migrating `path` to schema `to` goes: `PATH.before-vTO.sqlite3`,
+/// or with `-2`, `-3`... added when an earlier copy is already there (it is never replaced).
+pub fn migration_backup_path(path: &Path, to: i64) -> PathBuf {
+    let first = PathBuf::from(format!("{}.before-v{to}.sqlite3", path.display()));
+    if fs::symlink_metadata(&first).is_err() {
+        return first;
+    }
+    (2..)
+        .map(|n| PathBuf::from(format!("{}.before-v{to}-{n}.sqlite3", path.display())))
+        .find(|candidate| fs::symlink_metadata(candidate).is_err())
+        .expect("a free name")
+}
+
+/// Opens the file, checks that it is a workspace this build can handle, sets the pragmas and
+/// migrates it. Nothing is written to a file that is refused. A file from an older schema is
+/// first copied (with SQLite's backup API) to [`migration_backup_path`], then migrated in one
+/// transaction: a migration that fails leaves the file as it was, and the copy is removed.
+pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection, OpenError> {
+    check_file(path, mode, true)?;
+    let sqlite_error = sqlite_error_for(path);
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(&sqlite_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(&sqlite_error)?;
+    let (version, fresh) = check_identity(&conn, path)?;
 
     // WAL lets a reader see a consistent state while the workbench writes; synchronous=FULL
     // makes every commit durable across a power cut, not only across a crash.
     conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
     conn.pragma_update(None, "synchronous", "FULL")
-        .map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
     conn.pragma_update(None, "foreign_keys", "ON")
-        .map_err(sqlite_error)?;
-    migrations::migrate(&mut conn).map_err(sqlite_error)?;
+        .map_err(&sqlite_error)?;
+    if fresh || version == migrations::LATEST {
+        migrations::migrate(&mut conn).map_err(&sqlite_error)?;
+        return Ok(conn);
+    }
+    let copy = migration_backup_path(path, migrations::LATEST);
+    super::backup::backup_connection(&conn, &copy).map_err(|error| OpenError::MigrationBackup {
+        path: path.to_path_buf(),
+        to: migrations::LATEST,
+        error,
+    })?;
+    if let Err(error) = migrations::migrate(&mut conn) {
+        drop(conn);
+        let _ = fs::remove_file(&copy);
+        return Err(OpenError::Migration {
+            path: path.to_path_buf(),
+            from: version,
+            to: migrations::LATEST,
+            error,
+        });
+    }
     Ok(conn)
 }
 

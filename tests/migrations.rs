@@ -1,0 +1,240 @@
+//! Migrations, tested on workspaces written by earlier versions of ISMS Workbench (see
+//! tests/fixtures/README.md for how each fixture was made): every older schema is brought up to
+//! the latest with all its data, a copy of the original is kept beside it first, and a migration
+//! that fails leaves the file exactly as it was.
+
+mod workspace_files;
+use workspace_files::{fixture, isms, s, sidecars, text};
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use isms::store::{migration_backup_path, SCHEMA_VERSION};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+/// A private copy of a fixture in `dir`.
+fn copy_of(dir: &Path, version: i64) -> PathBuf {
+    let path = dir.join(format!("from-{version}.sqlite3"));
+    fs::copy(fixture(version), &path).unwrap();
+    path
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
+fn tables(conn: &Connection) -> Vec<String> {
+    conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Every table's rows (only the columns named in `columns` if given), sorted, as text.
+fn contents(
+    path: &Path,
+    columns: Option<&BTreeMap<String, Vec<String>>>,
+) -> BTreeMap<String, Vec<String>> {
+    let conn = Connection::open(path).unwrap();
+    let tables = tables(&conn);
+    let mut out = BTreeMap::new();
+    for table in tables {
+        let list = match columns.and_then(|c| c.get(&table)) {
+            Some(names) => names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => "*".to_string(),
+        };
+        let mut stmt = conn
+            .prepare(&format!("SELECT {list} FROM \"{table}\""))
+            .unwrap();
+        let width = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |row| {
+                (0..width)
+                    .map(|i| row.get::<_, Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|values| format!("{values:?}"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.insert(table, rows);
+    }
+    out
+}
+
+fn column_names(path: &Path) -> BTreeMap<String, Vec<String>> {
+    let conn = Connection::open(path).unwrap();
+    let tables = tables(&conn);
+    tables
+        .into_iter()
+        .map(|table| {
+            let names = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<Vec<String>, _>>()
+                .unwrap();
+            (table, names)
+        })
+        .collect()
+}
+
+#[test]
+fn the_fixtures_are_what_their_names_say() {
+    for version in 1..SCHEMA_VERSION {
+        let path = fixture(version);
+        assert_eq!(user_version(&path), version, "{}", path.display());
+        assert!(sidecars(&path).is_empty());
+    }
+}
+
+#[test]
+fn every_older_schema_is_migrated_with_all_its_data_and_a_copy_kept() {
+    for version in 1..SCHEMA_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of(dir.path(), version);
+        let original_bytes = fs::read(&path).unwrap();
+        let old_columns = column_names(&path);
+        let old = contents(&path, None);
+        assert!(
+            old["change_log"].len() > 100,
+            "schema {version} fixture has data"
+        );
+
+        let out = isms(dir.path(), &["status", "--db", s(&path)]);
+        assert!(
+            out.status.success(),
+            "schema {version}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(user_version(&path), SCHEMA_VERSION, "schema {version}");
+
+        // All the rows the old version wrote are there, column for column.
+        let new = contents(&path, Some(&old_columns));
+        for (table, rows) in &old {
+            let now = &new[table];
+            for row in rows {
+                assert!(
+                    now.binary_search(row).is_ok(),
+                    "schema {version}: a row of {table} is gone: {row}"
+                );
+            }
+            if table != "change_log" && table != "risk_method" && table != "ref_counter" {
+                assert_eq!(rows.len(), now.len(), "schema {version}: rows of {table}");
+            }
+        }
+
+        let verify = isms(dir.path(), &["verify", "--db", s(&path)]);
+        assert!(
+            verify.status.success(),
+            "schema {version}: {}",
+            text(&verify.stderr)
+        );
+
+        // The copy made first is the untouched original: same version, same rows, private.
+        let copy = dir.path().join(format!(
+            "from-{version}.sqlite3.before-v{SCHEMA_VERSION}.sqlite3"
+        ));
+        assert!(copy.exists(), "schema {version}: no copy before migrating");
+        assert_eq!(
+            fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(user_version(&copy), version);
+        assert_eq!(
+            contents(&copy, None),
+            old,
+            "schema {version}: the copy differs"
+        );
+        assert_eq!(fs::read(fixture(version)).unwrap(), original_bytes);
+        let verify = isms(dir.path(), &["verify", "--db", s(&copy)]);
+        assert!(verify.status.success(), "{}", text(&verify.stderr));
+
+        // Opening the migrated file again makes no further copy.
+        let again = isms(dir.path(), &["status", "--db", s(&path)]);
+        assert!(again.status.success());
+        let copies = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".before-v")
+            })
+            .count();
+        assert_eq!(copies, 1, "schema {version}");
+    }
+}
+
+#[test]
+fn an_earlier_copy_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of(dir.path(), 5);
+    let first = migration_backup_path(&path, SCHEMA_VERSION);
+    fs::write(&first, "an earlier copy").unwrap();
+    let out = isms(dir.path(), &["status", "--db", s(&path)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(fs::read_to_string(&first).unwrap(), "an earlier copy");
+    let second = dir
+        .path()
+        .join(format!("from-5.sqlite3.before-v{SCHEMA_VERSION}-2.sqlite3"));
+    assert_eq!(user_version(&second), 5);
+}
+
+#[test]
+fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
+    for version in [1, 3, SCHEMA_VERSION - 1] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of(dir.path(), version);
+        // A table in the way of the last migration (as a hand-edited or damaged file might
+        // have): every earlier step succeeds, the last one fails.
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE draft (anything TEXT)")
+                .unwrap();
+        }
+        assert!(sidecars(&path).is_empty());
+        let before = fs::read(&path).unwrap();
+        let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+
+        let out = isms(dir.path(), &["status", "--db", s(&path)]);
+        assert_eq!(out.status.code(), Some(2), "schema {version}");
+        let message = text(&out.stderr);
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(message.trim_end().ends_with('.'), "{message}");
+        assert!(
+            message.contains(&format!(
+                "could not be brought from schema {version} to {SCHEMA_VERSION}"
+            )),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("left untouched at schema {version}")),
+            "{message}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), before, "schema {version}");
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+        assert!(sidecars(&path).is_empty(), "{:?}", sidecars(&path));
+        let copies: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".before-v"))
+            .collect();
+        assert!(copies.is_empty(), "{copies:?}");
+    }
+}
