@@ -133,3 +133,15 @@ pub fn refused<T>(form: Option<&mut FormSession<T>>, errors: &[FieldError]) -> S
         None => REFUSED.into(),
     }
 }
+
+/// Fills the open form's text fields with the drafts of unsaved text restored on start;
+/// false when no form is open.
+pub fn fill_drafts<T>(session: Option<&mut FormSession<T>>, fields: &[(String, String)]) -> bool {
+    let Some(session) = session else {
+        return false;
+    };
+    for (field, text) in fields {
+        session.form.set_value(field, text);
+    }
+    true
+}
