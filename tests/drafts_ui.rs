@@ -204,3 +204,47 @@ fn a_document_form_keeps_a_draft_and_restores_it() {
     assert!(screen.contains("New document"), "{screen}");
     assert!(screen.contains("Access policy"), "{screen}");
 }
+
+#[test]
+fn an_soa_decision_keeps_its_draft_under_the_control_id() {
+    let mut h = Harness::new(true, '4');
+    h.key(KeyCode::Char('/'))
+        .keys("5.6")
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    h.key(KeyCode::Right); // Applicable -> Not applicable
+    h.ctrl('s'); // refused: the cursor goes to the justification
+    h.keys("No groups");
+    h.app.tick(later(3));
+    assert_eq!(
+        drafts(&h),
+        [(
+            "5.6".to_string(),
+            "justification".to_string(),
+            "No groups".to_string()
+        )]
+    );
+}
+
+#[test]
+fn an_soa_decision_draft_is_restored_into_its_control_form() {
+    let h = Harness::new(true, '4');
+    let mut h = restart_with(h, |store| {
+        store
+            .save_drafts("5.6", &[("how".into(), "Alerts from NCSC".into())])
+            .unwrap();
+    });
+    assert!(h.screen(110, 32).contains("5.6 · How"));
+    h.key(KeyCode::Char('y'));
+    let screen = h.screen(110, 32);
+    assert!(screen.contains("Alerts from NCSC"), "{screen}");
+    h.ctrl('s');
+    assert!(drafts(&h).is_empty());
+    let how = h
+        .store()
+        .get::<isms::domain::soa::SoaDecision>("5.6")
+        .unwrap()
+        .unwrap()
+        .how;
+    assert_eq!(how, "Alerts from NCSC");
+}

@@ -55,7 +55,8 @@ impl Autosave {
 }
 
 /// The tab whose editors keep drafts of `record`: the scope statement in Scope, risks and
-/// assets in Risks, documents in Evidence. The other forms keep no drafts (yet).
+/// assets in Risks, documents in Evidence, control decisions in SoA. The other forms keep no
+/// drafts (yet).
 pub fn tab_of(record: &str) -> Option<Tab> {
     if record == WORKSPACE_REF {
         return Some(Tab::Scope);
@@ -71,7 +72,11 @@ pub fn tab_of(record: &str) -> Option<Tab> {
     if record == "new:document" || numbered(&["DOC-"]) {
         return Some(Tab::Evidence);
     }
-    None
+    // SoA decisions are keyed by their Annex A control's id: `5.1` ... `8.34`.
+    let control = record
+        .split_once('.')
+        .is_some_and(|(theme, number)| is_number(theme) && is_number(number));
+    control.then_some(Tab::Soa)
 }
 
 fn is_number(text: &str) -> bool {
@@ -154,6 +159,8 @@ mod tests {
         assert_eq!(tab_of(WORKSPACE_REF), Some(Tab::Scope));
         assert_eq!(tab_of("DOC-001"), Some(Tab::Evidence));
         assert_eq!(tab_of("NC-001"), None);
+        assert_eq!(tab_of("8.34"), Some(Tab::Soa));
+        assert_eq!(tab_of("8."), None);
         assert_eq!(tab_of("R-x"), None);
     }
 

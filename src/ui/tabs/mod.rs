@@ -190,7 +190,7 @@ macro_rules! tab_view {
 tab_view!(overview::OverviewTab, Overview);
 tab_view!(scope::ScopeTab, Scope, drafts);
 tab_view!(risks::RisksTab, Risks, drafts);
-tab_view!(soa::SoaTab, Soa);
+tab_view!(soa::SoaTab, Soa, drafts);
 tab_view!(evidence::EvidenceTab, Evidence, drafts);
 tab_view!(audit::AuditTab, Audit);
 tab_view!(review::ReviewTab, Review);
