@@ -248,3 +248,25 @@ fn an_soa_decision_draft_is_restored_into_its_control_form() {
         .how;
     assert_eq!(how, "Alerts from NCSC");
 }
+
+#[test]
+fn a_nonconformity_draft_is_restored_into_its_form() {
+    let h = Harness::new(true, '6');
+    let mut h = restart_with(h, |store| {
+        store
+            .save_drafts("NC-002", &[("root_cause".into(), "No owner".into())])
+            .unwrap();
+    });
+    assert!(h.screen(110, 32).contains("NC-002 · Root cause"));
+    h.key(KeyCode::Char('y'));
+    let screen = h.screen(110, 32);
+    assert!(screen.contains("Edit NC-002"), "{screen}");
+    assert!(screen.contains("No owner"), "{screen}");
+    assert_eq!(
+        drafts(&h).len(),
+        1,
+        "kept until the form is saved or discarded"
+    );
+    h.key(KeyCode::Esc).key(KeyCode::Char('y'));
+    assert!(drafts(&h).is_empty());
+}

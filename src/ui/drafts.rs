@@ -55,8 +55,8 @@ impl Autosave {
 }
 
 /// The tab whose editors keep drafts of `record`: the scope statement in Scope, risks and
-/// assets in Risks, documents in Evidence, control decisions in SoA. The other forms keep no
-/// drafts (yet).
+/// assets in Risks, documents in Evidence, control decisions in SoA, audits and
+/// nonconformities in Audit. The other forms keep no drafts (yet).
 pub fn tab_of(record: &str) -> Option<Tab> {
     if record == WORKSPACE_REF {
         return Some(Tab::Scope);
@@ -71,6 +71,14 @@ pub fn tab_of(record: &str) -> Option<Tab> {
     }
     if record == "new:document" || numbered(&["DOC-"]) {
         return Some(Tab::Evidence);
+    }
+    // Audits are numbered by year: `IA-2026-01`.
+    let audit = record
+        .strip_prefix("IA-")
+        .and_then(|rest| rest.split_once('-'))
+        .is_some_and(|(year, number)| is_number(year) && is_number(number));
+    if audit || numbered(&["NC-"]) {
+        return Some(Tab::Audit);
     }
     // SoA decisions are keyed by their Annex A control's id: `5.1` ... `8.34`.
     let control = record
@@ -158,7 +166,9 @@ mod tests {
         assert_eq!(tab_of("new:asset"), Some(Tab::Risks));
         assert_eq!(tab_of(WORKSPACE_REF), Some(Tab::Scope));
         assert_eq!(tab_of("DOC-001"), Some(Tab::Evidence));
-        assert_eq!(tab_of("NC-001"), None);
+        assert_eq!(tab_of("NC-001"), Some(Tab::Audit));
+        assert_eq!(tab_of("IA-2026-01"), Some(Tab::Audit));
+        assert_eq!(tab_of("ACT-001"), None);
         assert_eq!(tab_of("8.34"), Some(Tab::Soa));
         assert_eq!(tab_of("8."), None);
         assert_eq!(tab_of("R-x"), None);

@@ -192,7 +192,7 @@ tab_view!(scope::ScopeTab, Scope, drafts);
 tab_view!(risks::RisksTab, Risks, drafts);
 tab_view!(soa::SoaTab, Soa, drafts);
 tab_view!(evidence::EvidenceTab, Evidence, drafts);
-tab_view!(audit::AuditTab, Audit);
+tab_view!(audit::AuditTab, Audit, drafts);
 tab_view!(review::ReviewTab, Review);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
