@@ -3,6 +3,7 @@
 
 use super::form::{FocusKind, Form};
 use crate::domain::FieldError;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 
 /// What the tab that owns the form has to do after an action.
@@ -105,6 +106,14 @@ impl<T> FormSession<T> {
             _ => return FormStep::Ignored,
         }
         FormStep::Done
+    }
+
+    /// The form's changed text as the draft of `record`, for autosave.
+    pub fn draft(&self, record: String) -> OpenDraft {
+        OpenDraft {
+            record,
+            fields: self.form.changed_texts(),
+        }
     }
 
     /// Shows every error and puts the cursor on the first; later moves keep them current.

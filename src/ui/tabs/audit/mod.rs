@@ -240,10 +240,7 @@ impl AuditTab {
         else {
             return None;
         };
-        Some(OpenDraft {
-            record: record.clone(),
-            fields: session.form.changed_texts(),
-        })
+        Some(session.draft(record.clone()))
     }
 
     /// Opens the form of the audit or nonconformity `record` with `fields` filled in from its

@@ -207,13 +207,8 @@ impl EvidenceTab {
     /// The open document form's changed text, for autosave.
     pub fn open_draft(&self) -> Option<OpenDraft> {
         let session = self.form.as_ref()?;
-        Some(OpenDraft {
-            record: session
-                .target
-                .clone()
-                .unwrap_or_else(|| new_record_key("document")),
-            fields: session.form.changed_texts(),
-        })
+        let record = session.target.clone();
+        Some(session.draft(record.unwrap_or_else(|| new_record_key("document"))))
     }
 
     /// Opens the form of the document `record` (or a new one) with `fields` filled in from

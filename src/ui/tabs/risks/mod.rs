@@ -217,10 +217,7 @@ impl RisksTab {
             FormTarget::Asset(None) => new_record_key("asset"),
             FormTarget::Accept(_) | FormTarget::Method | FormTarget::Filter => return None,
         };
-        Some(OpenDraft {
-            record,
-            fields: session.form.changed_texts(),
-        })
+        Some(session.draft(record))
     }
 
     /// Opens the form of `record` (a risk, an asset, or a new one) with `fields` filled in

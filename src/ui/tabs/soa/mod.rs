@@ -213,10 +213,7 @@ impl SoaTab {
         let FormTarget::Decision(id) = &session.target else {
             return None;
         };
-        Some(OpenDraft {
-            record: id.clone(),
-            fields: session.form.changed_texts(),
-        })
+        Some(session.draft(id.clone()))
     }
 
     /// Opens the decision form of the control `record` with `fields` filled in from its
