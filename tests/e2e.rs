@@ -222,6 +222,25 @@ fn start(db: &Path, cols: u16, rows: u16) -> Tui {
     tui
 }
 
+/// Adds R-001 with `title`, likelihood 3 and impact 2, from the Risks tab of an empty
+/// workspace.
+fn add_first_risk(tui: &mut Tui, title: &str) {
+    tui.send("3");
+    tui.wait_for("No risks yet");
+    tui.send("n");
+    tui.wait_for("New risk");
+    tui.send(title);
+    // Title, description, threat, vulnerability, assets, owner, likelihood.
+    for _ in 0..6 {
+        tui.send(TAB);
+    }
+    tui.send("\x1b[C\x1b[C"); // likelihood 3
+    tui.send(TAB);
+    tui.send("\x1b[C"); // impact 2
+    tui.send(CTRL_S);
+    tui.wait_for("Saved R-001");
+}
+
 fn quit(mut tui: Tui) -> Tui {
     tui.send("q");
     let status = tui.wait_exit(TIMEOUT);
@@ -441,20 +460,7 @@ fn adds_a_risk_and_finds_it_after_restart() {
     let title = "Laptop stolen from a car";
 
     let mut tui = start(&db, 110, 32);
-    tui.send("3");
-    tui.wait_for("No risks yet");
-    tui.send("n");
-    tui.wait_for("New risk");
-    tui.send(title);
-    // Title, description, threat, vulnerability, assets, owner, likelihood.
-    for _ in 0..6 {
-        tui.send(TAB);
-    }
-    tui.send("\x1b[C\x1b[C"); // likelihood 3
-    tui.send(TAB);
-    tui.send("\x1b[C"); // impact 2
-    tui.send(CTRL_S);
-    tui.wait_for("Saved R-001");
+    add_first_risk(&mut tui, title);
     drop(quit(tui));
 
     let mut tui = start(&db, 110, 32);
@@ -548,4 +554,66 @@ fn records_five_audit_results_and_finds_them_after_restart() {
         .query_row("SELECT count(*) FROM nonconformity", [], |row| row.get(0))
         .unwrap();
     assert_eq!(ncs, 1, "the minor NC raised one nonconformity");
+}
+
+#[test]
+fn unsaved_text_survives_a_kill_and_is_restored_on_yes() {
+    let (_dir, db) = new_db();
+    let title = "Laptop stolen from a car";
+    let typed = " at the station";
+
+    // A saved risk, then its form opened and typed into, and the process killed.
+    let mut tui = start(&db, 110, 32);
+    add_first_risk(&mut tui, title);
+    tui.send(ENTER);
+    tui.wait_for("Edit R-001");
+    tui.send(typed);
+    tui.wait_for(&format!("{title}{typed}"));
+    // The draft is kept a couple of seconds after the last keystroke.
+    thread::sleep(Duration::from_secs(3));
+    let pid = tui.child.process_id().expect("the workbench's pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let _ = tui.wait_exit(TIMEOUT);
+    drop(tui);
+    let conn = open_db(&db);
+    let kept: String = conn
+        .query_row("SELECT text FROM draft WHERE record = 'R-001'", [], |row| {
+            row.get(0)
+        })
+        .expect("a draft for R-001 after the kill");
+    assert_eq!(kept, format!("{title}{typed}"));
+    drop(conn);
+
+    // The next start asks; yes opens the form with the text, and saving keeps it.
+    let mut tui = Tui::spawn(&db, 110, 32);
+    tui.wait_for("Unsaved text from");
+    tui.wait_for("R-001 · Title");
+    tui.send("y");
+    tui.wait_for("Restored the unsaved text");
+    tui.wait_for(&format!("{title}{typed}"));
+    tui.send(CTRL_S);
+    tui.wait_for("Saved R-001");
+    drop(quit(tui));
+
+    let tui = Tui::spawn(&db, 110, 32);
+    tui.wait_for("Readiness on");
+    let screen = tui.screen();
+    assert!(!screen.contains("Unsaved text"), "{screen}");
+    drop(quit(tui));
+
+    let conn = open_db(&db);
+    let stored: String = conn
+        .query_row("SELECT title FROM risk WHERE ref = 'R-001'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, format!("{title}{typed}"));
+    let drafts: i64 = conn
+        .query_row("SELECT count(*) FROM draft", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(drafts, 0, "no draft remains after the save");
 }

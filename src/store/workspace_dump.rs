@@ -2,7 +2,8 @@
 //! restored into the file generically, table by table as the schema itself lists them, so that
 //! a table a later migration adds is carried without a change here.
 //!
-//! - Which tables: every table of the file but SQLite's own (`sqlite_*`) and virtual tables,
+//! - Which tables: every table of the file but SQLite's own (`sqlite_*`), virtual tables and the
+//!   drafts of unsaved text ([`NOT_EXPORTED`]),
 //!   in name order; columns in schema order; rows in primary-key order (all columns for a
 //!   table without one). The same file always gives the same [`Dump`].
 //! - The catalogue (Annex A controls, clauses) is restored like every other table, verbatim.
@@ -28,6 +29,12 @@ use super::{changelog, Store};
 
 /// The table whose hash chain is verified after a restore.
 const CHANGE_LOG: &str = "change_log";
+
+/// Tables that are not part of what the workspace holds, and so are neither exported nor
+/// restored: `draft` keeps text typed into an open editor and not yet saved (see
+/// `store/drafts.rs`). Drafts are not edits; an export carries saved work only, and leaving
+/// them out keeps the `workspace.json` round trip exact whatever happened to be open.
+const NOT_EXPORTED: &[&str] = &["draft"];
 
 /// One stored value, typed as SQLite stores it. Binary data is not among them: no column of
 /// the schema holds any, and `workspace.json` could not carry it as text.
@@ -225,9 +232,10 @@ fn schema_in(conn: &Connection) -> rusqlite::Result<Vec<TableSchema>> {
            AND upper(substr(ltrim(coalesce(sql, '')), 1, 14)) <> 'CREATE VIRTUAL'
          ORDER BY name",
     )?;
-    let names = stmt
+    let mut names = stmt
         .query_map([], |row| row.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    names.retain(|name| !NOT_EXPORTED.contains(&name.as_str()));
     let mut columns =
         conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1) ORDER BY cid")?;
     let mut tables = Vec::with_capacity(names.len());

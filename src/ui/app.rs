@@ -1,6 +1,8 @@
 //! The application: which tab is shown, which overlay is open, and how events become actions.
 //! It holds view state only; every write goes through the store.
 
+use std::time::{Duration, Instant};
+
 use anyhow::Result;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
@@ -14,6 +16,7 @@ use super::components::confirm::Confirm;
 use super::components::help::{help_len, render_help};
 use super::components::history::History;
 use super::components::scroll_by;
+use super::drafts::{self, Autosave, OpenDraft};
 use super::keymap::{self, Action, Binding, Context};
 use super::tabs::audit::AuditTab;
 use super::tabs::evidence::EvidenceTab;
@@ -35,6 +38,8 @@ pub const MIN_HEIGHT: u16 = 16;
 enum Pending {
     Quit,
     Tab(Question),
+    /// Drafts of unsaved text were left by a session that ended without saving them.
+    RestoreDrafts,
 }
 
 enum Overlay {
@@ -109,6 +114,8 @@ pub struct App {
     unpresented: Option<Theme>,
     /// The change log's last entry when the confidential marks were last read.
     marks_seen: i64,
+    /// The debounced autosave of the open editor's text as drafts.
+    autosave: Autosave,
 }
 
 impl App {
@@ -152,6 +159,7 @@ impl App {
             too_small: false,
             unpresented: None,
             marks_seen: NOT_READ,
+            autosave: Autosave::default(),
         };
         app.refresh_marks();
         Ok(app)
@@ -322,6 +330,165 @@ impl App {
 
     /// Handles one terminal event. Returns true when the screen needs redrawing.
     pub fn handle_event(&mut self, event: &Event) -> bool {
+        self.handle_event_at(event, Instant::now())
+    }
+
+    /// Handles one terminal event that came at `now` (tests give the time).
+    pub fn handle_event_at(&mut self, event: &Event, now: Instant) -> bool {
+        let input = matches!(event, Event::Key(key) if key.kind != KeyEventKind::Release)
+            || matches!(event, Event::Paste(_));
+        let redraw = self.dispatch_event(event);
+        if input {
+            self.after_input(now);
+        }
+        redraw
+    }
+
+    // ---- drafts of unsaved text ----
+
+    /// The open editor that keeps drafts, in whichever tab it is.
+    fn open_draft(&self) -> Option<OpenDraft> {
+        Tab::ALL
+            .iter()
+            .find_map(|tab| self.tabs.get(*tab).and_then(|view| view.open_draft()))
+    }
+
+    /// After a key or a paste: the autosave timer starts again while an editor is open, and
+    /// the drafts of an editor that was saved or discarded since are removed.
+    fn after_input(&mut self, now: Instant) {
+        let open = self.open_draft();
+        if let Some(saved) = self.autosave.saved.clone() {
+            if open.as_ref().map(|o| &o.record) != Some(&saved) {
+                self.autosave.saved = None;
+                if let Err(error) = self.store.delete_drafts(&saved) {
+                    self.message = Some(Message::Error(format!(
+                        "Could not remove the unsaved text kept for {saved}: {error}"
+                    )));
+                }
+            }
+        }
+        match open {
+            Some(_) => self.autosave.typed(now),
+            None => self.autosave.written(),
+        }
+    }
+
+    /// How long the event loop may wait for input before [`App::tick`] has work to do.
+    pub fn next_tick_in(&self, now: Instant) -> Option<Duration> {
+        self.autosave.wait(now)
+    }
+
+    /// The event loop's tick: a couple of seconds after the last keystroke, the open editor's
+    /// text is saved as drafts, in one small write (drafts are not edits: no change log).
+    /// Returns true when the screen needs redrawing.
+    pub fn tick(&mut self, now: Instant) -> bool {
+        if !self.autosave.due(now) {
+            return false;
+        }
+        self.autosave.written();
+        let Some(open) = self.open_draft() else {
+            return false;
+        };
+        if open.fields.is_empty() && self.autosave.saved.as_ref() != Some(&open.record) {
+            return false;
+        }
+        match self.store.save_drafts(&open.record, &open.fields) {
+            Ok(()) => {
+                self.autosave.saved = (!open.fields.is_empty()).then_some(open.record);
+                false
+            }
+            Err(error) => {
+                self.message = Some(Message::Error(format!(
+                    "Could not keep the unsaved text: {error}"
+                )));
+                true
+            }
+        }
+    }
+
+    /// On start: when an earlier session left drafts of unsaved text (it crashed or was
+    /// killed), asks whether to restore them.
+    pub fn offer_drafts(&mut self) {
+        match self.store.drafts() {
+            Ok(drafts) if !drafts.is_empty() => {
+                self.confirm = Some(Confirm::new(
+                    drafts::question(&drafts),
+                    Pending::RestoreDrafts,
+                ))
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.message = Some(Message::Error(format!(
+                    "Could not read the unsaved text kept from last time: {error}"
+                )))
+            }
+        }
+    }
+
+    /// Opens the form of the first record with drafts, its text filled in. Only one editor is
+    /// open at a time, so drafts of other records stay and are offered on the next start.
+    fn restore_drafts(&mut self) {
+        let drafts = match self.store.drafts() {
+            Ok(drafts) => drafts,
+            Err(error) => {
+                self.message = Some(Message::Error(format!(
+                    "Could not read the unsaved text: {error}"
+                )));
+                return;
+            }
+        };
+        let records: Vec<&str> = drafts.iter().fold(Vec::new(), |mut records, draft| {
+            if !records.contains(&draft.record.as_str()) {
+                records.push(&draft.record);
+            }
+            records
+        });
+        for record in &records {
+            let Some(tab) = drafts::tab_of(record) else {
+                continue;
+            };
+            let fields: Vec<(String, String)> = drafts
+                .iter()
+                .filter(|d| d.record == *record)
+                .map(|d| (d.field.clone(), d.text.clone()))
+                .collect();
+            self.switch_to(tab);
+            let restored = self
+                .tabs
+                .get_mut(tab)
+                .is_some_and(|view| view.restore_draft(record, &fields, &self.store));
+            if restored {
+                self.autosave.saved = Some(record.to_string());
+                let others = records.len() - 1;
+                let more = match others {
+                    0 => String::new(),
+                    1 => " The text of 1 other record is kept for the next start.".into(),
+                    n => format!(" The text of {n} other records is kept for the next start."),
+                };
+                self.message = Some(Message::Info(format!(
+                    "Restored the unsaved text: Ctrl-S saves it.{more}"
+                )));
+                return;
+            }
+        }
+        // Asked again at every start, it would only be in the way.
+        self.discard_drafts();
+        self.message = Some(Message::Error(
+            "The unsaved text could not be restored (its record no longer exists); it was discarded."
+                .into(),
+        ));
+    }
+
+    /// The user declined to restore: every draft goes.
+    fn discard_drafts(&mut self) {
+        if let Err(error) = self.store.delete_all_drafts() {
+            self.message = Some(Message::Error(format!(
+                "Could not remove the unsaved text: {error}"
+            )));
+        }
+    }
+
+    fn dispatch_event(&mut self, event: &Event) -> bool {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
                 self.handle_key(*key);
@@ -373,6 +540,8 @@ impl App {
         if let Some(confirm) = self.confirm.take() {
             if action == Action::Yes {
                 self.confirmed(confirm.on_yes);
+            } else if matches!(confirm.on_yes, Pending::RestoreDrafts) {
+                self.discard_drafts();
             }
             return;
         }
@@ -482,7 +651,14 @@ impl App {
 
     fn confirmed(&mut self, pending: Pending) {
         match pending {
-            Pending::Quit => self.should_quit = true,
+            Pending::RestoreDrafts => self.restore_drafts(),
+            Pending::Quit => {
+                // Quitting without saving discards what is open, drafts included.
+                if let Some(saved) = self.autosave.saved.take() {
+                    let _ = self.store.delete_drafts(&saved);
+                }
+                self.should_quit = true
+            }
             Pending::Tab(question) => {
                 let tab = self.tab;
                 let outcome = match self.tabs.get_mut(tab) {

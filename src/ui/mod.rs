@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod components;
+pub mod drafts;
 pub mod keymap;
 pub mod presentation;
 pub mod run;

@@ -4,6 +4,7 @@
 use std::io::{self, Stdout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use ratatui::backend::CrosstermBackend;
@@ -79,6 +80,7 @@ pub fn run(mut app: App) -> Result<()> {
     install_panic_hook(app.store().path().to_path_buf());
     let _guard = TerminalGuard;
     let mut terminal = enter()?;
+    app.offer_drafts();
     let mut dirty = true;
     loop {
         if dirty {
@@ -89,9 +91,17 @@ pub fn run(mut app: App) -> Result<()> {
         if cfg!(debug_assertions) && std::env::var_os("ISMS_TEST_PANIC").is_some() {
             panic!("test panic requested by ISMS_TEST_PANIC");
         }
-        // Blocks until something happens: no work, and no redraw, while the user is idle.
-        let event = event::read()?;
-        dirty = app.handle_event(&event);
+        // Waits until something happens: no work, and no redraw, while the user is idle; the
+        // autosave timer, when running, wakes the loop up to keep the unsaved text as drafts.
+        let wait = app
+            .next_tick_in(Instant::now())
+            .unwrap_or(Duration::from_secs(3600));
+        dirty = false;
+        if event::poll(wait)? {
+            let event = event::read()?;
+            dirty = app.handle_event(&event);
+        }
+        dirty |= app.tick(Instant::now());
         if app.should_quit() {
             return Ok(());
         }

@@ -346,6 +346,19 @@ impl Form {
         self.apply_focus_styles();
     }
 
+    /// The text fields whose text differs from what the form opened with, as (key, text):
+    /// what an autosaved draft keeps.
+    pub fn changed_texts(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .zip(&self.original)
+            .filter(|(field, original)| {
+                matches!(field.input, Input::Text { .. }) && field.value() != **original
+            })
+            .map(|(field, _)| (field.key.to_string(), field.value()))
+            .collect()
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.fields
             .iter()

@@ -3,6 +3,7 @@
 
 use super::form::{FocusKind, Form};
 use crate::domain::FieldError;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 
 /// What the tab that owns the form has to do after an action.
@@ -107,6 +108,14 @@ impl<T> FormSession<T> {
         FormStep::Done
     }
 
+    /// The form's changed text as the draft of `record`, for autosave.
+    pub fn draft(&self, record: String) -> OpenDraft {
+        OpenDraft {
+            record,
+            fields: self.form.changed_texts(),
+        }
+    }
+
     /// Shows every error and puts the cursor on the first; later moves keep them current.
     pub fn refuse(&mut self, errors: &[FieldError]) {
         self.tried_to_save = true;
@@ -132,4 +141,16 @@ pub fn refused<T>(form: Option<&mut FormSession<T>>, errors: &[FieldError]) -> S
         Some(message) => format!("Not saved: {message}"),
         None => REFUSED.into(),
     }
+}
+
+/// Fills the open form's text fields with the drafts of unsaved text restored on start;
+/// false when no form is open.
+pub fn fill_drafts<T>(session: Option<&mut FormSession<T>>, fields: &[(String, String)]) -> bool {
+    let Some(session) = session else {
+        return false;
+    };
+    for (field, text) in fields {
+        session.form.set_value(field, text);
+    }
+    true
 }

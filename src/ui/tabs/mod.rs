@@ -15,6 +15,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::store::Store;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::theme::Theme;
 
@@ -100,13 +101,47 @@ pub trait TabView {
     /// Shows the record `reference`, switching section or clearing a filter if need be;
     /// false when the tab cannot (the user is typing, or there is no such record).
     fn reveal(&mut self, reference: &str) -> bool;
+    /// The open editor's record key and changed text, for autosave; `None` when no editor
+    /// that keeps drafts is open.
+    fn open_draft(&self) -> Option<OpenDraft> {
+        None
+    }
+    /// Opens the editor of `record` with its drafts filled in; false when this tab cannot.
+    fn restore_draft(
+        &mut self,
+        _record: &str,
+        _fields: &[(String, String)],
+        _store: &Store,
+    ) -> bool {
+        false
+    }
 }
 
 /// Implements [`TabView`] for a tab whose inherent methods have the same names, wrapping its
 /// own questions in [`Question`].
 macro_rules! tab_view {
     ($tab:ty, $question:ident) => {
+        tab_view!(@impl $tab, $question, {});
+    };
+    // A tab whose editors keep drafts of unsaved text.
+    ($tab:ty, $question:ident, drafts) => {
+        tab_view!(@impl $tab, $question, {
+            fn open_draft(&self) -> Option<OpenDraft> {
+                <$tab>::open_draft(self)
+            }
+            fn restore_draft(
+                &mut self,
+                record: &str,
+                fields: &[(String, String)],
+                store: &Store,
+            ) -> bool {
+                <$tab>::restore_draft(self, record, fields, store)
+            }
+        });
+    };
+    (@impl $tab:ty, $question:ident, { $($drafts:tt)* }) => {
         impl TabView for $tab {
+            $($drafts)*
             fn contexts(&self) -> Vec<Context> {
                 <$tab>::contexts(self)
             }
@@ -153,11 +188,11 @@ macro_rules! tab_view {
 }
 
 tab_view!(overview::OverviewTab, Overview);
-tab_view!(scope::ScopeTab, Scope);
-tab_view!(risks::RisksTab, Risks);
-tab_view!(soa::SoaTab, Soa);
-tab_view!(evidence::EvidenceTab, Evidence);
-tab_view!(audit::AuditTab, Audit);
+tab_view!(scope::ScopeTab, Scope, drafts);
+tab_view!(risks::RisksTab, Risks, drafts);
+tab_view!(soa::SoaTab, Soa, drafts);
+tab_view!(evidence::EvidenceTab, Evidence, drafts);
+tab_view!(audit::AuditTab, Audit, drafts);
 tab_view!(review::ReviewTab, Review);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,8 +13,9 @@ use ratatui::widgets::TableState;
 use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
 use crate::domain::FieldError;
 use crate::store::{AuditData, Store};
-use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::{save_marks, with_marks};
 use forms::NcFilter;
@@ -196,6 +197,65 @@ impl AuditTab {
         covered
     }
 
+    /// Opens the form of the selected audit, checklist item or nonconformity.
+    fn open_edit(&mut self, store: &Store) -> Outcome {
+        match self.section {
+            Section::Programme => {
+                let Some(reference) = self.selected_audit() else {
+                    return Outcome::Status("No audit yet: press n to plan one.".into());
+                };
+                let Some(audit) = self.data.audits.iter().find(|a| a.reference == reference) else {
+                    return Outcome::Ignored;
+                };
+                let form = forms::audit_form(&self.data, Some(&reference), &audit.value);
+                let form = with_marks(form, "audit", Some(&reference), store);
+                self.form = Some(FormSession::new(form, FormTarget::Audit(Some(reference))));
+            }
+            Section::Checklist => {
+                let Some((reference, item)) = self.selected_item() else {
+                    return Outcome::Ignored;
+                };
+                let form = forms::item_form(&self.data, &item);
+                let form = with_marks(form, "checklist_item", Some(&reference), store);
+                self.form = Some(FormSession::new(form, FormTarget::Item(reference)));
+            }
+            Section::Nonconformities => {
+                let Some((reference, nc)) = self.selected_nc() else {
+                    return Outcome::Ignored;
+                };
+                let form = forms::nc_form(Some(&reference), &nc);
+                let form = with_marks(form, "nonconformity", Some(&reference), store);
+                self.form = Some(FormSession::new(form, FormTarget::Nc(Some(reference))));
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    /// The open audit or nonconformity form's changed text, for autosave. New records and
+    /// checklist items keep no drafts (yet).
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let (FormTarget::Audit(Some(record)) | FormTarget::Nc(Some(record))) = &session.target
+        else {
+            return None;
+        };
+        Some(session.draft(record.clone()))
+    }
+
+    /// Opens the form of the audit or nonconformity `record` with `fields` filled in from its
+    /// drafts; false when there is no such record or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        store: &Store,
+    ) -> bool {
+        self.reveal(record)
+            && self.open_edit(store) == Outcome::Done
+            && fill_drafts(self.form.as_mut(), fields)
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()
@@ -312,37 +372,7 @@ impl AuditTab {
                 }
                 _ => return Outcome::Ignored,
             },
-            Action::Edit => match self.section {
-                Section::Programme => {
-                    let Some(reference) = self.selected_audit() else {
-                        return Outcome::Status("No audit yet: press n to plan one.".into());
-                    };
-                    let Some(audit) = self.data.audits.iter().find(|a| a.reference == reference)
-                    else {
-                        return Outcome::Ignored;
-                    };
-                    let form = forms::audit_form(&self.data, Some(&reference), &audit.value);
-                    let form = with_marks(form, "audit", Some(&reference), store);
-                    self.form = Some(FormSession::new(form, FormTarget::Audit(Some(reference))));
-                }
-                Section::Checklist => {
-                    let Some((reference, item)) = self.selected_item() else {
-                        return Outcome::Ignored;
-                    };
-                    let form = forms::item_form(&self.data, &item);
-                    let form = with_marks(form, "checklist_item", Some(&reference), store);
-                    self.form = Some(FormSession::new(form, FormTarget::Item(reference)));
-                }
-                Section::Nonconformities => {
-                    let Some((reference, nc)) = self.selected_nc() else {
-                        return Outcome::Ignored;
-                    };
-                    let form = forms::nc_form(Some(&reference), &nc);
-                    let form = with_marks(form, "nonconformity", Some(&reference), store);
-                    self.form = Some(FormSession::new(form, FormTarget::Nc(Some(reference))));
-                }
-                _ => return Outcome::Ignored,
-            },
+            Action::Edit => return self.open_edit(store),
             Action::Filters if self.section == Section::Nonconformities => {
                 self.form = Some(FormSession::new(
                     forms::filter_form(&self.data, &self.filter),

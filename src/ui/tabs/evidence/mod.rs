@@ -12,10 +12,11 @@ use ratatui::widgets::TableState;
 
 use crate::domain::document::{expected_documents, Document, Expected, RequiredState};
 use crate::domain::FieldError;
-use crate::store::{DocumentData, Store};
+use crate::store::{new_record_key, DocumentData, Store};
 use crate::ui::components::form::Form;
-use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 
 use super::{Outcome as TabOutcome, Sections};
@@ -201,6 +202,42 @@ impl EvidenceTab {
             }
             None => false,
         }
+    }
+
+    /// The open document form's changed text, for autosave.
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let record = session.target.clone();
+        Some(session.draft(record.unwrap_or_else(|| new_record_key("document"))))
+    }
+
+    /// Opens the form of the document `record` (or a new one) with `fields` filled in from
+    /// its drafts; false when there is no such document or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        _store: &Store,
+    ) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        if record == new_record_key("document") {
+            self.section = Section::Register;
+            self.open(forms::document_form(None, &Document::default()), None);
+        } else if self.select_document(record) {
+            self.section = Section::Register;
+            let Some((reference, document)) = self.selected_document() else {
+                return false;
+            };
+            self.open(
+                forms::document_form(Some(&reference), &document),
+                Some(reference),
+            );
+        } else {
+            return false;
+        }
+        fill_drafts(self.form.as_mut(), fields)
     }
 
     pub fn has_unsaved_changes(&self) -> bool {

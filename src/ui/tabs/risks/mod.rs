@@ -19,10 +19,11 @@ use crate::domain::register::{heat_map, PlanGrouping, RiskFilter};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
 use crate::domain::FieldError;
-use crate::store::{RiskData, Store, METHOD_REF};
+use crate::store::{new_record_key, RiskData, Store, METHOD_REF};
 use crate::ui::components::form::Form;
-use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::{save_marks, with_marks};
 pub use register::Register;
@@ -208,6 +209,54 @@ impl RisksTab {
             self.register.select_reference(&self.data, reference);
         }
         true
+    }
+
+    /// The open risk or asset form's changed text, for autosave.
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let record = match &session.target {
+            FormTarget::Risk(Some(reference)) | FormTarget::Asset(Some(reference)) => {
+                reference.clone()
+            }
+            FormTarget::Risk(None) => new_record_key("risk"),
+            FormTarget::Asset(None) => new_record_key("asset"),
+            FormTarget::Accept(_) | FormTarget::Method | FormTarget::Filter => return None,
+        };
+        Some(session.draft(record))
+    }
+
+    /// Opens the form of `record` (a risk, an asset, or a new one) with `fields` filled in
+    /// from its drafts; false when there is no such record or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        store: &Store,
+    ) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        let asset = record == new_record_key("asset") || record.starts_with("A-");
+        self.section = if asset {
+            Section::Assets
+        } else {
+            Section::Register
+        };
+        if record.starts_with("new:") {
+            self.open_new(store);
+        } else {
+            if asset {
+                let Some(index) = self.data.assets.iter().position(|a| a.reference == record)
+                else {
+                    return false;
+                };
+                self.assets.select(Some(index));
+            } else if !self.reveal(record) {
+                return false;
+            }
+            let _ = self.open_edit(store);
+        }
+        fill_drafts(self.form.as_mut(), fields)
     }
 
     pub fn has_unsaved_changes(&self) -> bool {

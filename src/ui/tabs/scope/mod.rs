@@ -14,6 +14,10 @@ use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
 use crate::domain::workspace::Workspace;
 use crate::store::{ScopeData, Store};
 use crate::ui::components::form::text_editor;
+use crate::ui::drafts::OpenDraft;
+
+/// The field key of the scope statement's drafts.
+const STATEMENT_FIELD: &str = "scope_statement";
 use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::with_marks;
@@ -124,6 +128,40 @@ impl ScopeTab {
             }
         }
         false
+    }
+
+    /// The scope statement editor's text, for autosave (forms of this tab keep no drafts yet).
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let editor = self.editor.as_ref()?;
+        let text = editor.lines().join("\n");
+        let fields = if text == self.data.workspace.scope_statement {
+            Vec::new()
+        } else {
+            vec![(STATEMENT_FIELD.to_string(), text)]
+        };
+        Some(OpenDraft {
+            record: crate::store::WORKSPACE_REF.to_string(),
+            fields,
+        })
+    }
+
+    /// Opens the scope statement editor with its draft; false for any other record.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        _store: &Store,
+    ) -> bool {
+        let text = fields.iter().find(|(field, _)| field == STATEMENT_FIELD);
+        let (true, Some((_, text))) = (record == crate::store::WORKSPACE_REF, text) else {
+            return false;
+        };
+        if self.is_typing() {
+            return false;
+        }
+        self.section = Section::Statement;
+        self.editor = Some(text_editor(text, true));
+        true
     }
 
     pub fn has_unsaved_changes(&self) -> bool {

@@ -14,8 +14,9 @@ use ratatui::widgets::TableState;
 use crate::domain::soa::{diff, Applicability, ControlChange, SoaDecision};
 use crate::domain::FieldError;
 use crate::store::{SoaData, Store};
-use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{fill_drafts, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::with_marks;
 pub use filter::SoaFilter;
@@ -188,6 +189,44 @@ impl SoaTab {
         true
     }
 
+    /// Opens the decision form of the selected control; false when none is selected.
+    fn open_decision(&mut self, store: &Store) -> bool {
+        let Some(id) = self.selected_control() else {
+            return false;
+        };
+        let (Some(control), Some(decision)) = (
+            self.data.controls.iter().find(|c| c.id == id),
+            self.data.decision(&id),
+        ) else {
+            return false;
+        };
+        let risks = self.data.risks.get(&id).cloned().unwrap_or_default();
+        let form = forms::decision_form(control, decision, &risks);
+        let form = with_marks(form, "soa_decision", Some(&id), store);
+        self.form = Some(FormSession::new(form, FormTarget::Decision(id)));
+        true
+    }
+
+    /// The open decision form's changed text, for autosave, keyed by the control's id.
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let FormTarget::Decision(id) = &session.target else {
+            return None;
+        };
+        Some(session.draft(id.clone()))
+    }
+
+    /// Opens the decision form of the control `record` with `fields` filled in from its
+    /// drafts; false when there is no such control or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        store: &Store,
+    ) -> bool {
+        self.reveal(record) && self.open_decision(store) && fill_drafts(self.form.as_mut(), fields)
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()
@@ -287,19 +326,9 @@ impl SoaTab {
                 return Outcome::Status("Showing all 93 controls.".into());
             }
             Action::Edit if self.section == Section::Controls => {
-                let Some(id) = self.selected_control() else {
+                if !self.open_decision(store) {
                     return Outcome::Ignored;
-                };
-                let (Some(control), Some(decision)) = (
-                    self.data.controls.iter().find(|c| c.id == id),
-                    self.data.decision(&id),
-                ) else {
-                    return Outcome::Ignored;
-                };
-                let risks = self.data.risks.get(&id).cloned().unwrap_or_default();
-                let form = forms::decision_form(control, decision, &risks);
-                let form = with_marks(form, "soa_decision", Some(&id), store);
-                self.form = Some(FormSession::new(form, FormTarget::Decision(id)));
+                }
             }
             Action::Approve => {
                 let form = forms::approval_form(&self.data, "", self.today);
