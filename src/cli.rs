@@ -189,7 +189,13 @@ fn create_demo(path: &Path) -> Result<()> {
 }
 
 pub fn main() -> ExitCode {
+    install_panic_note();
     let cli = Cli::parse();
+    // Debug builds only: lets a test prove that a command's panic prints one sentence.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ISMS_TEST_PANIC").is_some_and(|v| v == "command") {
+        panic!("test panic requested by ISMS_TEST_PANIC");
+    }
     match dispatch(cli) {
         Ok(code) => code,
         // A reader that stops early (`isms check | head`) is not an error worth a message.
@@ -199,6 +205,22 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A command that panics prints one sentence, never Rust's message or a backtrace: the
+/// message can quote record text. The workbench installs its own note, which also restores
+/// the terminal.
+fn install_panic_note() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "isms: the command stopped because of an internal error{location}; every change \
+             saved before it is complete, and nothing of the change under way was kept."
+        );
+    }));
 }
 
 /// Writes one line to standard output, returning the error instead of panicking as

@@ -498,3 +498,28 @@ fn status_summarises_readiness_areas_and_milestones() {
         "{text}"
     );
 }
+
+#[test]
+fn a_command_that_panics_prints_one_sentence() {
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    let run = {
+        let mut cmd = env.command();
+        cmd.env("ISMS_TEST_PANIC", "command")
+            .env("RUST_BACKTRACE", "1")
+            .args(["status", "--db", s(&demo)]);
+        Run::from(cmd.output().unwrap())
+    };
+    assert_eq!(run.code, Some(101), "{}", run.describe());
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.describe());
+    assert!(
+        run.stderr.starts_with("isms: the command stopped"),
+        "{}",
+        run.describe()
+    );
+    assert!(!run.stderr.contains("panicked") && !run.stderr.contains("backtrace"));
+    assert!(
+        !run.stderr.contains("ISMS_TEST_PANIC"),
+        "the message is left out"
+    );
+}
