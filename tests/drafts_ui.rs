@@ -270,3 +270,52 @@ fn a_nonconformity_draft_is_restored_into_its_form() {
     h.key(KeyCode::Esc).key(KeyCode::Char('y'));
     assert!(drafts(&h).is_empty());
 }
+
+#[test]
+fn scope_record_forms_keep_drafts_new_and_stored() {
+    // A new context issue: Tab skips the kind to the description.
+    let mut h = Harness::new(false, '2');
+    h.key(KeyCode::Char('n'))
+        .key(KeyCode::Tab)
+        .keys("Regulator fines");
+    h.app.tick(later(3));
+    assert_eq!(
+        drafts(&h),
+        [(
+            "new:context_issue".to_string(),
+            "description".to_string(),
+            "Regulator fines".to_string()
+        )]
+    );
+    let mut h = restart(h);
+    assert!(
+        h.screen(100, 30).contains("a new context_issue"),
+        "{}",
+        h.screen(100, 30)
+    );
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen(100, 30).contains("Regulator fines"));
+    h.ctrl('s');
+    assert!(drafts(&h).is_empty());
+    let issues = h.store().load_scope().unwrap().issues;
+    assert_eq!(issues[0].value.description, "Regulator fines");
+
+    // A stored scope item of the demo: its draft comes back into its own form.
+    let mut h = Harness::new(true, '2');
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Right);
+    h.key(KeyCode::Enter).key(KeyCode::Tab).keys(" (draft)");
+    h.app.tick(later(3));
+    let kept = drafts(&h);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].0.starts_with("SC-"), "{kept:?}");
+    let record = kept[0].0.clone();
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains(&format!("Edit {record}")) && screen.contains(" (draft)"),
+        "{screen}"
+    );
+}

@@ -54,7 +54,8 @@ impl Autosave {
     }
 }
 
-/// The tab whose editors keep drafts of `record`: the scope statement in Scope, risks and
+/// The tab whose editors keep drafts of `record`: the scope statement, context issues,
+/// interested parties and scope items in Scope, risks and
 /// assets in Risks, documents in Evidence, control decisions in SoA, audits and
 /// nonconformities in Audit. The other forms keep no drafts (yet).
 pub fn tab_of(record: &str) -> Option<Tab> {
@@ -66,6 +67,16 @@ pub fn tab_of(record: &str) -> Option<Tab> {
             .iter()
             .any(|prefix| record.strip_prefix(prefix).is_some_and(is_number))
     };
+    if [
+        "new:context_issue",
+        "new:interested_party",
+        "new:scope_item",
+    ]
+    .contains(&record)
+        || numbered(&["ISS-", "IP-", "SC-"])
+    {
+        return Some(Tab::Scope);
+    }
     if ["new:risk", "new:asset"].contains(&record) || numbered(&["R-", "A-"]) {
         return Some(Tab::Risks);
     }

@@ -12,13 +12,13 @@ use ratatui_textarea::TextArea;
 use super::Sections;
 use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
 use crate::domain::workspace::Workspace;
-use crate::store::{ScopeData, Store};
+use crate::store::{new_record_key, ScopeData, Store};
 use crate::ui::components::form::text_editor;
 use crate::ui::drafts::OpenDraft;
 
 /// The field key of the scope statement's drafts.
 const STATEMENT_FIELD: &str = "scope_statement";
-use crate::ui::components::form_session::{FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{fill_drafts, FormSession, FormStep, REFUSED};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::with_marks;
 
@@ -47,6 +47,15 @@ impl Section {
             Section::Parties => Some(1),
             Section::Items => Some(2),
             Section::Statement => None,
+        }
+    }
+
+    /// The table of the section's records, for the key of a new record's draft.
+    fn table(self) -> &'static str {
+        match self {
+            Section::Issues => "context_issue",
+            Section::Parties => "interested_party",
+            Section::Items | Section::Statement => "scope_item",
         }
     }
 
@@ -132,6 +141,16 @@ impl ScopeTab {
 
     /// The scope statement editor's text, for autosave (forms of this tab keep no drafts yet).
     pub fn open_draft(&self) -> Option<OpenDraft> {
+        if let Some(session) = &self.form {
+            let (section, reference) = &session.target;
+            let record = match (section, reference) {
+                // The organisation form edits two names, not text worth a draft.
+                (Section::Statement, _) => return None,
+                (_, Some(reference)) => reference.clone(),
+                (section, None) => new_record_key(section.table()),
+            };
+            return Some(session.draft(record));
+        }
         let editor = self.editor.as_ref()?;
         let text = editor.lines().join("\n");
         let fields = if text == self.data.workspace.scope_statement {
@@ -145,13 +164,30 @@ impl ScopeTab {
         })
     }
 
-    /// Opens the scope statement editor with its draft; false for any other record.
+    /// Opens the scope statement editor, or the form of a context issue, interested party or
+    /// scope item (or a new one), with its drafts; false for any other record.
     pub fn restore_draft(
         &mut self,
         record: &str,
         fields: &[(String, String)],
-        _store: &Store,
+        store: &Store,
     ) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        for section in [Section::Issues, Section::Parties, Section::Items] {
+            if record == new_record_key(section.table()) {
+                self.section = section;
+                self.open_form(None, store);
+                return fill_drafts(self.form.as_mut(), fields);
+            }
+            if let Some(index) = self.index_of(section, record) {
+                self.section = section;
+                self.select(section, index);
+                self.open_form(Some(index), store);
+                return fill_drafts(self.form.as_mut(), fields);
+            }
+        }
         let text = fields.iter().find(|(field, _)| field == STATEMENT_FIELD);
         let (true, Some((_, text))) = (record == crate::store::WORKSPACE_REF, text) else {
             return false;
