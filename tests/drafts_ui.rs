@@ -319,3 +319,58 @@ fn scope_record_forms_keep_drafts_new_and_stored() {
         "{screen}"
     );
 }
+
+#[test]
+fn checklist_items_and_new_nonconformities_keep_drafts() {
+    // A checklist item's notes, in the demo's first audit.
+    let mut h = Harness::new(true, '6');
+    h.key(KeyCode::Right)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Tab)
+        .keys(" Sampled 5 tickets");
+    h.app.tick(later(3));
+    let kept = drafts(&h);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].0, "IA-2026-01/4.1", "{kept:?}");
+    assert!(kept[0].2.ends_with("Sampled 5 tickets"), "{kept:?}");
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    assert!(
+        h.screen(120, 36).contains("Sampled 5 tickets"),
+        "{}",
+        h.screen(120, 36)
+    );
+    h.ctrl('s');
+    assert!(drafts(&h).is_empty());
+
+    // A new nonconformity raised by the certification body: Tab to its statement.
+    let mut h = Harness::new(true, '6');
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Char('n'));
+    let before = drafts(&h).len();
+    assert_eq!(before, 0);
+    // Tab along to the first text field the form has.
+    for _ in 0..8 {
+        h.keys("Qwerty");
+        h.app.tick(later(3));
+        if !drafts(&h).is_empty() {
+            break;
+        }
+        h.key(KeyCode::Tab);
+    }
+    let kept = drafts(&h);
+    assert_eq!(kept[0].0, "new:nonconformity", "{kept:?}");
+    let mut h = restart(h);
+    assert!(
+        h.screen(120, 36).contains("a new nonconformity"),
+        "{}",
+        h.screen(120, 36)
+    );
+    h.key(KeyCode::Char('y'));
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains("New ") && screen.contains("Qwerty"),
+        "{screen}"
+    );
+}

@@ -83,12 +83,15 @@ pub fn tab_of(record: &str) -> Option<Tab> {
     if record == "new:document" || numbered(&["DOC-"]) {
         return Some(Tab::Evidence);
     }
-    // Audits are numbered by year: `IA-2026-01`.
+    // Audits are numbered by year: `IA-2026-01`; their checklist items are `IA-2026-01/4.1`.
     let audit = record
+        .split('/')
+        .next()
+        .unwrap_or(record)
         .strip_prefix("IA-")
         .and_then(|rest| rest.split_once('-'))
         .is_some_and(|(year, number)| is_number(year) && is_number(number));
-    if audit || numbered(&["NC-"]) {
+    if audit || numbered(&["NC-"]) || ["new:audit", "new:nonconformity"].contains(&record) {
         return Some(Tab::Audit);
     }
     // SoA decisions are keyed by their Annex A control's id: `5.1` ... `8.34`.

@@ -12,7 +12,7 @@ use ratatui::widgets::TableState;
 
 use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
 use crate::domain::FieldError;
-use crate::store::{AuditData, Store};
+use crate::store::{new_record_key, AuditData, Store};
 use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
 use crate::ui::drafts::OpenDraft;
@@ -198,6 +198,35 @@ impl AuditTab {
     }
 
     /// Opens the form of the selected audit, checklist item or nonconformity.
+    /// Opens the form of a new audit (Programme) or nonconformity (Nonconformities).
+    fn open_new(&mut self, store: &Store) -> Outcome {
+        match self.section {
+            Section::Programme => {
+                let audit = Audit {
+                    clauses: self.data.clauses.iter().map(|(id, _)| id.clone()).collect(),
+                    ..Audit::default()
+                };
+                let form = forms::audit_form(&self.data, None, &audit);
+                self.form = Some(FormSession::new(
+                    with_marks(form, "audit", None, store),
+                    FormTarget::Audit(None),
+                ));
+            }
+            Section::Nonconformities => {
+                let nc = Nonconformity {
+                    source: crate::domain::audit::NcSource::CertificationBody,
+                    ..Nonconformity::default()
+                };
+                self.form = Some(FormSession::new(
+                    with_marks(forms::nc_form(None, &nc), "nonconformity", None, store),
+                    FormTarget::Nc(None),
+                ));
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
     fn open_edit(&mut self, store: &Store) -> Outcome {
         match self.section {
             Section::Programme => {
@@ -236,11 +265,15 @@ impl AuditTab {
     /// checklist items keep no drafts (yet).
     pub fn open_draft(&self) -> Option<OpenDraft> {
         let session = self.form.as_ref()?;
-        let (FormTarget::Audit(Some(record)) | FormTarget::Nc(Some(record))) = &session.target
-        else {
-            return None;
+        let record = match &session.target {
+            FormTarget::Audit(Some(record))
+            | FormTarget::Nc(Some(record))
+            | FormTarget::Item(record) => record.clone(),
+            FormTarget::Audit(None) => new_record_key("audit"),
+            FormTarget::Nc(None) => new_record_key("nonconformity"),
+            FormTarget::Filter => return None,
         };
-        Some(session.draft(record.clone()))
+        Some(session.draft(record))
     }
 
     /// Opens the form of the audit or nonconformity `record` with `fields` filled in from its
@@ -251,9 +284,38 @@ impl AuditTab {
         fields: &[(String, String)],
         store: &Store,
     ) -> bool {
-        self.reveal(record)
-            && self.open_edit(store) == Outcome::Done
-            && fill_drafts(self.form.as_mut(), fields)
+        if self.is_typing() {
+            return false;
+        }
+        let opened = if record == new_record_key("audit") {
+            self.section = Section::Programme;
+            self.open_new(store) == Outcome::Done
+        } else if record == new_record_key("nonconformity") {
+            self.section = Section::Nonconformities;
+            self.open_new(store) == Outcome::Done
+        } else if self.reveal_item(record) {
+            self.open_edit(store) == Outcome::Done
+        } else {
+            self.reveal(record) && self.open_edit(store) == Outcome::Done
+        };
+        opened && fill_drafts(self.form.as_mut(), fields)
+    }
+
+    /// Selects the checklist item `reference` in its audit's checklist; false if none.
+    fn reveal_item(&mut self, reference: &str) -> bool {
+        let Some(item) = self.data.items.iter().find(|i| i.reference == reference) else {
+            return false;
+        };
+        let audit = item.value.audit.clone();
+        let Some(index) = self.data.audits.iter().position(|a| a.reference == audit) else {
+            return false;
+        };
+        self.audits.select(Some(index));
+        self.rebuild();
+        let position = self.checklist().iter().position(|(r, _)| r == reference);
+        self.section = Section::Checklist;
+        self.items.select(position);
+        position.is_some()
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
@@ -348,30 +410,7 @@ impl AuditTab {
                 self.scroll = 0;
             }
             Action::Record(finding) => return self.record(finding, store),
-            Action::New => match self.section {
-                Section::Programme => {
-                    let audit = Audit {
-                        clauses: self.data.clauses.iter().map(|(id, _)| id.clone()).collect(),
-                        ..Audit::default()
-                    };
-                    let form = forms::audit_form(&self.data, None, &audit);
-                    self.form = Some(FormSession::new(
-                        with_marks(form, "audit", None, store),
-                        FormTarget::Audit(None),
-                    ));
-                }
-                Section::Nonconformities => {
-                    let nc = Nonconformity {
-                        source: crate::domain::audit::NcSource::CertificationBody,
-                        ..Nonconformity::default()
-                    };
-                    self.form = Some(FormSession::new(
-                        with_marks(forms::nc_form(None, &nc), "nonconformity", None, store),
-                        FormTarget::Nc(None),
-                    ));
-                }
-                _ => return Outcome::Ignored,
-            },
+            Action::New => return self.open_new(store),
             Action::Edit => return self.open_edit(store),
             Action::Filters if self.section == Section::Nonconformities => {
                 self.form = Some(FormSession::new(
