@@ -374,3 +374,73 @@ fn checklist_items_and_new_nonconformities_keep_drafts() {
         "{screen}"
     );
 }
+
+/// Types `word` into the open form's first text field that takes it (tabbing along), and lets
+/// the autosave fire; returns the drafts then.
+fn type_into_first_text_field(h: &mut Harness, word: &str) -> Vec<(String, String, String)> {
+    for _ in 0..10 {
+        h.keys(word);
+        h.app.tick(later(3));
+        let kept = drafts(h);
+        if !kept.is_empty() {
+            return kept;
+        }
+        h.key(KeyCode::Tab);
+    }
+    Vec::new()
+}
+
+#[test]
+fn review_input_notes_and_new_actions_keep_drafts() {
+    // The notes of input a of the demo's next review (a draft: the held one is frozen).
+    let mut h = Harness::new(true, '7');
+    h.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
+    let kept = type_into_first_text_field(&mut h, "Zyxwv");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].0, "MR-2027-01/input-a", "{kept:?}");
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("Zyxwv"), "{screen}");
+    h.ctrl('s');
+    assert!(drafts(&h).is_empty());
+
+    // A new action.
+    let mut h = Harness::new(true, '7');
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Char('n'));
+    let kept = type_into_first_text_field(&mut h, "Vwxyz");
+    assert_eq!(kept[0].0, "new:review_action", "{kept:?}");
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen(120, 36).contains("Vwxyz"), "{}", h.screen(120, 36));
+}
+
+#[test]
+fn the_overview_plan_and_budget_forms_keep_drafts() {
+    // A milestone's note: Stage 1 is the sixth milestone.
+    let mut h = Harness::new(true, '1');
+    h.key(KeyCode::Right).keys("jjjjj").key(KeyCode::Enter);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    let kept = type_into_first_text_field(&mut h, " Qrstu");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!((kept[0].0.as_str(), kept[0].1.as_str()), ("stage1", "note"));
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen(120, 36).contains("Qrstu"), "{}", h.screen(120, 36));
+    // Discarding the form removes the draft.
+    h.key(KeyCode::Esc).key(KeyCode::Char('y'));
+    assert!(drafts(&h).is_empty());
+
+    // A new budget line.
+    let mut h = Harness::new(true, '1');
+    h.key(KeyCode::Right)
+        .key(KeyCode::Right)
+        .key(KeyCode::Char('n'));
+    let kept = type_into_first_text_field(&mut h, "Tuvwx");
+    assert_eq!(kept[0].0, "new:budget_line", "{kept:?}");
+    let mut h = restart(h);
+    h.key(KeyCode::Char('y'));
+    assert!(h.screen(120, 36).contains("Tuvwx"), "{}", h.screen(120, 36));
+}

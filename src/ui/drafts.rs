@@ -57,10 +57,21 @@ impl Autosave {
 /// The tab whose editors keep drafts of `record`: the scope statement, context issues,
 /// interested parties and scope items in Scope, risks and
 /// assets in Risks, documents in Evidence, control decisions in SoA, audits and
-/// nonconformities in Audit. The other forms keep no drafts (yet).
+/// nonconformities in Audit; reviews, their input notes, actions and objectives in Review;
+/// the certification plan, milestones and budget lines in the Overview.
 pub fn tab_of(record: &str) -> Option<Tab> {
     if record == WORKSPACE_REF {
         return Some(Tab::Scope);
+    }
+    // The certification plan, its milestones (by kind: `stage1`) and budget lines.
+    if record == crate::store::PLAN_REF
+        || crate::domain::certification::MilestoneKind::from_key(record).is_some()
+        || record == "new:budget_line"
+        || record
+            .strip_prefix("BUD-")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some(Tab::Overview);
     }
     let numbered = |prefixes: &[&str]| {
         prefixes
@@ -93,6 +104,21 @@ pub fn tab_of(record: &str) -> Option<Tab> {
         .is_some_and(|(year, number)| is_number(year) && is_number(number));
     if audit || numbered(&["NC-"]) || ["new:audit", "new:nonconformity"].contains(&record) {
         return Some(Tab::Audit);
+    }
+    // Reviews are numbered by year (`MR-2026-01`, their input notes `MR-2026-01/input-d`);
+    // actions `ACT-001`, objectives `OBJ-01`.
+    let review = record
+        .split('/')
+        .next()
+        .unwrap_or(record)
+        .strip_prefix("MR-")
+        .and_then(|rest| rest.split_once('-'))
+        .is_some_and(|(year, number)| is_number(year) && is_number(number));
+    if review
+        || numbered(&["ACT-", "OBJ-"])
+        || ["new:review", "new:review_action", "new:objective"].contains(&record)
+    {
+        return Some(Tab::Review);
     }
     // SoA decisions are keyed by their Annex A control's id: `5.1` ... `8.34`.
     let control = record
@@ -182,7 +208,15 @@ mod tests {
         assert_eq!(tab_of("DOC-001"), Some(Tab::Evidence));
         assert_eq!(tab_of("NC-001"), Some(Tab::Audit));
         assert_eq!(tab_of("IA-2026-01"), Some(Tab::Audit));
-        assert_eq!(tab_of("ACT-001"), None);
+        assert_eq!(tab_of("ACT-001"), Some(Tab::Review));
+        assert_eq!(tab_of("MR-2027-01/input-d"), Some(Tab::Review));
+        assert_eq!(tab_of("IA-2026-01/4.1"), Some(Tab::Audit));
+        assert_eq!(tab_of("new:context_issue"), Some(Tab::Scope));
+        assert_eq!(tab_of("SC-003"), Some(Tab::Scope));
+        assert_eq!(tab_of("stage1"), Some(Tab::Overview));
+        assert_eq!(tab_of("BUD-002"), Some(Tab::Overview));
+        assert_eq!(tab_of("BUD-"), None);
+        assert_eq!(tab_of("hello"), None);
         assert_eq!(tab_of("8.34"), Some(Tab::Soa));
         assert_eq!(tab_of("8."), None);
         assert_eq!(tab_of("R-x"), None);

@@ -187,13 +187,13 @@ macro_rules! tab_view {
     };
 }
 
-tab_view!(overview::OverviewTab, Overview);
+tab_view!(overview::OverviewTab, Overview, drafts);
 tab_view!(scope::ScopeTab, Scope, drafts);
 tab_view!(risks::RisksTab, Risks, drafts);
 tab_view!(soa::SoaTab, Soa, drafts);
 tab_view!(evidence::EvidenceTab, Evidence, drafts);
 tab_view!(audit::AuditTab, Audit, drafts);
-tab_view!(review::ReviewTab, Review);
+tab_view!(review::ReviewTab, Review, drafts);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

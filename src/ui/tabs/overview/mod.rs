@@ -14,9 +14,10 @@ use ratatui::widgets::TableState;
 use super::{Sections, Tab};
 use crate::domain::certification::{timeline, BudgetLine, BudgetTotals, TimelineRow};
 use crate::domain::check::{CheckFinding, Severity};
-use crate::store::{PlanData, Readiness, Store, Stored};
-use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
+use crate::store::{new_record_key, PlanData, Readiness, Store, Stored};
+use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,6 +156,50 @@ impl OverviewTab {
                 Context::Sections,
             ],
         }
+    }
+
+    /// The open form's changed text, for autosave: the certification body (`CP`), a
+    /// milestone (its kind's key, `stage1`), a budget line.
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let record = match &session.target {
+            FormTarget::Body => crate::store::PLAN_REF.to_string(),
+            FormTarget::Milestone(kind) => kind.key().to_string(),
+            FormTarget::Budget(Some(stored)) => stored.reference.clone(),
+            FormTarget::Budget(None) => new_record_key("budget_line"),
+        };
+        Some(session.draft(record))
+    }
+
+    /// Opens the form `record`'s draft belongs to, with `fields` filled in; false when there
+    /// is no such record or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        _store: &Store,
+    ) -> bool {
+        if self.form.is_some() {
+            return false;
+        }
+        let target = if record == crate::store::PLAN_REF {
+            self.section = Section::Plan;
+            FormTarget::Body
+        } else if let Some(kind) = crate::domain::certification::MilestoneKind::from_key(record) {
+            self.section = Section::Plan;
+            FormTarget::Milestone(kind)
+        } else if record == new_record_key("budget_line") {
+            self.section = Section::Budget;
+            FormTarget::Budget(None)
+        } else {
+            let Some(stored) = self.plan.budget.iter().find(|s| s.reference == record) else {
+                return false;
+            };
+            self.section = Section::Budget;
+            FormTarget::Budget(Some(stored.clone()))
+        };
+        self.open_form(target);
+        fill_drafts(self.form.as_mut(), fields)
     }
 
     pub fn is_typing(&self) -> bool {

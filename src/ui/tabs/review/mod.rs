@@ -13,13 +13,18 @@ use ratatui::widgets::TableState;
 
 use crate::domain::review::{Objective, Review, ReviewAction, ReviewStatus, INPUTS};
 use crate::domain::FieldError;
-use crate::store::{ReviewData, Store};
-use crate::ui::components::form_session::{refused, FormSession, FormStep, REFUSED};
+use crate::store::{new_record_key, ReviewData, Store};
+use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
 use crate::ui::components::keep_in_range;
+use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::presentation::with_marks;
 
 use super::{Outcome as TabOutcome, Sections};
+
+/// The letters of the review inputs a-g, and how a draft of one input's notes is keyed.
+const LETTERS: [&str; 7] = ["a", "b", "c", "d", "e", "f", "g"];
+const INPUT_KEY: &str = "/input-";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -167,6 +172,60 @@ impl ReviewTab {
         true
     }
 
+    /// The open form's changed text, for autosave: reviews, their input notes (keyed
+    /// `MR-2026-01/input-d`), actions and objectives; a measurement is a number and a date.
+    pub fn open_draft(&self) -> Option<OpenDraft> {
+        let session = self.form.as_ref()?;
+        let record = match &session.target {
+            FormTarget::Review(Some(r))
+            | FormTarget::Action(Some(r))
+            | FormTarget::Objective(Some(r)) => r.clone(),
+            FormTarget::Review(None) => new_record_key("review"),
+            FormTarget::Action(None) => new_record_key("review_action"),
+            FormTarget::Objective(None) => new_record_key("objective"),
+            FormTarget::Notes(review, index) => format!("{review}{INPUT_KEY}{}", LETTERS[*index]),
+            FormTarget::Measurement(_) => return None,
+        };
+        Some(session.draft(record))
+    }
+
+    /// Opens the form `record`'s draft belongs to, with `fields` filled in; false when there
+    /// is no such record or a form is open already.
+    pub fn restore_draft(
+        &mut self,
+        record: &str,
+        fields: &[(String, String)],
+        store: &Store,
+    ) -> bool {
+        if self.is_typing() {
+            return false;
+        }
+        let new_in = [
+            ("review", Section::Reviews),
+            ("review_action", Section::Actions),
+            ("objective", Section::Objectives),
+        ]
+        .into_iter()
+        .find(|(table, _)| record == new_record_key(table));
+        let opened = match (new_in, record.split_once(INPUT_KEY)) {
+            (Some((_, section)), _) => {
+                self.section = section;
+                self.open_new(store) == Outcome::Done
+            }
+            (None, Some((review, letter))) => {
+                let index = LETTERS.iter().position(|l| *l == letter);
+                if index.is_none() || !self.reveal(review) {
+                    return false;
+                }
+                self.section = Section::Inputs;
+                self.inputs.select(index);
+                self.open_edit(store) == Outcome::Done
+            }
+            (None, None) => self.reveal(record) && self.open_edit(store) == Outcome::Done,
+        };
+        opened && fill_drafts(self.form.as_mut(), fields)
+    }
+
     pub fn has_unsaved_changes(&self) -> bool {
         self.form
             .as_ref()
@@ -249,6 +308,87 @@ impl ReviewTab {
         self.form = Some(FormSession::new(form, target));
     }
 
+    /// Opens the form of a new record of the current section (review, action, objective).
+    fn open_new(&mut self, store: &Store) -> Outcome {
+        match self.section {
+            Section::Reviews => {
+                let review = Review {
+                    date: Some(self.today),
+                    ..Review::default()
+                };
+                self.open(
+                    store,
+                    forms::review_form(None, &review),
+                    FormTarget::Review(None),
+                );
+            }
+            Section::Actions => {
+                let action = ReviewAction {
+                    review: self.selected_review().map(|(r, _)| r).unwrap_or_default(),
+                    description: String::new(),
+                    owner: String::new(),
+                    due_date: None,
+                    status: crate::domain::review::ActionStatus::Open,
+                };
+                self.open(
+                    store,
+                    forms::action_form(None, &action),
+                    FormTarget::Action(None),
+                );
+            }
+            Section::Objectives => {
+                let objective = Objective::default();
+                self.open(
+                    store,
+                    forms::objective_form(None, &objective),
+                    FormTarget::Objective(None),
+                );
+            }
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
+    /// Opens the form of the selected record of the current section.
+    fn open_edit(&mut self, store: &Store) -> Outcome {
+        match self.section {
+            Section::Reviews => match self.selected_review() {
+                Some((reference, review)) => self.open(
+                    store,
+                    forms::review_form(Some(&reference), &review),
+                    FormTarget::Review(Some(reference)),
+                ),
+                None => return Outcome::Status("No review yet: press n to prepare one.".into()),
+            },
+            Section::Inputs => match (self.selected_review(), self.inputs.selected()) {
+                (Some((reference, review)), Some(index)) => self.open(
+                    store,
+                    forms::notes_form(&reference, &review, index),
+                    FormTarget::Notes(reference, index),
+                ),
+                _ => return Outcome::Status("Prepare a review first (Reviews, n).".into()),
+            },
+            Section::Actions => match self.selected_action() {
+                Some((reference, action)) => self.open(
+                    store,
+                    forms::action_form(Some(&reference), &action),
+                    FormTarget::Action(Some(reference)),
+                ),
+                None => return Outcome::Ignored,
+            },
+            Section::Objectives => match self.selected_objective() {
+                Some((reference, objective)) => self.open(
+                    store,
+                    forms::objective_form(Some(&reference), &objective),
+                    FormTarget::Objective(Some(reference)),
+                ),
+                None => return Outcome::Ignored,
+            },
+            Section::Minutes => return Outcome::Ignored,
+        }
+        Outcome::Done
+    }
+
     pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
         if self.form.is_some() {
             return self.perform_in_form(action, store);
@@ -264,79 +404,8 @@ impl ReviewTab {
                 self.section = self.section.step(action == Action::NextSection);
                 self.scroll = 0;
             }
-            Action::New => match self.section {
-                Section::Reviews => {
-                    let review = Review {
-                        date: Some(self.today),
-                        ..Review::default()
-                    };
-                    self.open(
-                        store,
-                        forms::review_form(None, &review),
-                        FormTarget::Review(None),
-                    );
-                }
-                Section::Actions => {
-                    let action = ReviewAction {
-                        review: self.selected_review().map(|(r, _)| r).unwrap_or_default(),
-                        description: String::new(),
-                        owner: String::new(),
-                        due_date: None,
-                        status: crate::domain::review::ActionStatus::Open,
-                    };
-                    self.open(
-                        store,
-                        forms::action_form(None, &action),
-                        FormTarget::Action(None),
-                    );
-                }
-                Section::Objectives => {
-                    let objective = Objective::default();
-                    self.open(
-                        store,
-                        forms::objective_form(None, &objective),
-                        FormTarget::Objective(None),
-                    );
-                }
-                _ => return Outcome::Ignored,
-            },
-            Action::Edit => match self.section {
-                Section::Reviews => match self.selected_review() {
-                    Some((reference, review)) => self.open(
-                        store,
-                        forms::review_form(Some(&reference), &review),
-                        FormTarget::Review(Some(reference)),
-                    ),
-                    None => {
-                        return Outcome::Status("No review yet: press n to prepare one.".into())
-                    }
-                },
-                Section::Inputs => match (self.selected_review(), self.inputs.selected()) {
-                    (Some((reference, review)), Some(index)) => self.open(
-                        store,
-                        forms::notes_form(&reference, &review, index),
-                        FormTarget::Notes(reference, index),
-                    ),
-                    _ => return Outcome::Status("Prepare a review first (Reviews, n).".into()),
-                },
-                Section::Actions => match self.selected_action() {
-                    Some((reference, action)) => self.open(
-                        store,
-                        forms::action_form(Some(&reference), &action),
-                        FormTarget::Action(Some(reference)),
-                    ),
-                    None => return Outcome::Ignored,
-                },
-                Section::Objectives => match self.selected_objective() {
-                    Some((reference, objective)) => self.open(
-                        store,
-                        forms::objective_form(Some(&reference), &objective),
-                        FormTarget::Objective(Some(reference)),
-                    ),
-                    None => return Outcome::Ignored,
-                },
-                Section::Minutes => return Outcome::Ignored,
-            },
+            Action::New => return self.open_new(store),
+            Action::Edit => return self.open_edit(store),
             Action::Compile => {
                 let Some((reference, review)) = self.selected_review() else {
                     return Outcome::Status("Prepare a review first (Reviews, n).".into());
