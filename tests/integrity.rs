@@ -123,6 +123,26 @@ fn verify_detects_a_deleted_middle_entry_and_a_forged_actor() {
 }
 
 #[test]
+fn verify_detects_entries_removed_from_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path(), "demo.sqlite3");
+    let last: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT max(seq) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    // What is left is a chain that verifies on its own; the head says more was written.
+    sql(
+        &path,
+        &format!("DELETE FROM change_log WHERE seq > {}", last - 3),
+    );
+    let message = damaged(dir.path(), &path);
+    assert!(
+        message.contains(&format!("entries {} to {last} are missing", last - 2)),
+        "{message}"
+    );
+}
+
+#[test]
 fn verify_detects_damaged_pages() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo(dir.path(), "demo.sqlite3");

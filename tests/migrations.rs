@@ -205,7 +205,7 @@ fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
         // have): every earlier step succeeds, the last one fails.
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE draft (anything TEXT)")
+            conn.execute_batch("CREATE TABLE change_log_head (anything TEXT)")
                 .unwrap();
         }
         assert!(sidecars(&path).is_empty());

@@ -125,9 +125,61 @@ pub fn verify_chain<'a>(
     Ok(count)
 }
 
+/// Checks the log's last entry against the head recorded with every write: entries removed
+/// from the end leave a chain that verifies, but not a matching head. Both are (seq, hash).
+pub fn verify_head(
+    last: Option<(i64, String)>,
+    head: Option<(i64, String)>,
+) -> Result<(), BrokenLink> {
+    match (last, head) {
+        (None, None) => Ok(()),
+        (Some(last), Some(head)) if last == head => Ok(()),
+        (last, Some((head_seq, _))) if last.as_ref().is_none_or(|(seq, _)| *seq < head_seq) => {
+            let ends = last.map_or(0, |(seq, _)| seq);
+            Err(BrokenLink {
+                seq: ends + 1,
+                reason: format!(
+                    "entries {} to {head_seq} are missing: the log was last written at entry \
+                     {head_seq} but ends at entry {ends}",
+                    ends + 1
+                ),
+            })
+        }
+        (last, _) => Err(BrokenLink {
+            seq: last.map_or(0, |(seq, _)| seq),
+            reason: "it is not the last entry the log recorded as written".into(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_catches_entries_removed_from_the_end() {
+        let entry = |seq: i64, hash: &str| Some((seq, hash.to_string()));
+        assert!(verify_head(None, None).is_ok());
+        assert!(verify_head(entry(5, "e"), entry(5, "e")).is_ok());
+        let cut = verify_head(entry(3, "c"), entry(5, "e")).unwrap_err();
+        assert_eq!(cut.seq, 4);
+        assert!(
+            cut.reason.contains("entries 4 to 5 are missing"),
+            "{}",
+            cut.reason
+        );
+        assert_eq!(verify_head(None, entry(2, "b")).unwrap_err().seq, 1);
+        // A head that does not match the last entry, or no head at all.
+        assert_eq!(
+            verify_head(entry(5, "x"), entry(5, "e")).unwrap_err().seq,
+            5
+        );
+        assert_eq!(
+            verify_head(entry(6, "f"), entry(5, "e")).unwrap_err().seq,
+            6
+        );
+        assert_eq!(verify_head(entry(2, "b"), None).unwrap_err().seq, 2);
+    }
 
     fn chain(n: i64) -> Vec<ChangeEntry> {
         let mut prev = GENESIS_HASH.to_string();

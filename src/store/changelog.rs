@@ -62,6 +62,15 @@ pub(super) fn append(
         ])?;
         prev_hash = entry.hash;
     }
+    if !changes.is_empty() {
+        // The head: the newest entry, kept apart so that removing entries from the end of the
+        // log (which leaves a chain that verifies) is detected too.
+        conn.prepare_cached(
+            "INSERT INTO change_log_head (id, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        )?
+        .execute(params![seq, prev_hash])?;
+    }
     Ok(())
 }
 
@@ -104,7 +113,28 @@ pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, Broken
     let entries = stmt
         .query_map([], entry_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(changelog::verify_chain(&entries))
+    let count = match changelog::verify_chain(&entries) {
+        Ok(count) => count,
+        Err(broken) => return Ok(Err(broken)),
+    };
+    // Files from before schema 8 have no head to compare with.
+    let has_head: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'change_log_head'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_head {
+        return Ok(Ok(count));
+    }
+    let head: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM change_log_head WHERE id = 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let last = entries.last().map(|e| (e.seq, e.hash.clone()));
+    Ok(changelog::verify_head(last, head).map(|()| count))
 }
 
 impl Store {

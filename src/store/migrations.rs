@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_7,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_8,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -429,6 +433,18 @@ const SCHEMA_7: &str = r#"
         saved_at TEXT NOT NULL,
         PRIMARY KEY (record, field)
     );
+"#;
+
+// 8: the change log's head, its newest entry's number and hash, written by every write
+// together with the entries, so that `isms verify` notices entries removed from the end.
+const SCHEMA_8: &str = r#"
+    CREATE TABLE change_log_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    INSERT INTO change_log_head (id, seq, hash)
+        SELECT 1, seq, hash FROM change_log ORDER BY seq DESC LIMIT 1;
 "#;
 
 /// Loads the Annex A controls and the clauses 4-10.2 that ship with this build.
