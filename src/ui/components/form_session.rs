@@ -1,6 +1,8 @@
 //! A form being edited: the shared key handling of every record form (fields, choices,
 //! pickers, cancel with a question when dirty, save with validation shown in place).
 
+use ratatui::crossterm::event::KeyEvent;
+
 use super::form::{FocusKind, Form};
 use crate::domain::FieldError;
 use crate::ui::drafts::OpenDraft;
@@ -153,4 +155,20 @@ pub fn fill_drafts<T>(session: Option<&mut FormSession<T>>, fields: &[(String, S
         session.form.set_value(field, text);
     }
     true
+}
+
+/// A key no binding took, typed into the open form if there is one.
+pub fn type_into<T>(session: Option<&mut FormSession<T>>, key: KeyEvent) -> bool {
+    session.is_some_and(|session| session.form.type_key(key))
+}
+
+/// Pasted text, into the open form if there is one.
+pub fn paste_into<T>(session: Option<&mut FormSession<T>>, text: &str) -> bool {
+    match session {
+        Some(session) => {
+            session.form.paste(text);
+            true
+        }
+        None => false,
+    }
 }

@@ -15,7 +15,9 @@ use super::{Sections, Tab};
 use crate::domain::certification::{timeline, BudgetLine, BudgetTotals, TimelineRow};
 use crate::domain::check::{CheckFinding, Severity};
 use crate::store::{new_record_key, PlanData, Readiness, Store, Stored};
-use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{
+    fill_drafts, paste_into, refused, type_into, FormSession, FormStep, REFUSED,
+};
 use crate::ui::components::keep_in_range;
 use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
@@ -507,20 +509,11 @@ impl OverviewTab {
     }
 
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        match &mut self.form {
-            Some(session) => session.form.type_key(key),
-            None => false,
-        }
+        type_into(self.form.as_mut(), key)
     }
 
     pub fn paste(&mut self, text: &str) -> bool {
-        match &mut self.form {
-            Some(session) => {
-                session.form.paste(text);
-                true
-            }
-            None => false,
-        }
+        paste_into(self.form.as_mut(), text)
     }
 
     /// Selects the row under a click.

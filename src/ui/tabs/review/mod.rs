@@ -14,7 +14,9 @@ use ratatui::widgets::TableState;
 use crate::domain::review::{Objective, Review, ReviewAction, ReviewStatus, INPUTS};
 use crate::domain::FieldError;
 use crate::store::{new_record_key, ReviewData, Store};
-use crate::ui::components::form_session::{fill_drafts, refused, FormSession, FormStep, REFUSED};
+use crate::ui::components::form_session::{
+    fill_drafts, paste_into, refused, type_into, FormSession, FormStep, REFUSED,
+};
 use crate::ui::components::keep_in_range;
 use crate::ui::drafts::OpenDraft;
 use crate::ui::keymap::{Action, Context};
@@ -636,20 +638,11 @@ impl ReviewTab {
     }
 
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        match &mut self.form {
-            Some(session) => session.form.type_key(key),
-            None => false,
-        }
+        type_into(self.form.as_mut(), key)
     }
 
     pub fn paste(&mut self, text: &str) -> bool {
-        match &mut self.form {
-            Some(session) => {
-                session.form.paste(text);
-                true
-            }
-            None => false,
-        }
+        paste_into(self.form.as_mut(), text)
     }
 
     pub fn confirmed(&mut self, pending: Pending, store: &mut Store) -> Outcome {
