@@ -8,5 +8,6 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod progress;
 pub mod store;
 pub mod ui;
