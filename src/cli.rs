@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::demo::write_demo;
+use crate::demo_large::write_large;
 use crate::export;
 use crate::import;
 use crate::store::{OpenMode, Store};
@@ -63,6 +64,12 @@ enum ImportKind {
     Workspace,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum DemoSize {
+    Small,
+    Large,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum)]
 enum CheckFormat {
     Text,
@@ -78,7 +85,12 @@ enum Command {
         org: Option<String>,
     },
     /// Write the demo organisation into a new workspace file (--db FILE) and exit
-    Demo,
+    Demo {
+        /// small: the fictional SaaS company; large: the benchmark workspace (10,000 risks,
+        /// 5,000 assets, 2,000 documents, 50 audits; see BENCHMARKS.md)
+        #[arg(long, value_enum, default_value_t = DemoSize::Small)]
+        size: DemoSize,
+    },
     /// Import assets or risks from a spreadsheet's CSV export, or a whole workspace from an
     /// audit pack's workspace.json into a new file; all or nothing, and every error names its
     /// row and column. Creates the workspace if it does not exist yet.
@@ -177,15 +189,20 @@ fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
 }
 
 /// Writes the demo into `path`, which must not exist; a failure leaves no file behind.
-fn create_demo(path: &Path) -> Result<()> {
+fn create_demo(path: &Path, size: DemoSize) -> Result<()> {
     if path.exists() {
         bail!(
             "{}: already exists; the demo is written only into a new file.",
             path.display()
         );
     }
-    Store::create_complete(path, "demo", true, write_demo)
-        .with_context(|| format!("{}: could not write the demo", path.display()))
+    let written = match size {
+        DemoSize::Small => Store::create_complete(path, "demo", true, write_demo),
+        DemoSize::Large => Store::create_complete(path, "demo", true, |store| {
+            write_large(store, &crate::progress::Silent)
+        }),
+    };
+    written.with_context(|| format!("{}: could not write the demo", path.display()))
 }
 
 pub fn main() -> ExitCode {
@@ -264,15 +281,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             open(&path, OpenMode::Create { organisation: org }, &actor())?;
             say(format!("Created the workspace {}.", path.display()))?;
         }
-        Some(Command::Demo) => {
+        Some(Command::Demo { size }) => {
             let Some(path) = cli.db else {
                 bail!("`isms demo` needs the file to write: isms demo --db FILE");
             };
-            create_demo(&path)?;
-            say(format!(
-                "Wrote the demo organisation to {}.",
-                path.display()
-            ))?;
+            create_demo(&path, size)?;
+            say(match size {
+                DemoSize::Small => format!("Wrote the demo organisation to {}.", path.display()),
+                DemoSize::Large => {
+                    format!("Wrote the large benchmark workspace to {}.", path.display())
+                }
+            })?;
         }
         Some(Command::Import {
             kind,
@@ -412,15 +431,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let mut app = App::new(store, theme)?;
+            let mut app = App::open_on(store, theme, tab)?;
             app.set_presenting(cli.presentation);
-            app.select_tab(tab);
             write!(
                 io::stdout().lock(),
                 "{}",
                 render_to_string(&mut app, width.max(1), height.max(1))
             )
             .context("could not write to standard output")?;
+            // The process ends here: freeing tens of thousands of records one by one would
+            // only delay the exit.
+            std::mem::forget(app);
         }
         None => {
             if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -446,7 +467,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 fn demo_path() -> Result<PathBuf> {
     let path = data_dir()?.join("demo.sqlite3");
     if !path.exists() {
-        create_demo(&path)?;
+        create_demo(&path, DemoSize::Small)?;
     }
     Ok(path)
 }

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_large;
 pub mod domain;
 pub mod export;
 pub mod import;

@@ -1,6 +1,8 @@
 //! Internal audit (9.2) and nonconformity with corrective action (10.2): the programme's
 //! audits, their checklists, findings, nonconformities, coverage and auditor independence.
 
+use std::collections::{HashMap, HashSet};
+
 use super::dates::Date;
 use super::validation::{require, FieldError};
 
@@ -349,46 +351,92 @@ pub fn coverage<'a>(
     coverage
 }
 
+/// A person's name as the independence check compares it: lower case, without anything in
+/// brackets ("Dev Okafor (EM)" is "dev okafor").
+fn person(name: &str) -> String {
+    name.split('(').next().unwrap_or("").trim().to_lowercase()
+}
+
+/// Who owns which controls and risks, indexed by person, so that the independence of every
+/// audit's auditors is checked without scanning every risk once per auditor.
+pub struct OwnerIndex<'a> {
+    controls: HashMap<String, Vec<&'a str>>,
+    risks: HashMap<String, Vec<(&'a str, &'a [String])>>,
+}
+
+impl<'a> OwnerIndex<'a> {
+    /// `control_owners`: (control id, owner); `risk_owners`: (risk reference, owner, control
+    /// ids). Each person's entries keep the order given.
+    pub fn new(
+        control_owners: &'a [(String, String)],
+        risk_owners: &'a [(String, String, Vec<String>)],
+    ) -> Self {
+        let mut controls: HashMap<String, Vec<&'a str>> = HashMap::new();
+        for (id, owner) in control_owners {
+            controls.entry(person(owner)).or_default().push(id);
+        }
+        let mut risks: HashMap<String, Vec<(&'a str, &'a [String])>> = HashMap::new();
+        for (reference, owner, linked) in risk_owners {
+            risks
+                .entry(person(owner))
+                .or_default()
+                .push((reference, linked.as_slice()));
+        }
+        OwnerIndex { controls, risks }
+    }
+
+    /// Auditors of `audit` who would audit their own work: an in-scope control they own, or a
+    /// risk they own that an in-scope control treats.
+    pub fn warnings(&self, audit: &Audit) -> Vec<String> {
+        let in_scope: HashSet<&str> = audit.controls.iter().map(String::as_str).collect();
+        let mut warnings = Vec::new();
+        for auditor in audit.auditor_names() {
+            let who = person(&auditor);
+            if who.is_empty() {
+                continue;
+            }
+            let owned: Vec<&str> = self
+                .controls
+                .get(&who)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|id| in_scope.contains(id))
+                .collect();
+            if !owned.is_empty() {
+                warnings.push(format!(
+                    "{auditor} owns in-scope controls {}",
+                    owned.join(", ")
+                ));
+            }
+            let risks: Vec<&str> = self
+                .risks
+                .get(&who)
+                .into_iter()
+                .flatten()
+                .filter(|(_, linked)| linked.iter().any(|c| in_scope.contains(c.as_str())))
+                .map(|(reference, _)| *reference)
+                .collect();
+            if !risks.is_empty() {
+                warnings.push(format!(
+                    "{auditor} owns in-scope risks {}",
+                    risks.join(", ")
+                ));
+            }
+        }
+        warnings
+    }
+}
+
 /// Auditors who would audit their own work: an in-scope control they own, or an in-scope
 /// risk they own. Names match ignoring case and anything in brackets ("Dev Okafor (EM)").
+/// For many audits, build one [`OwnerIndex`] instead.
 pub fn independence_warnings(
     audit: &Audit,
     control_owners: &[(String, String)],
     risk_owners: &[(String, String, Vec<String>)],
 ) -> Vec<String> {
-    let person = |name: &str| name.split('(').next().unwrap_or("").trim().to_lowercase();
-    let mut warnings = Vec::new();
-    for auditor in audit.auditor_names() {
-        let who = person(&auditor);
-        if who.is_empty() {
-            continue;
-        }
-        let owned: Vec<&str> = control_owners
-            .iter()
-            .filter(|(id, owner)| audit.controls.contains(id) && person(owner) == who)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        if !owned.is_empty() {
-            warnings.push(format!(
-                "{auditor} owns in-scope controls {}",
-                owned.join(", ")
-            ));
-        }
-        let risks: Vec<&str> = risk_owners
-            .iter()
-            .filter(|(_, owner, controls)| {
-                person(owner) == who && controls.iter().any(|c| audit.controls.contains(c))
-            })
-            .map(|(reference, _, _)| reference.as_str())
-            .collect();
-        if !risks.is_empty() {
-            warnings.push(format!(
-                "{auditor} owns in-scope risks {}",
-                risks.join(", ")
-            ));
-        }
-    }
-    warnings
+    OwnerIndex::new(control_owners, risk_owners).warnings(audit)
 }
 
 /// Results by kind, for progress and the report.

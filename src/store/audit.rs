@@ -2,6 +2,8 @@
 //! links, checklist items generated from scope and SoA, and nonconformities raised from
 //! findings, all through the one write path.
 
+use std::collections::HashMap;
+
 use anyhow::{bail, Result};
 use rusqlite::types::Value;
 use rusqlite::Row;
@@ -13,7 +15,7 @@ use crate::domain::audit::{
     checklist_targets, Audit, AuditStatus, ChecklistItem, Finding, NcGrade, NcSource, NcStatus,
     Nonconformity, Target,
 };
-use crate::domain::catalogue::{auditable_clauses, clause_question, control_question};
+use crate::domain::catalogue::{auditable_clauses, clause_question, control_question, controls};
 use crate::domain::dates::Date;
 use crate::domain::soa::{Applicability, SoaDecision};
 use crate::domain::FieldError;
@@ -364,20 +366,18 @@ impl Writer<'_> {
 
 impl Store {
     pub fn load_audits(&self) -> Result<AuditData> {
-        let soa = self.load_soa()?;
-        let applicable = soa
-            .controls
+        let decisions: HashMap<String, SoaDecision> = self
+            .list::<SoaDecision>()?
+            .into_iter()
+            .map(|d| (d.reference, d.value))
+            .collect();
+        let applicable = controls()
             .iter()
             .filter_map(|c| {
-                let decision = soa.decision(&c.id)?;
+                let decision = decisions.get(&c.id)?;
                 (decision.applicability == Applicability::Yes)
                     .then(|| (c.id.clone(), c.title.clone(), decision.owner.clone()))
             })
-            .collect();
-        let risk_owners = self
-            .list::<crate::domain::risk::Risk>()?
-            .into_iter()
-            .map(|r| (r.reference, r.value.owner, r.value.controls))
             .collect();
         Ok(AuditData {
             audits: self.list()?,
@@ -387,13 +387,34 @@ impl Store {
                 .map(|c| (c.id.clone(), c.title.clone()))
                 .collect(),
             applicable,
-            controls: soa
-                .controls
+            controls: controls()
                 .iter()
                 .map(|c| (c.id.clone(), c.title.clone()))
                 .collect(),
-            risk_owners,
+            risk_owners: self.risk_owners()?,
         })
+    }
+
+    /// Every risk's reference, owner and control ids, for the independence check: one query,
+    /// without reading whole risks.
+    fn risk_owners(&self) -> Result<Vec<(String, String, Vec<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.ref, r.owner, group_concat(c.target, ',')
+             FROM risk r LEFT JOIN risk_control c ON c.owner = r.ref
+             GROUP BY r.id ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let controls: Option<String> = row.get(2)?;
+            let mut controls: Vec<String> = controls
+                .unwrap_or_default()
+                .split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect();
+            controls.sort();
+            Ok((row.get(0)?, row.get(1)?, controls))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn create_audit(&mut self, audit: &Audit, today: Date) -> Result<String> {

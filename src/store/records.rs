@@ -176,6 +176,53 @@ fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
     Ok(records)
 }
 
+/// Reads the records of a type whose `column` (one of its `FIELDS`) equals `value`, with their
+/// links: the checklist of one audit, say, without reading every audit's.
+fn list_where_in<R: Record>(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Vec<Stored<R>>> {
+    if !R::FIELDS.contains(&column) {
+        bail!("{} has no field {column}", R::TABLE);
+    }
+    let sql = format!(
+        "SELECT ref, {} FROM {} WHERE {column} = ?1 ORDER BY id",
+        columns::<R>(),
+        R::TABLE
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([value])?;
+    let mut records: Vec<Stored<R>> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let reference: String = row.get(0)?;
+        let value = R::from_row(row, 1).map_err(|error| unreadable::<R>(&reference, 1, error))?;
+        records.push(Stored { reference, value });
+    }
+    drop(rows);
+    for (index, link) in R::LINKS.iter().enumerate() {
+        let sql = format!(
+            "SELECT owner, target FROM {} WHERE owner IN (SELECT ref FROM {} WHERE {column} = ?1)
+             ORDER BY owner, target",
+            link.table,
+            R::TABLE
+        );
+        let mut by_owner: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([value])?;
+        while let Some(row) = rows.next()? {
+            by_owner.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+        for record in &mut records {
+            let mut links = record.value.links();
+            links.resize(R::LINKS.len(), Vec::new());
+            links[index] = by_owner.remove(&record.reference).unwrap_or_default();
+            record.value.set_links(links);
+        }
+    }
+    Ok(records)
+}
+
 fn select_one<R: Record>(conn: &Connection, reference: &str) -> Result<Option<R>> {
     let sql = format!("SELECT {} FROM {} WHERE ref = ?1", columns::<R>(), R::TABLE);
     let record = conn
@@ -235,6 +282,11 @@ impl Store {
         select_one::<R>(&self.conn, reference)
     }
 
+    /// The records whose `column` equals `value`, in the order they were created.
+    pub fn list_where<R: Record>(&self, column: &str, value: &str) -> Result<Vec<Stored<R>>> {
+        list_where_in(&self.conn, column, value)
+    }
+
     /// Saves a new record and returns the reference it was given.
     pub fn insert<R: Record>(&mut self, record: &R) -> Result<String> {
         self.write(|writer| writer.insert(record))
@@ -268,6 +320,10 @@ impl Writer<'_> {
 
     pub fn get<R: Record>(&self, reference: &str) -> Result<Option<R>> {
         select_one::<R>(&self.tx, reference)
+    }
+
+    pub fn list_where<R: Record>(&self, column: &str, value: &str) -> Result<Vec<Stored<R>>> {
+        list_where_in(&self.tx, column, value)
     }
 
     /// The connection inside the transaction, for reads that are not records.

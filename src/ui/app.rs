@@ -120,10 +120,14 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, theme: Theme) -> Result<Self> {
+        Self::open_on(store, theme, Tab::Overview)
+    }
+
+    /// Opens the workbench showing `tab`. Only that tab and the Scope tab (whose workspace
+    /// names the header) are read now; every other tab reads the store the first time it is
+    /// shown, so the first frame costs one tab's read, whichever tab it is.
+    pub fn open_on(store: Store, theme: Theme, tab: Tab) -> Result<Self> {
         let today = chrono::Local::now().date_naive();
-        // Only the Overview (where the app opens) and the Scope tab (whose workspace names the
-        // header) are read now; every other tab reads the store the first time it is shown,
-        // so start-up stays quick.
         let scope = ScopeTab::new(store.load_scope()?);
         let risks = RisksTab::new(Default::default(), today);
         let soa = SoaTab::new(Default::default(), today);
@@ -132,17 +136,14 @@ impl App {
         let review = ReviewTab::new(Default::default(), today);
         let location = store.path().display().to_string();
         let last = store.last_change()?;
-        let mut overview = OverviewTab::new(today);
-        overview.refresh(&store)?;
         let mut seen = [NOT_READ; 7];
         seen[Tab::Scope.index()] = last;
-        seen[Tab::Overview.index()] = last;
         let mut app = App {
             store,
             theme,
-            tab: Tab::Overview,
+            tab,
             tabs: Tabs {
-                overview,
+                overview: OverviewTab::new(today),
                 scope,
                 risks,
                 soa,
@@ -162,6 +163,10 @@ impl App {
             autosave: Autosave::default(),
         };
         app.refresh_marks();
+        if let Some(view) = app.tabs.get_mut(tab) {
+            view.refresh(&app.store)?;
+        }
+        app.seen[tab.index()] = last;
         Ok(app)
     }
 

@@ -4,13 +4,15 @@
 mod forms;
 mod view;
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
-use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity};
+use crate::domain::audit::{Audit, ChecklistItem, Finding, Nonconformity, OwnerIndex};
 use crate::domain::FieldError;
 use crate::store::{new_record_key, AuditData, Store};
 use crate::ui::components::form_session::{
@@ -60,8 +62,47 @@ pub enum Pending {
 
 pub type Outcome = TabOutcome<Pending>;
 
+/// What the programme table shows of each audit, worked out once per read of the data rather
+/// than per frame: checklist progress and independence warnings.
+struct ProgrammeRow {
+    done: usize,
+    total: usize,
+    warnings: Vec<String>,
+}
+
+fn programme_rows(data: &AuditData) -> HashMap<String, ProgrammeRow> {
+    let control_owners: Vec<(String, String)> = data
+        .applicable
+        .iter()
+        .map(|(id, _, owner)| (id.clone(), owner.clone()))
+        .collect();
+    let owners = OwnerIndex::new(&control_owners, &data.risk_owners);
+    let mut rows: HashMap<String, ProgrammeRow> = data
+        .audits
+        .iter()
+        .map(|a| {
+            let row = ProgrammeRow {
+                done: 0,
+                total: 0,
+                warnings: owners.warnings(&a.value),
+            };
+            (a.reference.clone(), row)
+        })
+        .collect();
+    for item in &data.items {
+        if let Some(row) = rows.get_mut(&item.value.audit) {
+            row.total += 1;
+            if item.value.result != Finding::NotAudited {
+                row.done += 1;
+            }
+        }
+    }
+    rows
+}
+
 pub struct AuditTab {
     data: AuditData,
+    programme: HashMap<String, ProgrammeRow>,
     today: NaiveDate,
     section: Section,
     audits: TableState,
@@ -79,6 +120,7 @@ pub struct AuditTab {
 impl AuditTab {
     pub fn new(data: AuditData, today: NaiveDate) -> Self {
         let mut tab = AuditTab {
+            programme: programme_rows(&data),
             data,
             today,
             section: Section::Programme,
@@ -105,6 +147,7 @@ impl AuditTab {
 
     pub fn refresh(&mut self, store: &Store) -> Result<()> {
         self.data = store.load_audits()?;
+        self.programme = programme_rows(&self.data);
         self.rebuild();
         Ok(())
     }

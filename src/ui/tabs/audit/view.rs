@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
 
 use super::{AuditTab, Section};
-use crate::domain::audit::{coverage, independence_warnings, result_counts, Audit, Finding};
+use crate::domain::audit::{coverage, result_counts, Finding};
 use crate::domain::dates::Date;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
@@ -60,14 +60,11 @@ impl AuditTab {
         }
     }
 
-    fn warnings(&self, audit: &Audit) -> Vec<String> {
-        let owners: Vec<(String, String)> = self
-            .data
-            .applicable
-            .iter()
-            .map(|(id, _, owner)| (id.clone(), owner.clone()))
-            .collect();
-        independence_warnings(audit, &owners, &self.data.risk_owners)
+    /// The independence warnings of an audit, worked out when the data was read.
+    fn warnings(&self, reference: &str) -> &[String] {
+        self.programme
+            .get(reference)
+            .map_or(&[], |row| row.warnings.as_slice())
     }
 
     pub fn render(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -113,12 +110,11 @@ impl AuditTab {
             .audits
             .iter()
             .map(|a| {
-                let items: Vec<_> = self.data.items_of(&a.reference).collect();
-                let done = items
-                    .iter()
-                    .filter(|i| i.value.result != Finding::NotAudited)
-                    .count();
-                let warn = if self.warnings(&a.value).is_empty() {
+                let (done, total) = self
+                    .programme
+                    .get(&a.reference)
+                    .map_or((0, 0), |row| (row.done, row.total));
+                let warn = if self.warnings(&a.reference).is_empty() {
                     ""
                 } else {
                     "⚠"
@@ -133,7 +129,7 @@ impl AuditTab {
                             .map(|d| d.to_string())
                             .unwrap_or_default(),
                     ),
-                    Cell::from(format!("{done}/{}", items.len())),
+                    Cell::from(format!("{done}/{total}")),
                     Cell::from(Span::styled(warn, theme.warn)),
                 ])
                 .bottom_margin(theme.row_gap())
@@ -202,7 +198,7 @@ impl AuditTab {
                 ),
             ),
         ];
-        for warning in self.warnings(&audit) {
+        for warning in self.warnings(&reference) {
             lines.push(Line::from(Span::styled(
                 format!("⚠ Independence: {warning}"),
                 theme.warn,
