@@ -14,6 +14,7 @@ use crate::demo::write_demo;
 use crate::demo_large::write_large;
 use crate::export;
 use crate::import;
+use crate::progress_bar::TerminalProgress;
 use crate::store::{OpenMode, Store};
 use crate::ui::safe_text::printable;
 use crate::ui::snapshot::render_to_string;
@@ -199,7 +200,7 @@ fn create_demo(path: &Path, size: DemoSize) -> Result<()> {
     let written = match size {
         DemoSize::Small => Store::create_complete(path, "demo", true, write_demo),
         DemoSize::Large => Store::create_complete(path, "demo", true, |store| {
-            write_large(store, &crate::progress::Silent)
+            write_large(store, &TerminalProgress::new("demo"))
         }),
     };
     written.with_context(|| format!("{}: could not write the demo", path.display()))
@@ -303,8 +304,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 ImportKind::Risks => import::Kind::Risks,
                 ImportKind::Workspace => {
                     let path = workspace_path(cli.db)?;
-                    let outcome = import::workspace::run(&file, &path, dry_run, &actor())?;
-                    say(outcome.summary(&file, &path))?;
+                    let bar = TerminalProgress::new("import");
+                    let outcome =
+                        import::workspace::run_with_progress(&file, &path, dry_run, &actor(), &bar);
+                    // The bars are left as lines before anything else is printed.
+                    bar.finish();
+                    say(outcome?.summary(&file, &path))?;
                     return Ok(ExitCode::SUCCESS);
                 }
             };
@@ -330,7 +335,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let today = chrono::Local::now().date_naive();
-            let written = export::export(&store, &out, force, today)?;
+            let bar = TerminalProgress::new("export");
+            let written = export::export_with_progress(&store, &out, force, today, &bar);
+            // The bars are left as lines before anything else is printed.
+            bar.finish();
+            let written = written?;
             for file in &written {
                 say(file)?;
             }

@@ -10,5 +10,7 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod progress;
+/// The command line's progress bars (used by `cli` only).
+pub mod progress_bar;
 pub mod store;
 pub mod ui;

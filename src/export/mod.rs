@@ -52,6 +52,7 @@ use crate::domain::certification::TimelineRow;
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
+use crate::progress::{Progress, Silent};
 use crate::store::{
     AuditData, DocumentData, Dump, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
 };
@@ -126,17 +127,43 @@ impl PackData {
     }
 
     pub fn load(store: &Store, today: Date) -> Result<PackData> {
+        PackData::load_with_progress(store, today, &Silent)
+    }
+
+    /// How many parts [`PackData::load_with_progress`] reads, one step each.
+    const PARTS: u64 = 11;
+
+    /// [`PackData::load`], reporting a stage of [`PackData::PARTS`] steps, one per part read:
+    /// on a large workspace the reading (the dump above all) takes a noticeable time.
+    pub fn load_with_progress(
+        store: &Store,
+        today: Date,
+        progress: &dyn Progress,
+    ) -> Result<PackData> {
+        progress.stage("workspace parts read", PackData::PARTS);
+        let step = || progress.advance(1);
         let workspace = store.workspace()?;
+        step();
         let scope = store.load_scope()?;
+        step();
         let risks = store.load_risks()?;
+        step();
         let soa = store.load_soa()?;
+        step();
         let soa_table = soa::SoaTable::build(&soa);
+        step();
         let documents = store.load_documents()?;
+        step();
         let audits = store.load_audits()?;
+        step();
         let reviews = store.load_reviews()?;
+        step();
         let (findings, readiness) = store.check_with_readiness(today)?;
+        step();
         let timeline = store.timeline(today)?;
+        step();
         let dump = store.dump()?;
+        step();
         Ok(PackData {
             workspace,
             scope,
@@ -272,6 +299,13 @@ pub const FILES: &[PackFile] = &[
 /// indexes them and, last, the seal over all of them; two files with the same path are
 /// refused. The seal is written last, so an interrupted export leaves no seal that lies.
 pub fn render(data: &PackData) -> Result<Files> {
+    render_with_progress(data, &Silent)
+}
+
+/// [`render`], reporting a stage with a step per entry of [`FILES`] and one each for the
+/// README and the seal (an entry may make several files, so entries are what is counted).
+pub fn render_with_progress(data: &PackData, progress: &dyn Progress) -> Result<Files> {
+    progress.stage("pack entries made", FILES.len() as u64 + 2);
     let mut files = Files::new();
     let mut listing: Vec<(String, &str)> = Vec::new();
     for file in FILES {
@@ -282,10 +316,13 @@ pub fn render(data: &PackData) -> Result<Files> {
         };
         listing.extend(made.iter().map(|(path, _)| (path.clone(), file.about)));
         files.extend(made);
+        progress.advance(1);
     }
     files.push((index::README.to_string(), index::readme(data, &listing)));
+    progress.advance(1);
     let seal = index::seal(&files);
     files.push((index::SEAL.to_string(), seal));
+    progress.advance(1);
     check_paths(&files)?;
     Ok(files)
 }
@@ -312,9 +349,22 @@ fn check_paths(files: &Files) -> Result<()> {
 /// Exports the workspace's audit pack into `out` (see [`pack::write`] for the folder rules);
 /// returns the paths written, relative to `out`.
 pub fn export(store: &Store, out: &Path, force: bool, today: Date) -> Result<Vec<String>> {
-    let data = PackData::load(store, today)?;
-    let files = render(&data)?;
-    pack::write(out, force, &files)?;
+    export_with_progress(store, out, force, today, &Silent)
+}
+
+/// [`export`], reporting its three stages to `progress`: the workspace read, the pack's
+/// entries made in memory, its files written. The command line passes a bar; everything else
+/// calls [`export`], which reports nowhere.
+pub fn export_with_progress(
+    store: &Store,
+    out: &Path,
+    force: bool,
+    today: Date,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    let data = PackData::load_with_progress(store, today, progress)?;
+    let files = render_with_progress(&data, progress)?;
+    pack::write_with_progress(out, force, &files, progress)?;
     Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 

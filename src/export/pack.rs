@@ -15,20 +15,35 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::progress::{Progress, Silent};
+
 /// Checks the folder and the target paths, then writes every file.
 pub fn write<P: AsRef<str>>(out: &Path, force: bool, files: &[(P, Vec<u8>)]) -> Result<()> {
+    write_with_progress(out, force, files, &Silent)
+}
+
+/// [`write`], reporting a stage with a step per file written (each one is flushed to disk,
+/// which is where a slow disk shows).
+pub fn write_with_progress<P: AsRef<str>>(
+    out: &Path,
+    force: bool,
+    files: &[(P, Vec<u8>)],
+    progress: &dyn Progress,
+) -> Result<()> {
     check_folder(out, force)?;
     for (path, _) in files {
         check_target(out, path.as_ref())?;
     }
     fs::create_dir_all(out)
         .with_context(|| format!("{}: could not create the folder", out.display()))?;
+    progress.stage("files written", files.len() as u64);
     for (path, bytes) in files {
         let target = out.join(path.as_ref());
         let folder = target.parent().unwrap_or(out);
         fs::create_dir_all(folder)
             .with_context(|| format!("{}: could not create the folder", folder.display()))?;
         write_atomically(&target, bytes)?;
+        progress.advance(1);
     }
     Ok(())
 }

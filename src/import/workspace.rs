@@ -31,6 +31,7 @@ use serde_json::{Map, Number, Value};
 use super::read_source;
 use crate::export::workspace_json::{FORMAT, FORMAT_KEY, TABLES_KEY, VERSION_KEY};
 use crate::export::PackData;
+use crate::progress::{Progress, Silent};
 use crate::store::{
     Affinity, Cell, ColumnSchema, Dump, DumpError, Store, Table, TableSchema, SCHEMA_VERSION,
 };
@@ -308,7 +309,11 @@ fn rows(schema: &TableSchema, value: &Value) -> Result<Vec<Vec<Cell>>, DumpError
 
 /// The tables of the file, checked against the workspace's `schema`: every table there, no
 /// other, and each row with every column of its table and no other, each value of its type.
-fn tables(mut tables: Map<String, Value>, schema: &[TableSchema]) -> Result<Vec<Table>, DumpError> {
+fn tables(
+    mut tables: Map<String, Value>,
+    schema: &[TableSchema],
+    progress: &dyn Progress,
+) -> Result<Vec<Table>, DumpError> {
     if let Some(unknown) = tables
         .keys()
         .filter(|name| !schema.iter().any(|table| &table.name == *name))
@@ -321,15 +326,18 @@ fn tables(mut tables: Map<String, Value>, schema: &[TableSchema]) -> Result<Vec<
             format!("is not a table of a schema {SCHEMA_VERSION} workspace"),
         ));
     }
+    progress.stage("tables checked", schema.len() as u64);
     schema
         .iter()
         .map(|table| {
             let value = tables
                 .remove(&table.name)
                 .ok_or_else(|| DumpError::at(&table.name, None, None, "is missing"))?;
+            let rows = rows(table, &value)?;
+            progress.advance(1);
             Ok(Table {
                 schema: table.clone(),
-                rows: rows(table, &value)?,
+                rows,
             })
         })
         .collect()
@@ -339,15 +347,15 @@ fn tables(mut tables: Map<String, Value>, schema: &[TableSchema]) -> Result<Vec<
 pub fn parse(bytes: &[u8], schema: &[TableSchema]) -> Result<Dump, DumpError> {
     Ok(Dump {
         schema_version: SCHEMA_VERSION,
-        tables: tables(read(bytes)?, schema)?,
+        tables: tables(read(bytes)?, schema, &Silent)?,
     })
 }
 
 /// The restored workspace must be one the workbench can read: every record the audit pack is
 /// made of is read back, so that a value the schema allows but a record does not (a risk
 /// method whose levels are not a list, say) is refused here rather than on the next start.
-fn readable(store: &Store) -> Result<(), DumpError> {
-    PackData::load(store, chrono::Local::now().date_naive())
+fn readable(store: &Store, progress: &dyn Progress) -> Result<(), DumpError> {
+    PackData::load_with_progress(store, chrono::Local::now().date_naive(), progress)
         .map(drop)
         .map_err(|error| {
             DumpError::whole(format!("makes a workspace that cannot be read: {error:#}"))
@@ -357,10 +365,25 @@ fn readable(store: &Store) -> Result<(), DumpError> {
 /// `isms import workspace FILE [--dry-run]` into the new workspace file `workspace`, whose
 /// change-log setup is made by `actor` (and replaced by the file's change log).
 pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Result<Outcome> {
+    run_with_progress(source, workspace, dry_run, actor, &Silent)
+}
+
+/// [`run`], reporting its stages to `progress`: the file read, its tables checked, the rows
+/// restored and the new workspace read back. The command line passes a bar; everything else
+/// calls [`run`], which reports nowhere.
+pub fn run_with_progress(
+    source: &Path,
+    workspace: &Path,
+    dry_run: bool,
+    actor: &str,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    progress.stage("file read", 1);
     let bytes = read_source(source)?;
     let refused =
         |error: &DumpError| anyhow!("{}: {error}; nothing was imported", source.display());
     let tables_json = read(&bytes).map_err(|error| refused(&error))?;
+    progress.advance(1);
     if fs::symlink_metadata(workspace).is_ok() {
         bail!(
             "{}: already exists; a workspace.json is imported only into a new workspace file, \
@@ -371,10 +394,10 @@ pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Resul
     let made = Store::create_complete(workspace, actor, !dry_run, |store| {
         let dump = Dump {
             schema_version: SCHEMA_VERSION,
-            tables: tables(tables_json, &store.tables()?)?,
+            tables: tables(tables_json, &store.tables()?, progress)?,
         };
-        store.restore(&dump)?;
-        readable(store)?;
+        store.restore_with_progress(&dump, progress)?;
+        readable(store, progress)?;
         Ok(Summary::of(&dump))
     });
     match made {

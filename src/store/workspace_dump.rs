@@ -26,6 +26,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection};
 
 use super::{changelog, Store};
+use crate::progress::{Progress, Silent};
 
 /// The table whose hash chain is verified after a restore.
 const CHANGE_LOG: &str = "change_log";
@@ -492,8 +493,13 @@ fn foreign_key_error(
     )))
 }
 
-/// Replaces every row of every table by the dump's; see the module's notes.
-fn restore_in(conn: &Connection, dump: &Dump) -> Result<()> {
+/// Rows inserted between two progress reports: a report per row would cost more than the
+/// bar is worth on a large change log.
+const ROWS_PER_STEP: usize = 256;
+
+/// Replaces every row of every table by the dump's; see the module's notes. Reports a stage
+/// counted in rows inserted.
+fn restore_in(conn: &Connection, dump: &Dump, progress: &dyn Progress) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if dump.schema_version != version {
         return Err(DumpError::whole(format!(
@@ -538,6 +544,7 @@ fn restore_in(conn: &Connection, dump: &Dump) -> Result<()> {
         conn.execute(&format!("DELETE FROM {}", quote(&table.name)), [])?;
     }
     let mut numbers: HashMap<&str, HashMap<i64, usize>> = HashMap::new();
+    progress.stage("rows restored", dump.row_count() as u64);
     for table in &dump.tables {
         let schema = &table.schema;
         let placeholders: Vec<String> = (1..=schema.columns.len())
@@ -566,7 +573,11 @@ fn restore_in(conn: &Connection, dump: &Dump) -> Result<()> {
                 .execute(params_from_iter(row.iter().map(Cell::to_sql)))
                 .map_err(|error| insert_error(schema, number, row, error))?;
             by_rowid.insert(conn.last_insert_rowid(), number);
+            if number % ROWS_PER_STEP == 0 {
+                progress.advance(ROWS_PER_STEP as u64);
+            }
         }
+        progress.advance((table.rows.len() % ROWS_PER_STEP) as u64);
     }
     if let Some(error) = foreign_key_error(conn, dump, &numbers)? {
         return Err(error.into());
@@ -609,7 +620,12 @@ impl Store {
     /// workspace; a row the schema refuses, a reference to a row the dump does not hold or a
     /// change log whose chain does not verify is a [`DumpError`] naming the place.
     pub fn restore(&mut self, dump: &Dump) -> Result<()> {
-        self.write(|writer| restore_in(writer.conn(), dump))
+        self.restore_with_progress(dump, &Silent)
+    }
+
+    /// [`Store::restore`], reporting a stage counted in rows inserted.
+    pub fn restore_with_progress(&mut self, dump: &Dump, progress: &dyn Progress) -> Result<()> {
+        self.write(|writer| restore_in(writer.conn(), dump, progress))
             .context("nothing was restored")
     }
 }
