@@ -54,7 +54,7 @@ use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
 use crate::progress::{Progress, Silent};
 use crate::store::{
-    AuditData, DocumentData, Dump, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
+    AuditData, DocumentData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
 };
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
@@ -114,8 +114,6 @@ pub struct PackData {
     pub timeline: Vec<TimelineRow>,
     /// The date the pack is exported on; every file that shows a date uses this one.
     pub today: Date,
-    /// Every table and row of the workspace, for `workspace.json`.
-    pub dump: Dump,
 }
 
 impl PackData {
@@ -162,7 +160,6 @@ impl PackData {
         step();
         let timeline = store.timeline(today)?;
         step();
-        let dump = store.dump()?;
         step();
         Ok(PackData {
             workspace,
@@ -177,7 +174,6 @@ impl PackData {
             readiness,
             timeline,
             today,
-            dump,
         })
     }
 }
@@ -204,7 +200,13 @@ pub enum Make {
     /// A file per record (none when there is no record): each file's path and bytes, in the
     /// order they are written and listed.
     Each(fn(&PackData) -> Result<Files>),
+    /// Written straight from the store while the pack is written (`workspace.json`).
+    Streamed,
 }
+
+/// The pack's files as made in memory, in order: each path with its bytes, or `None` for the
+/// file streamed from the store as it is written.
+pub type Made = Vec<(String, Option<Vec<u8>>)>;
 
 /// The files written today, in the order they are written and listed.
 pub const FILES: &[PackFile] = &[
@@ -291,45 +293,53 @@ pub const FILES: &[PackFile] = &[
     PackFile {
         path: workspace_json::PATH,
         about: "The whole workspace in JSON, every record and the change log included, to import again (isms import workspace): a workspace made from it exports this same file.",
-        write: Make::One(workspace_json::file),
+        write: Make::Streamed,
     },
 ];
 
 /// Makes every file of the pack in memory, in the order of [`FILES`], then the README that
 /// indexes them and, last, the seal over all of them; two files with the same path are
 /// refused. The seal is written last, so an interrupted export leaves no seal that lies.
-pub fn render(data: &PackData) -> Result<Files> {
+pub fn render(data: &PackData) -> Result<Made> {
     render_with_progress(data, &Silent)
 }
 
-/// [`render`], reporting a stage with a step per entry of [`FILES`] and one each for the
-/// README and the seal (an entry may make several files, so entries are what is counted).
-pub fn render_with_progress(data: &PackData, progress: &dyn Progress) -> Result<Files> {
-    progress.stage("pack entries made", FILES.len() as u64 + 2);
-    let mut files = Files::new();
+pub fn render_with_progress(data: &PackData, progress: &dyn Progress) -> Result<Made> {
+    progress.stage("pack entries made", FILES.len() as u64 + 1);
+    let mut files = Made::new();
     let mut listing: Vec<(String, &str)> = Vec::new();
     for file in FILES {
         let context = || format!("could not make {}", file.path);
-        let made = match file.write {
-            Make::One(write) => vec![(file.path.to_string(), write(data).with_context(context)?)],
-            Make::Each(write) => write(data).with_context(context)?,
+        let made: Made = match file.write {
+            Make::One(write) => vec![(
+                file.path.to_string(),
+                Some(write(data).with_context(context)?),
+            )],
+            Make::Each(write) => write(data)
+                .with_context(context)?
+                .into_iter()
+                .map(|(path, bytes)| (path, Some(bytes)))
+                .collect(),
+            Make::Streamed => vec![(file.path.to_string(), None)],
         };
         listing.extend(made.iter().map(|(path, _)| (path.clone(), file.about)));
         files.extend(made);
         progress.advance(1);
     }
-    files.push((index::README.to_string(), index::readme(data, &listing)));
+    files.push((
+        index::README.to_string(),
+        Some(index::readme(data, &listing)),
+    ));
     progress.advance(1);
-    let seal = index::seal(&files);
-    files.push((index::SEAL.to_string(), seal));
-    progress.advance(1);
-    check_paths(&files)?;
+    let mut paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    paths.push(index::SEAL);
+    check_paths(&paths)?;
     Ok(files)
 }
 
 /// Every path stays inside the pack (no empty, `.` or `..` part) and no two are the same.
-fn check_paths(files: &Files) -> Result<()> {
-    let mut paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+fn check_paths(paths: &[&str]) -> Result<()> {
+    let mut paths = paths.to_vec();
     if let Some(path) = paths
         .iter()
         .find(|path| path.split('/').any(|part| matches!(part, "" | "." | "..")))
@@ -364,25 +374,43 @@ pub fn export_with_progress(
 ) -> Result<Vec<String>> {
     let data = PackData::load_with_progress(store, today, progress)?;
     let files = render_with_progress(&data, progress)?;
-    pack::write_with_progress(out, force, &files, progress)?;
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+    drop(data);
+    let workspace = |out: &mut dyn std::io::Write| workspace_json::write_from(store, out);
+    let bodies: Vec<(&str, pack::Body<'_>)> = files
+        .iter()
+        .map(|(path, bytes)| {
+            let body = match bytes {
+                Some(bytes) => pack::Body::Bytes(bytes),
+                None => pack::Body::Streamed(&workspace),
+            };
+            (path.as_str(), body)
+        })
+        .collect();
+    let digests = pack::write_bodies(out, force, &bodies, &[index::SEAL], progress)?;
+    // The seal last, over the bytes as written: an interrupted export leaves no seal that lies.
+    let sealed: Vec<(&str, pack::Digest)> =
+        bodies.iter().map(|(path, _)| *path).zip(digests).collect();
+    let seal = index::seal(&sealed);
+    pack::write_bodies(
+        out,
+        true,
+        &[(index::SEAL, pack::Body::Bytes(&seal))],
+        &[],
+        &Silent,
+    )?;
+    progress.advance(1);
+    let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
+    written.push(index::SEAL.to_string());
+    Ok(written)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn files(paths: &[&str]) -> Files {
-        paths.iter().map(|p| (p.to_string(), Vec::new())).collect()
-    }
-
     #[test]
     fn paths_stay_inside_the_pack_and_are_not_repeated() {
-        assert!(check_paths(&files(&[
-            "03-soa/a.csv",
-            "05-internal-audit/IA-1-report.md"
-        ]))
-        .is_ok());
+        assert!(check_paths(&(["03-soa/a.csv", "05-internal-audit/IA-1-report.md"])).is_ok());
         for bad in [
             "../a.md",
             "05-internal-audit/../../a.md",
@@ -390,13 +418,13 @@ mod tests {
             "a//b.md",
             "./a.md",
         ] {
-            let error = check_paths(&files(&[bad])).unwrap_err().to_string();
+            let error = check_paths(&([bad])).unwrap_err().to_string();
             assert!(
                 error.ends_with("is not a path inside the audit pack"),
                 "{bad}: {error}"
             );
         }
-        let error = check_paths(&files(&["a/x.md", "b.md", "a/x.md"]))
+        let error = check_paths(&(["a/x.md", "b.md", "a/x.md"]))
             .unwrap_err()
             .to_string();
         assert_eq!(

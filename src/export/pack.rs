@@ -10,42 +10,65 @@
 //!   into place, so that a crash never leaves a half-written file under the real name.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use sha2::{Digest as _, Sha256};
 
 use crate::progress::{Progress, Silent};
 
-/// Checks the folder and the target paths, then writes every file.
-pub fn write<P: AsRef<str>>(out: &Path, force: bool, files: &[(P, Vec<u8>)]) -> Result<()> {
-    write_with_progress(out, force, files, &Silent)
+/// What one file of the pack holds: bytes made in memory, or bytes a function writes as the
+/// file is written (`workspace.json`, too large to hold in memory for a large workspace).
+pub enum Body<'a> {
+    Bytes(&'a [u8]),
+    Streamed(&'a dyn Fn(&mut dyn Write) -> Result<()>),
 }
 
-/// [`write`], reporting a stage with a step per file written (each one is flushed to disk,
-/// which is where a slow disk shows).
-pub fn write_with_progress<P: AsRef<str>>(
+/// The SHA-256 of a file's bytes as written.
+pub type Digest = [u8; 32];
+
+/// Checks the folder and the target paths, then writes every file.
+pub fn write<P: AsRef<str>>(out: &Path, force: bool, files: &[(P, Vec<u8>)]) -> Result<()> {
+    let bodies: Vec<(&str, Body<'_>)> = files
+        .iter()
+        .map(|(path, bytes)| (path.as_ref(), Body::Bytes(bytes)))
+        .collect();
+    write_bodies(out, force, &bodies, &[], &Silent)?;
+    Ok(())
+}
+
+/// Checks the folder and every target path (`also` too: files the caller writes after these,
+/// such as the seal), then writes each file, reporting a step per file written (each one is
+/// flushed to disk, which is where a slow disk shows). Returns each file's digest, in order.
+pub fn write_bodies(
     out: &Path,
     force: bool,
-    files: &[(P, Vec<u8>)],
+    files: &[(&str, Body<'_>)],
+    also: &[&str],
     progress: &dyn Progress,
-) -> Result<()> {
+) -> Result<Vec<Digest>> {
     check_folder(out, force)?;
-    for (path, _) in files {
-        check_target(out, path.as_ref())?;
+    for path in files
+        .iter()
+        .map(|(path, _)| *path)
+        .chain(also.iter().copied())
+    {
+        check_target(out, path)?;
     }
     fs::create_dir_all(out)
         .with_context(|| format!("{}: could not create the folder", out.display()))?;
-    progress.stage("files written", files.len() as u64);
-    for (path, bytes) in files {
-        let target = out.join(path.as_ref());
+    progress.stage("files written", (files.len() + also.len()) as u64);
+    let mut digests = Vec::with_capacity(files.len());
+    for (path, body) in files {
+        let target = out.join(path);
         let folder = target.parent().unwrap_or(out);
         fs::create_dir_all(folder)
             .with_context(|| format!("{}: could not create the folder", folder.display()))?;
-        write_atomically(&target, bytes)?;
+        digests.push(write_atomically(&target, body)?);
         progress.advance(1);
     }
-    Ok(())
+    Ok(digests)
 }
 
 /// The output folder: missing (to be created), or a folder that is empty unless `force`.
@@ -115,26 +138,59 @@ fn temporary_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// Writes `bytes` to a new temporary file, flushes it to disk, renames it over `target` and
-/// flushes the folder, so that `target` is either the old file or the whole new one.
-fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
+/// Passes bytes on to the file and into the hash as they are written, so that the seal's
+/// digest is of exactly the bytes on disk without reading them back.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hash.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes `body` to a new temporary file, flushes it to disk, renames it over `target` and
+/// flushes the folder, so that `target` is either the old file or the whole new one. Returns
+/// the SHA-256 of what was written.
+fn write_atomically(target: &Path, body: &Body<'_>) -> Result<Digest> {
     let temporary = temporary_path(target);
-    let result = (|| -> io::Result<()> {
-        let mut file = create_new(&temporary)?;
-        file.write_all(bytes)?;
+    let result = (|| -> Result<Digest> {
+        let mut file = Hashing {
+            inner: BufWriter::new(create_new(&temporary)?),
+            hash: Sha256::new(),
+        };
+        match body {
+            Body::Bytes(bytes) => file.write_all(bytes)?,
+            Body::Streamed(write) => write(&mut file)?,
+        }
+        let digest: Digest = file.hash.finalize().into();
+        let file = file
+            .inner
+            .into_inner()
+            .map_err(|error| error.into_error())?;
         file.sync_all()?;
         drop(file);
         fs::rename(&temporary, target)?;
         if let Some(folder) = target.parent() {
             File::open(folder)?.sync_all()?;
         }
-        Ok(())
+        Ok(digest)
     })();
-    if let Err(error) = result {
-        let _ = fs::remove_file(&temporary);
-        bail!("{}: could not be written ({error})", target.display());
+    match result {
+        Ok(digest) => Ok(digest),
+        Err(error) => {
+            let _ = fs::remove_file(&temporary);
+            bail!("{}: could not be written ({error:#})", target.display());
+        }
     }
-    Ok(())
 }
 
 /// Creates the file, never opening one that exists (nor following a link): a leftover of an
@@ -159,7 +215,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.csv");
         fs::write(temporary_path(&target), "half").unwrap();
-        write_atomically(&target, b"whole").unwrap();
+        write_atomically(&target, &Body::Bytes(b"whole")).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"whole");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()

@@ -25,10 +25,11 @@
 //! a map type, so that the order is the one above whatever features `serde_json` is built
 //! with: the same workspace always gives the same bytes. Two spaces of indent, a final newline.
 
+use std::io::Write;
+
 use anyhow::{bail, Result};
 
-use super::PackData;
-use crate::store::{Cell, Dump};
+use crate::store::{Cell, Dump, DumpEvent, Store};
 
 pub const PATH: &str = "workspace.json";
 
@@ -38,9 +39,12 @@ pub const FORMAT_KEY: &str = "format";
 pub const VERSION_KEY: &str = "schema_version";
 pub const TABLES_KEY: &str = "tables";
 
-/// The pack's `workspace.json`.
-pub fn file(data: &PackData) -> Result<Vec<u8>> {
-    render(&data.dump)
+/// Writes `workspace.json` straight from the store to `out`, a row at a time: the large
+/// workspace's file is over 100 MB, and is never held in memory.
+pub fn write_from(store: &Store, out: &mut dyn Write) -> Result<()> {
+    let mut json = JsonWriter::new(out);
+    store.dump_each(&mut |event| json.event(event))?;
+    json.finish()
 }
 
 fn string(text: &str) -> String {
@@ -66,45 +70,102 @@ fn value(cell: &Cell) -> Result<String> {
     })
 }
 
-/// The whole workspace as `workspace.json`'s bytes.
-pub fn render(dump: &Dump) -> Result<Vec<u8>> {
-    let mut out = String::new();
-    out.push_str("{\n");
-    out.push_str(&format!("  {}: {},\n", string(FORMAT_KEY), string(FORMAT)));
-    out.push_str(&format!(
-        "  {}: {},\n",
-        string(VERSION_KEY),
-        dump.schema_version
-    ));
-    out.push_str(&format!("  {}: {{", string(TABLES_KEY)));
-    for (t, table) in dump.tables.iter().enumerate() {
-        out.push_str(if t == 0 { "\n" } else { ",\n" });
-        out.push_str(&format!("    {}: [", string(&table.schema.name)));
-        for (r, row) in table.rows.iter().enumerate() {
-            out.push_str(if r == 0 { "\n" } else { ",\n" });
-            out.push_str("      {");
-            for (c, (column, cell)) in table.schema.columns.iter().zip(row).enumerate() {
-                out.push_str(if c == 0 { "\n" } else { ",\n" });
-                out.push_str(&format!(
-                    "        {}: {}",
-                    string(&column.name),
-                    value(cell)?
-                ));
-            }
-            out.push_str(if row.is_empty() { "}" } else { "\n      }" });
+/// Writes the file's parts as the dump's events arrive; remembers only where it is.
+struct JsonWriter<'w> {
+    out: &'w mut dyn Write,
+    /// The columns of the table being written.
+    columns: Vec<String>,
+    tables: usize,
+    rows: usize,
+}
+
+impl<'w> JsonWriter<'w> {
+    fn new(out: &'w mut dyn Write) -> Self {
+        JsonWriter {
+            out,
+            columns: Vec::new(),
+            tables: 0,
+            rows: 0,
         }
-        out.push_str(if table.rows.is_empty() {
-            "]"
-        } else {
-            "\n    ]"
-        });
     }
-    out.push_str(if dump.tables.is_empty() {
-        "}\n}\n"
-    } else {
-        "\n  }\n}\n"
-    });
-    Ok(out.into_bytes())
+
+    /// Closes the table being written, if any.
+    fn end_table(&mut self) -> Result<()> {
+        if self.tables > 0 {
+            self.out
+                .write_all(if self.rows == 0 { b"]" } else { b"\n    ]" })?;
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, event: DumpEvent<'_>) -> Result<()> {
+        match event {
+            DumpEvent::SchemaVersion(version) => {
+                write!(
+                    self.out,
+                    "{{\n  {}: {},\n  {}: {version},\n  {}: {{",
+                    string(FORMAT_KEY),
+                    string(FORMAT),
+                    string(VERSION_KEY),
+                    string(TABLES_KEY)
+                )?;
+            }
+            DumpEvent::Table(schema) => {
+                self.end_table()?;
+                self.out
+                    .write_all(if self.tables == 0 { b"\n" } else { b",\n" })?;
+                write!(self.out, "    {}: [", string(&schema.name))?;
+                self.columns = schema.columns.iter().map(|c| string(&c.name)).collect();
+                self.tables += 1;
+                self.rows = 0;
+            }
+            DumpEvent::Row(cells) => {
+                self.out
+                    .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+                self.out.write_all(b"      {")?;
+                for (c, (column, cell)) in self.columns.iter().zip(cells).enumerate() {
+                    self.out.write_all(if c == 0 { b"\n" } else { b",\n" })?;
+                    self.out.write_all(b"        ")?;
+                    self.out.write_all(column.as_bytes())?;
+                    self.out.write_all(b": ")?;
+                    match cell {
+                        // Most cells are text: escaped straight into the output.
+                        Cell::Text(text) => serde_json::to_writer(&mut *self.out, text)?,
+                        other => self.out.write_all(value(other)?.as_bytes())?,
+                    }
+                }
+                self.out
+                    .write_all(if cells.is_empty() { b"}" } else { b"\n      }" })?;
+                self.rows += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.end_table()?;
+        self.out.write_all(if self.tables == 0 {
+            b"}\n}\n"
+        } else {
+            b"\n  }\n}\n"
+        })?;
+        Ok(())
+    }
+}
+
+/// The whole workspace as `workspace.json`'s bytes, from a dump held in memory.
+pub fn render(dump: &Dump) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut json = JsonWriter::new(&mut out);
+    json.event(DumpEvent::SchemaVersion(dump.schema_version))?;
+    for table in &dump.tables {
+        json.event(DumpEvent::Table(&table.schema))?;
+        for row in &table.rows {
+            json.event(DumpEvent::Row(row))?;
+        }
+    }
+    json.finish()?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -36,7 +36,9 @@ pub use review::ReviewData;
 pub use risks::{ControlRef, RiskData, METHOD_REF};
 pub use scope::{ScopeData, WORKSPACE_REF};
 pub use soa::{ControlInfo, SoaData, SoaVersion};
-pub use workspace_dump::{Affinity, Cell, ColumnSchema, Dump, DumpError, Table, TableSchema};
+pub use workspace_dump::{
+    Affinity, Cell, ColumnSchema, Dump, DumpError, DumpEvent, Table, TableSchema,
+};
 
 /// The latest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;

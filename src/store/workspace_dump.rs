@@ -301,10 +301,24 @@ fn cell(table: &str, row: usize, column: &str, value: ValueRef<'_>) -> Result<Ce
     })
 }
 
-fn dump_in(conn: &Connection) -> Result<Dump> {
+/// What [`Store::dump_each`] hands its visitor, in order: the schema version, then each
+/// table followed by its rows.
+pub enum DumpEvent<'a> {
+    SchemaVersion(i64),
+    Table(&'a TableSchema),
+    Row(&'a [Cell]),
+}
+
+/// Reads every table and row in dump order, handing each to `visit` as it is read, so that a
+/// large workspace is never held in memory whole.
+fn dump_each_in(
+    conn: &Connection,
+    visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<()>,
+) -> Result<()> {
     let schema_version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    let mut tables = Vec::new();
+    visit(DumpEvent::SchemaVersion(schema_version))?;
     for schema in schema_in(conn)? {
+        visit(DumpEvent::Table(&schema))?;
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {}",
             quoted_list(schema.columns.iter().map(|c| &c.name)),
@@ -313,26 +327,46 @@ fn dump_in(conn: &Connection) -> Result<Dump> {
         );
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
-        let mut read = Vec::new();
+        let mut number = 0;
+        let mut cells = Vec::with_capacity(schema.columns.len());
         while let Some(row) = rows.next()? {
-            let number = read.len() + 1;
-            let cells = schema
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(index, column)| {
-                    cell(&schema.name, number, &column.name, row.get_ref(index)?)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            read.push(cells);
+            number += 1;
+            cells.clear();
+            for (index, column) in schema.columns.iter().enumerate() {
+                cells.push(cell(
+                    &schema.name,
+                    number,
+                    &column.name,
+                    row.get_ref(index)?,
+                )?);
+            }
+            visit(DumpEvent::Row(&cells))?;
         }
-        drop(rows);
-        tables.push(Table { schema, rows: read });
     }
-    Ok(Dump {
-        schema_version,
-        tables,
-    })
+    Ok(())
+}
+
+fn dump_in(conn: &Connection) -> Result<Dump> {
+    let mut dump = Dump {
+        schema_version: 0,
+        tables: Vec::new(),
+    };
+    dump_each_in(conn, &mut |event| {
+        match event {
+            DumpEvent::SchemaVersion(version) => dump.schema_version = version,
+            DumpEvent::Table(schema) => dump.tables.push(Table {
+                schema: schema.clone(),
+                rows: Vec::new(),
+            }),
+            DumpEvent::Row(cells) => {
+                if let Some(table) = dump.tables.last_mut() {
+                    table.rows.push(cells.to_vec());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(dump)
 }
 
 /// Every run of white space as one space, so that a rule from the schema reads on one line.
@@ -613,6 +647,16 @@ impl Store {
         let dump = dump_in(&tx)?;
         tx.commit()?;
         Ok(dump)
+    }
+
+    /// [`Store::dump`] without holding it: each table and row is handed to `visit` as it is
+    /// read, all in one read transaction (a consistent picture even while another process
+    /// writes).
+    pub fn dump_each(&self, visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<()>) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        dump_each_in(&tx, visit)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Replaces everything the workspace holds, the change log included, by the dump's rows,
