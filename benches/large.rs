@@ -29,6 +29,10 @@ use isms::ui::{App, Tab, Theme, ThemeName};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tempfile::TempDir;
 
+/// The allocator the `isms` binary uses, so that in-process figures are the workbench's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The terminal size every frame is drawn at.
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 60;

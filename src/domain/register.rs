@@ -84,19 +84,34 @@ fn search_text_of(
     asset_names: &dyn Fn(&str) -> Option<String>,
     with_vulnerability: bool,
 ) -> String {
-    let mut parts = vec![risk.title.as_str(), risk.threat.as_str()];
+    // Built in one string (this runs for every risk when the register loads): the fields
+    // joined by a separator no one types, so a search never matches across two fields.
+    let mut text = String::with_capacity(160);
+    let mut first = true;
+    let mut push = |part: &str| {
+        if !std::mem::take(&mut first) {
+            text.push('\u{1f}');
+        }
+        text.push_str(part);
+    };
+    push(&risk.title);
+    push(&risk.threat);
     if with_vulnerability {
-        parts.push(risk.vulnerability.as_str());
+        push(&risk.vulnerability);
     }
-    parts.push(risk.owner.as_str());
-    let mut parts = parts.into_iter().map(str::to_string).collect::<Vec<_>>();
+    push(&risk.owner);
     for reference in &risk.assets {
-        parts.push(reference.clone());
+        push(reference);
         if let Some(name) = asset_names(reference) {
-            parts.push(name);
+            push(&name);
         }
     }
-    parts.join("\u{1f}").to_lowercase()
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+        text
+    } else {
+        text.to_lowercase()
+    }
 }
 
 /// The register's sortable columns.
