@@ -94,20 +94,33 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Checks a whole log, oldest first. Returns the first entry that does not verify.
-pub fn verify_chain<'a>(
-    entries: impl IntoIterator<Item = &'a ChangeEntry>,
-) -> Result<usize, BrokenLink> {
-    let mut prev = GENESIS_HASH.to_string();
-    let mut count = 0;
-    for (expected_seq, entry) in (1..).zip(entries) {
+/// The chain checked one entry at a time, so that a log of hundreds of thousands of entries
+/// is verified without holding it in memory.
+pub struct ChainCheck {
+    prev: String,
+    count: usize,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck {
+            prev: GENESIS_HASH.to_string(),
+            count: 0,
+        }
+    }
+}
+
+impl ChainCheck {
+    /// Checks the next entry of the log, in order of sequence number.
+    pub fn next(&mut self, entry: &ChangeEntry) -> Result<(), BrokenLink> {
+        let expected_seq = self.count as i64 + 1;
         if entry.seq != expected_seq {
             return Err(BrokenLink {
                 seq: entry.seq,
                 reason: format!("entry {expected_seq} is missing (found {} next)", entry.seq),
             });
         }
-        if entry.prev_hash != prev {
+        if entry.prev_hash != self.prev {
             return Err(BrokenLink {
                 seq: entry.seq,
                 reason: "its link to the previous entry does not match".into(),
@@ -119,10 +132,26 @@ pub fn verify_chain<'a>(
                 reason: "its content does not match its hash".into(),
             });
         }
-        prev = entry.hash.clone();
-        count += 1;
+        self.prev.clone_from(&entry.hash);
+        self.count += 1;
+        Ok(())
     }
-    Ok(count)
+
+    /// How many entries have been checked.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// Checks a whole log, oldest first. Returns the first entry that does not verify.
+pub fn verify_chain<'a>(
+    entries: impl IntoIterator<Item = &'a ChangeEntry>,
+) -> Result<usize, BrokenLink> {
+    let mut check = ChainCheck::default();
+    for entry in entries {
+        check.next(entry)?;
+    }
+    Ok(check.count())
 }
 
 /// Checks the log's last entry against the head recorded with every write: entries removed

@@ -109,14 +109,20 @@ pub(super) fn entries_of_records(
 /// Checks the whole hash chain as `conn` sees it (inside a transaction, say); returns the
 /// number of entries or the first broken one.
 pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, BrokenLink>> {
+    // One entry at a time: the log can hold hundreds of thousands of entries.
     let mut stmt = conn.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
-    let entries = stmt
-        .query_map([], entry_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let count = match changelog::verify_chain(&entries) {
-        Ok(count) => count,
-        Err(broken) => return Ok(Err(broken)),
-    };
+    let mut rows = stmt.query([])?;
+    let mut check = changelog::ChainCheck::default();
+    let mut last: Option<(i64, String)> = None;
+    while let Some(row) = rows.next()? {
+        let entry = entry_from_row(row)?;
+        if let Err(broken) = check.next(&entry) {
+            return Ok(Err(broken));
+        }
+        last = Some((entry.seq, entry.hash));
+    }
+    drop(rows);
+    let count = check.count();
     // Files from before schema 8 have no head to compare with.
     let has_head: bool = conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'change_log_head'",
@@ -133,7 +139,6 @@ pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, Broken
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let last = entries.last().map(|e| (e.seq, e.hash.clone()));
     Ok(changelog::verify_head(last, head).map(|()| count))
 }
 
