@@ -46,7 +46,7 @@ pub mod xlsx;
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::domain::certification::TimelineRow;
 use crate::domain::check::CheckFinding;
@@ -54,7 +54,7 @@ use crate::domain::dates::Date;
 use crate::domain::workspace::Workspace;
 use crate::progress::{Progress, Silent};
 use crate::store::{
-    AuditData, DocumentData, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
+    AuditData, DocumentData, OpenMode, Readiness, ReviewData, RiskData, ScopeData, SoaData, Store,
 };
 
 /// One column of a table written to CSV and XLSX: its header, and how the spreadsheet shows it.
@@ -129,7 +129,7 @@ impl PackData {
     }
 
     /// How many parts [`PackData::load_with_progress`] reads, one step each.
-    const PARTS: u64 = 11;
+    const PARTS: u64 = 10;
 
     /// [`PackData::load`], reporting a stage of [`PackData::PARTS`] steps, one per part read:
     /// on a large workspace the reading (the dump above all) takes a noticeable time.
@@ -140,6 +140,10 @@ impl PackData {
     ) -> Result<PackData> {
         progress.stage("workspace parts read", PackData::PARTS);
         let step = || progress.advance(1);
+        // The rules first: they read the whole workspace once more, and that copy is let go
+        // before the pack's own data is read, so that the two are never in memory together.
+        let (findings, readiness) = store.check_with_readiness(today)?;
+        step();
         let workspace = store.workspace()?;
         step();
         let scope = store.load_scope()?;
@@ -156,10 +160,7 @@ impl PackData {
         step();
         let reviews = store.load_reviews()?;
         step();
-        let (findings, readiness) = store.check_with_readiness(today)?;
-        step();
         let timeline = store.timeline(today)?;
-        step();
         step();
         Ok(PackData {
             workspace,
@@ -372,36 +373,71 @@ pub fn export_with_progress(
     today: Date,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
-    let data = PackData::load_with_progress(store, today, progress)?;
-    let files = render_with_progress(&data, progress)?;
-    drop(data);
-    let workspace = |out: &mut dyn std::io::Write| workspace_json::write_from(store, out);
-    let bodies: Vec<(&str, pack::Body<'_>)> = files
-        .iter()
-        .map(|(path, bytes)| {
-            let body = match bytes {
-                Some(bytes) => pack::Body::Bytes(bytes),
-                None => pack::Body::Streamed(&workspace),
-            };
-            (path.as_str(), body)
-        })
-        .collect();
-    let digests = pack::write_bodies(out, force, &bodies, &[index::SEAL], progress)?;
-    // The seal last, over the bytes as written: an interrupted export leaves no seal that lies.
-    let sealed: Vec<(&str, pack::Digest)> =
-        bodies.iter().map(|(path, _)| *path).zip(digests).collect();
-    let seal = index::seal(&sealed);
-    pack::write_bodies(
-        out,
-        true,
-        &[(index::SEAL, pack::Body::Bytes(&seal))],
-        &[],
-        &Silent,
-    )?;
-    progress.advance(1);
-    let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
-    written.push(index::SEAL.to_string());
-    Ok(written)
+    // On a large workspace, workspace.json is half the work: it is streamed from a second
+    // connection on another thread (into a temporary file) while this thread reads the
+    // records and makes the other files; it is put in place only when everything else is.
+    pack::prepare(out, force, &[workspace_json::PATH, index::SEAL])?;
+    let json_target = out.join(workspace_json::PATH);
+    let path = store.path().to_path_buf();
+    std::thread::scope(|scope| {
+        let streaming = scope.spawn(|| -> Result<(std::path::PathBuf, pack::Digest)> {
+            let reader = Store::open(&path, OpenMode::MustExist)?;
+            let write = |out: &mut dyn std::io::Write| workspace_json::write_from(&reader, out);
+            pack::write_temporary(&json_target, &pack::Body::Streamed(&write))
+        });
+        let made = PackData::load_with_progress(store, today, progress)
+            .and_then(|data| render_with_progress(&data, progress));
+        let streamed = streaming
+            .join()
+            .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
+        let (files, (temporary, json_digest)) = match (made, streamed) {
+            (Ok(files), Ok(streamed)) => (files, streamed),
+            (Err(error), streamed) => {
+                if let Ok((temporary, _)) = streamed {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                return Err(error);
+            }
+            (Ok(_), Err(error)) => return Err(error),
+        };
+        let bodies: Vec<(&str, pack::Body<'_>)> = files
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let bytes = bytes.as_deref()?;
+                Some((path.as_str(), pack::Body::Bytes(bytes)))
+            })
+            .collect();
+        let digests = match pack::write_prepared(out, &bodies, 2, progress) {
+            Ok(digests) => digests,
+            Err(error) => {
+                let _ = std::fs::remove_file(&temporary);
+                return Err(error);
+            }
+        };
+        pack::put_in_place(&temporary, &json_target)?;
+        progress.advance(1);
+        // The seal last, over the bytes as written, in the order the files are listed: an
+        // interrupted export leaves no seal that lies.
+        let mut digests = digests.into_iter();
+        let sealed: Vec<(&str, pack::Digest)> = files
+            .iter()
+            .map(|(path, bytes)| {
+                let digest = match bytes {
+                    Some(_) => digests.next(),
+                    None => Some(json_digest),
+                };
+                digest
+                    .map(|digest| (path.as_str(), digest))
+                    .ok_or_else(|| anyhow!("{path} was not written"))
+            })
+            .collect::<Result<_>>()?;
+        let seal = index::seal(&sealed);
+        pack::write_prepared(out, &[(index::SEAL, pack::Body::Bytes(&seal))], 0, &Silent)?;
+        progress.advance(1);
+        let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
+        written.push(index::SEAL.to_string());
+        Ok(written)
+    })
 }
 
 #[cfg(test)]

@@ -48,17 +48,24 @@ pub fn write_bodies(
     also: &[&str],
     progress: &dyn Progress,
 ) -> Result<Vec<Digest>> {
-    check_folder(out, force)?;
-    for path in files
-        .iter()
-        .map(|(path, _)| *path)
-        .chain(also.iter().copied())
-    {
+    let mut paths: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
+    paths.extend_from_slice(also);
+    prepare(out, force, &paths)?;
+    write_prepared(out, files, also.len(), progress)
+}
+
+/// Writes each file into a folder [`prepare`]d before (its targets are checked again, as a
+/// file written since may be in the way); `later` more files follow, for the count.
+pub fn write_prepared(
+    out: &Path,
+    files: &[(&str, Body<'_>)],
+    later: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<Digest>> {
+    for (path, _) in files {
         check_target(out, path)?;
     }
-    fs::create_dir_all(out)
-        .with_context(|| format!("{}: could not create the folder", out.display()))?;
-    progress.stage("files written", (files.len() + also.len()) as u64);
+    progress.stage("files written", (files.len() + later) as u64);
     let mut digests = Vec::with_capacity(files.len());
     for (path, body) in files {
         let target = out.join(path);
@@ -161,36 +168,68 @@ impl<W: Write> Write for Hashing<W> {
 /// flushes the folder, so that `target` is either the old file or the whole new one. Returns
 /// the SHA-256 of what was written.
 fn write_atomically(target: &Path, body: &Body<'_>) -> Result<Digest> {
+    let (temporary, digest) = write_temporary(target, body)?;
+    put_in_place(&temporary, target)?;
+    Ok(digest)
+}
+
+/// Writes `body` beside `target` under a temporary name and flushes it to disk; returns that
+/// name and the SHA-256 of the bytes. Nothing is at `target` until [`put_in_place`]; a
+/// failure removes the temporary file.
+pub fn write_temporary(target: &Path, body: &Body<'_>) -> Result<(PathBuf, Digest)> {
     let temporary = temporary_path(target);
     let result = (|| -> Result<Digest> {
-        let mut file = Hashing {
-            inner: BufWriter::new(create_new(&temporary)?),
-            hash: Sha256::new(),
-        };
+        // Buffered before the hash, so that both see large blocks, not each small write.
+        let mut writer = BufWriter::with_capacity(
+            1 << 16,
+            Hashing {
+                inner: create_new(&temporary)?,
+                hash: Sha256::new(),
+            },
+        );
         match body {
-            Body::Bytes(bytes) => file.write_all(bytes)?,
-            Body::Streamed(write) => write(&mut file)?,
+            Body::Bytes(bytes) => writer.write_all(bytes)?,
+            Body::Streamed(write) => write(&mut writer)?,
         }
-        let digest: Digest = file.hash.finalize().into();
-        let file = file
-            .inner
-            .into_inner()
-            .map_err(|error| error.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temporary, target)?;
-        if let Some(folder) = target.parent() {
-            File::open(folder)?.sync_all()?;
-        }
+        let hashing = writer.into_inner().map_err(|error| error.into_error())?;
+        let digest: Digest = hashing.hash.finalize().into();
+        hashing.inner.sync_all()?;
         Ok(digest)
     })();
     match result {
-        Ok(digest) => Ok(digest),
+        Ok(digest) => Ok((temporary, digest)),
         Err(error) => {
             let _ = fs::remove_file(&temporary);
             bail!("{}: could not be written ({error:#})", target.display());
         }
     }
+}
+
+/// Renames a file written by [`write_temporary`] over `target` and flushes the folder.
+pub fn put_in_place(temporary: &Path, target: &Path) -> Result<()> {
+    let result = (|| -> io::Result<()> {
+        fs::rename(temporary, target)?;
+        if let Some(folder) = target.parent() {
+            File::open(folder)?.sync_all()?;
+        }
+        Ok(())
+    })();
+    if let Err(error) = result {
+        let _ = fs::remove_file(temporary);
+        bail!("{}: could not be written ({error})", target.display());
+    }
+    Ok(())
+}
+
+/// Checks the folder and the given target paths (the rules of [`write_bodies`]) and creates
+/// the folder, before a file is written ahead of the others.
+pub fn prepare(out: &Path, force: bool, paths: &[&str]) -> Result<()> {
+    check_folder(out, force)?;
+    for path in paths {
+        check_target(out, path)?;
+    }
+    fs::create_dir_all(out)
+        .with_context(|| format!("{}: could not create the folder", out.display()))
 }
 
 /// Creates the file, never opening one that exists (nor following a link): a leftover of an

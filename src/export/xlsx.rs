@@ -81,7 +81,9 @@ where
     let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let plain = Format::new().set_align(FormatAlign::Top);
 
-    let worksheet = workbook.add_worksheet();
+    // Rows go to a temporary file as they are written (the same workbook, byte for byte): a
+    // register of 10,000 risks otherwise holds every cell in memory until the end.
+    let worksheet = workbook.add_worksheet_with_low_memory()?;
     worksheet.set_name(sheet.name)?;
     for (col, column) in sheet.columns.iter().enumerate() {
         let col = u16::try_from(col)?;
