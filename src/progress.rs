@@ -9,6 +9,9 @@ pub trait Progress {
     fn stage(&self, what: &str, total: u64);
     /// `steps` more steps of the current stage are done.
     fn advance(&self, steps: u64);
+    /// The current stage turns out `steps` longer than its total said: for work whose size
+    /// shows only as it is done (the rows of a file read as it streams in).
+    fn extend(&self, _steps: u64) {}
 }
 
 /// Reports nowhere: tests, the workbench, and output that is not a terminal.

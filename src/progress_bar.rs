@@ -86,6 +86,12 @@ impl Progress for TerminalProgress {
             bar.inc(steps);
         }
     }
+
+    fn extend(&self, steps: u64) {
+        if let Some(bar) = self.current.borrow().as_ref() {
+            bar.inc_length(steps);
+        }
+    }
 }
 
 impl Drop for TerminalProgress {

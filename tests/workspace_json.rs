@@ -867,3 +867,189 @@ fn the_streamed_file_is_the_file_made_in_memory() {
     workspace_json::write_from(&empty, &mut streamed).unwrap();
     assert_eq!(streamed, json_of(&empty));
 }
+
+// --- the import streams --------------------------------------------------------------------
+
+#[test]
+fn rows_in_many_tables_import_equal_to_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = demo(dir.path());
+    let source = store.dump().unwrap();
+    let filled = source
+        .tables
+        .iter()
+        .filter(|table| !table.rows.is_empty())
+        .count();
+    assert!(filled >= 10, "the demo fills only {filled} tables");
+    let json = dir.path().join("workspace.json");
+    fs::write(&json, json_of(&store)).unwrap();
+
+    let target = dir.path().join("imported.sqlite3");
+    let Outcome::Imported(summary) = workspace::run(&json, &target, false, ACTOR).unwrap() else {
+        panic!("not imported")
+    };
+    assert_eq!(summary.tables, source.tables.len());
+    assert_eq!(summary.rows, source.row_count());
+    assert_eq!(
+        summary.changes,
+        source.table("change_log").unwrap().rows.len()
+    );
+
+    let imported = Store::open_as(&target, OpenMode::MustExist, ACTOR).unwrap();
+    let restored = imported.dump().unwrap();
+    for (before, after) in source.tables.iter().zip(&restored.tables) {
+        assert_eq!(before.schema.name, after.schema.name);
+        assert!(
+            before.rows == after.rows,
+            "table {} differs after the import",
+            before.schema.name
+        );
+    }
+    assert_eq!(restored, source);
+    assert!(
+        json_of(&imported) == fs::read(&json).unwrap(),
+        "the same bytes"
+    );
+    // The streamed import and the in-memory reading agree.
+    assert_eq!(
+        workspace::parse(&fs::read(&json).unwrap(), &imported.tables().unwrap()).unwrap(),
+        restored
+    );
+}
+
+/// Imports `bytes` (and dry-runs them) expecting a refusal that starts with `expected` after
+/// the file's name; nothing may be left behind either way.
+fn refused_leaving_nothing(bytes: &[u8], expected: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, target) = (dir.path().join("w.json"), dir.path().join("new.sqlite3"));
+    fs::write(&source, bytes).unwrap();
+    for dry_run in [false, true] {
+        let error = workspace::run(&source, &target, dry_run, ACTOR)
+            .err()
+            .unwrap_or_else(|| panic!("imported (dry run: {dry_run})"));
+        let text = format!("{error:#}");
+        let wanted = format!("{}: {expected}", source.display());
+        assert!(text.starts_with(&wanted), "{text}\nwanted\n{wanted}");
+        assert!(text.ends_with("; nothing was imported"), "{text}");
+        assert_eq!(names(dir.path()), ["w.json"], "{text}: left behind");
+    }
+}
+
+#[test]
+fn an_error_in_the_last_table_leaves_no_file_behind() {
+    let value: Value = serde_json::from_slice(demo_json()).unwrap();
+    let tables = value["tables"].as_object().unwrap();
+    // The file's tables come in name order: the last one is read last.
+    let (last, rows) = tables.iter().next_back().unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty(), "the demo's last table ({last}) is empty");
+    let column = rows[0].as_object().unwrap().keys().next().unwrap().clone();
+    let number = rows.len();
+
+    // A value of the wrong kind in the very last row.
+    let bytes = changed(|v| v["tables"][last.as_str()][number - 1][column.as_str()] = json!([1]));
+    refused_leaving_nothing(
+        &bytes,
+        &format!("table {last}, row {number}, column {column}: expected "),
+    );
+
+    // An unknown table after it.
+    let bytes = changed(|v| v["tables"]["zz_spreadsheet"] = json!([{"a": 1}]));
+    refused_leaving_nothing(
+        &bytes,
+        &format!(
+            "table zz_spreadsheet: is not a table of a schema {SCHEMA_VERSION} workspace; \
+             nothing was imported"
+        ),
+    );
+
+    // The file cut short after every row was read.
+    let cut = demo_json().trim_ascii_end();
+    refused_leaving_nothing(
+        &cut[..cut.len() - 1],
+        "is not valid JSON (EOF while parsing",
+    );
+
+    // A key twice in the last row.
+    let text = String::from_utf8(serde_json::to_vec(&value).unwrap()).unwrap();
+    let end = text.rfind('}').unwrap(); // the top level's
+    let end = text[..end].rfind('}').unwrap(); // the tables'
+    let row_end = text[..end].rfind('}').unwrap(); // the last row's
+    let duplicated = format!("{},\"{column}\":null{}", &text[..row_end], &text[row_end..]);
+    refused_leaving_nothing(
+        duplicated.as_bytes(),
+        &format!("is not valid JSON (the key {column:?} appears twice at line 1"),
+    );
+}
+
+#[test]
+fn the_format_and_schema_version_must_come_before_the_tables() {
+    let value: Value = serde_json::from_slice(demo_json()).unwrap();
+    let tables = serde_json::to_string(&value["tables"]).unwrap();
+    let late = format!(
+        "{{\"tables\": {tables}, \"format\": \"isms-workbench-workspace\", \
+         \"schema_version\": {SCHEMA_VERSION}}}"
+    );
+    refused_leaving_nothing(
+        late.as_bytes(),
+        "is not an ISMS Workbench workspace.json: it has no \"format\": \
+         \"isms-workbench-workspace\" before its \"tables\" (the format and the schema version \
+         must come first",
+    );
+    let late = format!(
+        "{{\"format\": \"isms-workbench-workspace\", \"tables\": {tables}, \
+         \"schema_version\": {SCHEMA_VERSION}}}"
+    );
+    refused_leaving_nothing(
+        late.as_bytes(),
+        "has no \"schema_version\" before its \"tables\", so it cannot be read safely (the \
+         format and the schema version must come first",
+    );
+}
+
+#[test]
+fn the_streamed_import_refuses_as_the_reading_in_memory_does() {
+    let pretty = |v: &Value| serde_json::to_vec_pretty(v).unwrap();
+    let value: Value = serde_json::from_slice(demo_json()).unwrap();
+    let text = String::from_utf8(pretty(&value)).unwrap();
+    // A key twice in a row, in a value nested in a cell, and at the top.
+    let row_key = text.replacen("\"name\": ", "\"name\": \"x\",\n \"name\": ", 1);
+    let nested = text.replacen("\"name\": ", "\"name\": {\"a\": 1, \"a\": 2}, \"_\": ", 1);
+    let top = text.replacen("\"format\": ", "\"format\": 1, \"format\": ", 1);
+    let mut cases: Vec<Vec<u8>> = vec![
+        row_key.into_bytes(),
+        nested.into_bytes(),
+        top.into_bytes(),
+        b"risk,status\n".to_vec(),
+        demo_json()[..demo_json().len() / 3].to_vec(),
+        b"{\"format\": \"isms-workbench-workspace\", \"format\"".to_vec(),
+    ];
+    for change in [
+        |v: &mut Value| v["tables"]["asset"][1]["colour"] = json!("red"),
+        |v: &mut Value| v["tables"]["risk"][2]["likelihood"] = json!(1.5),
+        |v: &mut Value| v["tables"]["risk"][0]["title"] = json!([]),
+        |v: &mut Value| v["tables"]["risk"][0]["likelihood"] = json!(u64::MAX),
+        |v: &mut Value| v["tables"]["risk"] = json!({}),
+        |v: &mut Value| v["tables"]["risk"][1] = json!(3),
+    ] {
+        let mut changed = value.clone();
+        change(&mut changed);
+        cases.push(pretty(&changed));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (source, target) = (dir.path().join("w.json"), dir.path().join("new.sqlite3"));
+    let schema = open(&dir.path().join("schema.sqlite3")).tables().unwrap();
+    for bytes in cases {
+        let in_memory = workspace::parse(&bytes, &schema).unwrap_err().to_string();
+        fs::write(&source, &bytes).unwrap();
+        let streamed = format!(
+            "{:#}",
+            workspace::run(&source, &target, false, ACTOR).unwrap_err()
+        );
+        assert_eq!(
+            streamed,
+            format!("{}: {in_memory}; nothing was imported", source.display())
+        );
+        assert!(!target.exists());
+    }
+}

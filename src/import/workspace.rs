@@ -1,13 +1,16 @@
 //! `isms import workspace FILE`: an audit pack's `workspace.json` made into a new workspace
 //! file, all or nothing.
 //!
-//! - The file is checked before anything touches the disk as far as it can be alone: valid
-//!   JSON, the format marker, this build's schema version (older and newer are refused for
-//!   now: open the old workspace with this build and export it again).
-//! - Then a new workspace is made under a temporary name, the file's tables are checked
-//!   against its schema (known tables and columns only, every table and column present, each
-//!   value of the column's type) and restored in one transaction, where SQLite's own rules
-//!   (checks, uniqueness, references) and the change log's hash chain are checked too; only
+//! - The file's header is checked before anything touches the disk: the format marker and
+//!   this build's schema version (older and newer are refused for now: open the old workspace
+//!   with this build and export it again). Both come before `"tables"`, as the export writes
+//!   them; a file with them after its tables is refused.
+//! - Then a new workspace is made under a temporary name and the file is read again, as a
+//!   stream: each row is checked against the workspace's schema (known tables and columns
+//!   only, every column present, each value of the column's type) and written as soon as it
+//!   is read, all in one transaction, so that a large file is never held in memory whole.
+//!   After the last row every table must have been there, and SQLite's own rules (checks,
+//!   uniqueness, references) and the change log's hash chain are checked too; only
 //!   when all of that holds, and every record of the audit pack reads back from the new
 //!   workspace, is the workspace renamed into place. A dry run does all of it
 //!   and then removes the temporary file.
@@ -20,20 +23,23 @@
 //!   place: `FILE: table risk, row 3, column status: reason`, rows counting from 1 within
 //!   their table.
 
+use std::cell::{Cell as Flag, RefCell};
 use std::fmt;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Result};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::read_source;
 use crate::export::workspace_json::{FORMAT, FORMAT_KEY, TABLES_KEY, VERSION_KEY};
 use crate::export::PackData;
 use crate::progress::{Progress, Silent};
 use crate::store::{
-    Affinity, Cell, ColumnSchema, Dump, DumpError, Store, Table, TableSchema, SCHEMA_VERSION,
+    Affinity, Cell, ColumnSchema, Dump, DumpError, Restore, Restored, Store, Table, TableSchema,
+    SCHEMA_VERSION,
 };
 
 /// What a `workspace.json` holds.
@@ -46,11 +52,11 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(dump: &Dump) -> Summary {
+    fn of(restored: &Restored) -> Summary {
         Summary {
-            tables: dump.tables.len(),
-            rows: dump.row_count(),
-            changes: dump.table("change_log").map_or(0, |table| table.rows.len()),
+            tables: restored.tables.len(),
+            rows: restored.row_count(),
+            changes: restored.rows_of("change_log"),
         }
     }
 
@@ -162,63 +168,110 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// The top level of a workspace.json but its tables: the format marker, the schema version and
+/// the first (by name) of any other keys.
+#[derive(Default)]
+struct Header {
+    format: Option<Value>,
+    version: Option<Value>,
+    unknown: Option<String>,
+}
+
+/// Why the format marker and the schema version must come before the tables.
+const FIRST: &str = "(the format and the schema version must come first, before the tables, \
+                     as isms export writes them)";
+
+impl Header {
+    /// The format marker and the schema version: this build's. `at_tables`: the check is made
+    /// on reaching `"tables"`, so that what is missing may only come later.
+    fn check_marks(&self, at_tables: bool) -> Result<(), DumpError> {
+        let before = if at_tables {
+            format!(" before its \"{TABLES_KEY}\" {FIRST}")
+        } else {
+            String::new()
+        };
+        match &self.format {
+            Some(Value::String(format)) if format == FORMAT => {}
+            Some(other) => {
+                return Err(DumpError::whole(format!(
+                    "is not an ISMS Workbench workspace.json: its \"{FORMAT_KEY}\" is {other}, not \"{FORMAT}\""
+                )))
+            }
+            None => {
+                return Err(DumpError::whole(format!(
+                    "is not an ISMS Workbench workspace.json: it has no \"{FORMAT_KEY}\": \"{FORMAT}\"{before}"
+                )))
+            }
+        }
+        let version = match &self.version {
+            Some(value) => value.as_i64().ok_or_else(|| {
+                DumpError::whole(format!(
+                    "its \"{VERSION_KEY}\" is {value}, not a whole number"
+                ))
+            })?,
+            None if at_tables => {
+                return Err(DumpError::whole(format!(
+                    "has no \"{VERSION_KEY}\" before its \"{TABLES_KEY}\", so it cannot be read \
+                     safely {FIRST}"
+                )))
+            }
+            None => {
+                return Err(DumpError::whole(format!(
+                    "has no \"{VERSION_KEY}\", so it cannot be read safely"
+                )))
+            }
+        };
+        if version > SCHEMA_VERSION {
+            return Err(DumpError::whole(format!(
+                "was exported by a newer version of ISMS Workbench (schema {version}; this build \
+                 knows up to {SCHEMA_VERSION}), so import it with that version"
+            )));
+        }
+        if version < SCHEMA_VERSION {
+            return Err(DumpError::whole(format!(
+                "was exported from a schema {version} workspace and this build imports schema \
+                 {SCHEMA_VERSION} only: open that workspace with this build and export it again"
+            )));
+        }
+        Ok(())
+    }
+
+    /// No key but the known ones.
+    fn check_unknown(&self) -> Result<(), DumpError> {
+        match &self.unknown {
+            Some(key) => Err(DumpError::whole(format!(
+                "has an unknown key {key:?} at the top level"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn note_unknown(&mut self, key: String) {
+        if self.unknown.as_ref().is_none_or(|first| key < *first) {
+            self.unknown = Some(key);
+        }
+    }
+}
+
 /// Reads the JSON and checks what needs no workspace: the format marker and the schema
 /// version; returns the `"tables"` object.
 fn read(bytes: &[u8]) -> Result<Map<String, Value>, DumpError> {
     // A byte-order mark, as some editors write one, is not part of the JSON.
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let Strict(value) = serde_json::from_slice(bytes)
-        .map_err(|error| DumpError::whole(format!("is not valid JSON ({error})")))?;
+    let Strict(value) = serde_json::from_slice(bytes).map_err(json_error)?;
     let Value::Object(mut top) = value else {
-        return Err(DumpError::whole(
-            "is not a workspace.json: it is not a JSON object",
-        ));
+        return Err(not_an_object());
     };
-    match top.remove(FORMAT_KEY) {
-        Some(Value::String(format)) if format == FORMAT => {}
-        Some(other) => {
-            return Err(DumpError::whole(format!(
-                "is not an ISMS Workbench workspace.json: its \"{FORMAT_KEY}\" is {other}, not \"{FORMAT}\""
-            )))
-        }
-        None => {
-            return Err(DumpError::whole(format!(
-                "is not an ISMS Workbench workspace.json: it has no \"{FORMAT_KEY}\": \"{FORMAT}\""
-            )))
-        }
-    }
-    let version = match top.remove(VERSION_KEY) {
-        Some(value) => value.as_i64().ok_or_else(|| {
-            DumpError::whole(format!(
-                "its \"{VERSION_KEY}\" is {value}, not a whole number"
-            ))
-        })?,
-        None => {
-            return Err(DumpError::whole(format!(
-                "has no \"{VERSION_KEY}\", so it cannot be read safely"
-            )))
-        }
+    let header = Header {
+        format: top.remove(FORMAT_KEY),
+        version: top.remove(VERSION_KEY),
+        unknown: None,
     };
-    if version > SCHEMA_VERSION {
-        return Err(DumpError::whole(format!(
-            "was exported by a newer version of ISMS Workbench (schema {version}; this build \
-             knows up to {SCHEMA_VERSION}), so import it with that version"
-        )));
-    }
-    if version < SCHEMA_VERSION {
-        return Err(DumpError::whole(format!(
-            "was exported from a schema {version} workspace and this build imports schema \
-             {SCHEMA_VERSION} only: open that workspace with this build and export it again"
-        )));
-    }
+    header.check_marks(false)?;
     let tables = match top.remove(TABLES_KEY) {
         Some(Value::Object(tables)) => tables,
-        Some(_) => {
-            return Err(DumpError::whole(format!(
-                "its \"{TABLES_KEY}\" is not an object of tables"
-            )))
-        }
-        None => return Err(DumpError::whole(format!("has no \"{TABLES_KEY}\""))),
+        Some(_) => return Err(tables_not_an_object()),
+        None => return Err(no_tables()),
     };
     if let Some(key) = top.keys().min() {
         return Err(DumpError::whole(format!(
@@ -226,6 +279,26 @@ fn read(bytes: &[u8]) -> Result<Map<String, Value>, DumpError> {
         )));
     }
     Ok(tables)
+}
+
+fn json_error(error: serde_json::Error) -> DumpError {
+    if error.is_io() {
+        DumpError::whole(format!("could not be read ({error})"))
+    } else {
+        DumpError::whole(format!("is not valid JSON ({error})"))
+    }
+}
+
+fn not_an_object() -> DumpError {
+    DumpError::whole("is not a workspace.json: it is not a JSON object")
+}
+
+fn tables_not_an_object() -> DumpError {
+    DumpError::whole(format!("its \"{TABLES_KEY}\" is not an object of tables"))
+}
+
+fn no_tables() -> DumpError {
+    DumpError::whole(format!("has no \"{TABLES_KEY}\""))
 }
 
 /// What a column takes, for messages.
@@ -239,16 +312,15 @@ fn expected(affinity: Affinity) -> &'static str {
 }
 
 /// One JSON value as a value of `column`, or the reason it is not one.
-fn cell(value: &Value, column: &ColumnSchema) -> Result<Cell, String> {
+fn cell(value: Value, column: &ColumnSchema) -> Result<Cell, String> {
     let wrong = |found: String| format!("expected {}, not {found}", expected(column.affinity));
     match (value, column.affinity) {
         (Value::Null, _) if column.required => Err("needs a value, not null".into()),
         (Value::Null, _) => Ok(Cell::Null),
-        (Value::String(text), Affinity::Integer | Affinity::Real) => Err(wrong(format!(
-            "the text {}",
-            Cell::Text(text.clone()).describe()
-        ))),
-        (Value::String(text), _) => Ok(Cell::Text(text.clone())),
+        (Value::String(text), Affinity::Integer | Affinity::Real) => {
+            Err(wrong(format!("the text {}", Cell::Text(text).describe())))
+        }
+        (Value::String(text), _) => Ok(Cell::Text(text)),
         (Value::Number(number), Affinity::Text) => Err(wrong(format!("the number {number}"))),
         (Value::Number(number), Affinity::Real) => number
             .as_f64()
@@ -266,43 +338,63 @@ fn cell(value: &Value, column: &ColumnSchema) -> Result<Cell, String> {
     }
 }
 
+/// One row's values, checked against its table: `values` holds what the row gives for each
+/// column, in the order of the columns, and `unknown` the first (by name) of its other keys.
+fn row_cells(
+    schema: &TableSchema,
+    number: usize,
+    values: Vec<Option<Value>>,
+    unknown: Option<&str>,
+) -> Result<Vec<Cell>, DumpError> {
+    let (table, number) = (schema.name.as_str(), Some(number));
+    if let Some(unknown) = unknown {
+        return Err(DumpError::at(
+            table,
+            number,
+            Some(unknown),
+            "is not a column of this table",
+        ));
+    }
+    schema
+        .columns
+        .iter()
+        .zip(values)
+        .map(|(column, value)| {
+            let name = Some(column.name.as_str());
+            let value = value.ok_or_else(|| DumpError::at(table, number, name, "is missing"))?;
+            cell(value, column).map_err(|reason| DumpError::at(table, number, name, reason))
+        })
+        .collect()
+}
+
 /// One table's rows, checked against its schema.
-fn rows(schema: &TableSchema, value: &Value) -> Result<Vec<Vec<Cell>>, DumpError> {
+fn rows(schema: &TableSchema, value: Value) -> Result<Vec<Vec<Cell>>, DumpError> {
     let table = schema.name.as_str();
     let Value::Array(rows) = value else {
         return Err(DumpError::at(table, None, None, "is not a list of rows"));
     };
     let mut read = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        let number = Some(index + 1);
-        let Value::Object(row) = row else {
+    for (index, row) in rows.into_iter().enumerate() {
+        let number = index + 1;
+        let Value::Object(mut row) = row else {
             return Err(DumpError::at(
                 table,
-                number,
+                Some(number),
                 None,
                 "is not an object of columns",
             ));
         };
-        if let Some(unknown) = row.keys().filter(|key| schema.column(key).is_none()).min() {
-            return Err(DumpError::at(
-                table,
-                number,
-                Some(unknown),
-                "is not a column of this table",
-            ));
-        }
-        let cells = schema
+        let unknown = row
+            .keys()
+            .filter(|key| schema.column(key).is_none())
+            .min()
+            .cloned();
+        let values = schema
             .columns
             .iter()
-            .map(|column| {
-                let name = Some(column.name.as_str());
-                let value = row
-                    .get(&column.name)
-                    .ok_or_else(|| DumpError::at(table, number, name, "is missing"))?;
-                cell(value, column).map_err(|reason| DumpError::at(table, number, name, reason))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        read.push(cells);
+            .map(|column| row.remove(&column.name))
+            .collect();
+        read.push(row_cells(schema, number, values, unknown.as_deref())?);
     }
     Ok(read)
 }
@@ -333,7 +425,7 @@ fn tables(
             let value = tables
                 .remove(&table.name)
                 .ok_or_else(|| DumpError::at(&table.name, None, None, "is missing"))?;
-            let rows = rows(table, &value)?;
+            let rows = rows(table, value)?;
             progress.advance(1);
             Ok(Table {
                 schema: table.clone(),
@@ -362,6 +454,468 @@ fn readable(store: &Store, progress: &dyn Progress) -> Result<(), DumpError> {
         })
 }
 
+// --- reading as the file streams in ---------------------------------------------------------
+//
+// A large workspace.json (hundreds of thousands of change-log entries) is never held whole:
+// it is read through a buffer, and each row is checked and written into the new workspace's
+// restore transaction as soon as it is read. The checks and their messages are those of
+// [`parse`]; serde carries only text in its errors, so a refusal is kept aside in a
+// [`Stopped`] and the reading stopped with a placeholder error.
+
+/// Why the reading stopped before the end: a refusal, or (when only the header was wanted)
+/// the `"tables"` key reached.
+enum Stop {
+    Refused(anyhow::Error),
+    AtTables,
+}
+
+type Stopped = RefCell<Option<Stop>>;
+
+/// Keeps `why` aside and returns the error that stops the reading.
+fn stop<E: de::Error>(stopped: &Stopped, why: Stop) -> E {
+    *stopped.borrow_mut() = Some(why);
+    E::custom("the reading was stopped")
+}
+
+fn refuse<E: de::Error>(stopped: &Stopped, error: impl Into<anyhow::Error>) -> E {
+    stop(stopped, Stop::Refused(error.into()))
+}
+
+fn twice<E: de::Error>(key: &str) -> E {
+    E::custom(format!("the key {key:?} appears twice"))
+}
+
+/// Visitor methods for everything but the one kind of value a visitor wants: each refuses
+/// with `self.wrong()`.
+macro_rules! refuse_other_values {
+    () => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(self.wrong())
+        }
+    };
+}
+
+/// What the top level turned out to be.
+enum Top {
+    NotObject,
+    Object { header: Header, tables: bool },
+}
+
+/// The top level. Without a restore it reads the header only, stopping at `"tables"`; with
+/// one it restores the tables' rows as they come.
+struct TopVisitor<'s, 'r, 'a> {
+    stopped: &'s Stopped,
+    restore: Option<&'r mut Restore<'a>>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::NotObject)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        // The rest is read all the same: invalid JSON is reported as that.
+        while seq.next_element::<Strict>()?.is_some() {}
+        Ok(Top::NotObject)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Top, A::Error> {
+        let mut header = Header::default();
+        let mut seen: Vec<String> = Vec::new();
+        let mut tables = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(twice(&key));
+            }
+            match key.as_str() {
+                FORMAT_KEY => header.format = Some(map.next_value::<Strict>()?.0),
+                VERSION_KEY => header.version = Some(map.next_value::<Strict>()?.0),
+                TABLES_KEY => {
+                    if let Err(error) = header
+                        .check_marks(true)
+                        .and_then(|()| header.check_unknown())
+                    {
+                        return Err(refuse(self.stopped, error));
+                    }
+                    let Some(restore) = self.restore.as_deref_mut() else {
+                        return Err(stop(self.stopped, Stop::AtTables));
+                    };
+                    map.next_value_seed(TablesSeed {
+                        stopped: self.stopped,
+                        restore,
+                    })?;
+                    tables = true;
+                }
+                _ => {
+                    map.next_value::<Strict>()?;
+                    header.note_unknown(key.clone());
+                }
+            }
+            seen.push(key);
+        }
+        Ok(Top::Object { header, tables })
+    }
+}
+
+/// The `"tables"` object: each table's rows restored as they come.
+struct TablesSeed<'s, 'r, 'a> {
+    stopped: &'s Stopped,
+    restore: &'r mut Restore<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl TablesSeed<'_, '_, '_> {
+    fn wrong<E: de::Error>(&self) -> E {
+        refuse(self.stopped, tables_not_an_object())
+    }
+}
+
+impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of tables")
+    }
+
+    refuse_other_values!();
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.wrong())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if seen.contains(&name) {
+                return Err(twice(&name));
+            }
+            let Some(index) = self
+                .restore
+                .schema()
+                .iter()
+                .position(|table| table.name == name)
+            else {
+                return Err(refuse(
+                    self.stopped,
+                    DumpError::at(
+                        &name,
+                        None,
+                        None,
+                        format!("is not a table of a schema {SCHEMA_VERSION} workspace"),
+                    ),
+                ));
+            };
+            self.restore
+                .table(index)
+                .map_err(|error| refuse(self.stopped, error))?;
+            let schema = self.restore.schema()[index].clone();
+            map.next_value_seed(RowsSeed {
+                stopped: self.stopped,
+                restore: &mut *self.restore,
+                schema: &schema,
+            })?;
+            seen.push(name);
+        }
+        Ok(())
+    }
+}
+
+/// One table's list of rows, each written as soon as it is read and checked.
+struct RowsSeed<'s, 'r, 'a> {
+    stopped: &'s Stopped,
+    restore: &'r mut Restore<'a>,
+    schema: &'s TableSchema,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl RowsSeed<'_, '_, '_> {
+    fn wrong<E: de::Error>(&self) -> E {
+        refuse(
+            self.stopped,
+            DumpError::at(&self.schema.name, None, None, "is not a list of rows"),
+        )
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of rows")
+    }
+
+    refuse_other_values!();
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(self.wrong())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut number = 0;
+        while let Some(cells) = seq.next_element_seed(RowSeed {
+            stopped: self.stopped,
+            schema: self.schema,
+            number: number + 1,
+        })? {
+            number += 1;
+            self.restore
+                .insert(&cells)
+                .map_err(|error| refuse(self.stopped, error))?;
+        }
+        Ok(())
+    }
+}
+
+/// One row: an object of columns, checked as [`rows`] checks it.
+struct RowSeed<'s> {
+    stopped: &'s Stopped,
+    schema: &'s TableSchema,
+    number: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Vec<Cell>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Cell>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl RowSeed<'_> {
+    fn wrong<E: de::Error>(&self) -> E {
+        refuse(
+            self.stopped,
+            DumpError::at(
+                &self.schema.name,
+                Some(self.number),
+                None,
+                "is not an object of columns",
+            ),
+        )
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Vec<Cell>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of columns")
+    }
+
+    refuse_other_values!();
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Vec<Cell>, A::Error> {
+        Err(self.wrong())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Cell>, A::Error> {
+        let columns = &self.schema.columns;
+        let mut values: Vec<Option<Value>> = columns.iter().map(|_| None).collect();
+        let mut unknown: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(ColumnKey(self.schema))? {
+            match key {
+                Key::Column(index) => {
+                    if values[index].is_some() {
+                        return Err(twice(&columns[index].name));
+                    }
+                    values[index] = Some(map.next_value::<Strict>()?.0);
+                }
+                Key::Other(name) => {
+                    if unknown.contains(&name) {
+                        return Err(twice(&name));
+                    }
+                    map.next_value::<Strict>()?;
+                    unknown.push(name);
+                }
+            }
+        }
+        let unknown = unknown.iter().min().map(String::as_str);
+        row_cells(self.schema, self.number, values, unknown)
+            .map_err(|error| refuse(self.stopped, error))
+    }
+}
+
+/// A key of a row: one of its table's columns (by index), or another name.
+enum Key {
+    Column(usize),
+    Other(String),
+}
+
+/// Reads a row's key without keeping the name of a known column.
+struct ColumnKey<'s>(&'s TableSchema);
+
+impl<'de> DeserializeSeed<'de> for ColumnKey<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ColumnKey<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a column name")
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Key, E> {
+        Ok(match self.0.columns.iter().position(|c| c.name == name) {
+            Some(index) => Key::Column(index),
+            None => Key::Other(name.to_string()),
+        })
+    }
+}
+
+/// The file read to the end, as far as [`stream`]'s messages need to know.
+struct Tracked {
+    file: File,
+    ended: Rc<Flag<bool>>,
+}
+
+impl Read for Tracked {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.file.read(buf)?;
+        if read == 0 && !buf.is_empty() {
+            self.ended.set(true);
+        }
+        Ok(read)
+    }
+}
+
+/// The file, opened for reading through a buffer and past a byte-order mark (as some editors
+/// write one, and which is not part of the JSON).
+fn open(source: &Path) -> Result<BufReader<Tracked>> {
+    let file = match File::open(source) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            bail!("{}: no such file to import", source.display())
+        }
+        Err(_) if source.is_dir() => {
+            bail!("{}: is a directory, not a file to import", source.display())
+        }
+        Err(error) => bail!("{}: could not be read ({error})", source.display()),
+    };
+    if source.is_dir() {
+        bail!("{}: is a directory, not a file to import", source.display());
+    }
+    let mut reader = BufReader::with_capacity(
+        1 << 16,
+        Tracked {
+            file,
+            ended: Rc::default(),
+        },
+    );
+    let start = reader
+        .fill_buf()
+        .map_err(|error| anyhow!("{}: could not be read ({error})", source.display()))?;
+    if start.starts_with(b"\xef\xbb\xbf") {
+        reader.consume(3);
+    }
+    Ok(reader)
+}
+
+/// [`json_error`] for an error of [`stream`]. A key twice is found by our visitors, and when
+/// the error reaches the reader it has looked one byte further than a reader of the whole
+/// file in memory would have: the place is given as [`parse`] gives it (the column one less,
+/// but at the end of the file, where there is no byte further to look at).
+fn streamed_json_error(error: serde_json::Error, ended: bool) -> DumpError {
+    if error.classify() == serde_json::error::Category::Data && !ended && error.column() > 0 {
+        let (line, column) = (error.line(), error.column());
+        let text = error.to_string();
+        if let Some(message) = text.strip_suffix(&format!(" at line {line} column {column}")) {
+            return DumpError::whole(format!(
+                "is not valid JSON ({message} at line {line} column {})",
+                column - 1
+            ));
+        }
+    }
+    json_error(error)
+}
+
+/// Reads the whole file (`restore` given: its rows restored as they come) or only its
+/// header, up to `"tables"`, checking what it reads; a refusal is a [`DumpError`].
+fn stream(reader: BufReader<Tracked>, restore: Option<&mut Restore<'_>>) -> Result<()> {
+    let stopped = Stopped::default();
+    let ended = Rc::clone(&reader.get_ref().ended);
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let read = (&mut deserializer)
+        .deserialize_any(TopVisitor {
+            stopped: &stopped,
+            restore,
+        })
+        .and_then(|top| deserializer.end().map(|()| top));
+    match (read, stopped.into_inner()) {
+        (_, Some(Stop::Refused(error))) => Err(error),
+        (_, Some(Stop::AtTables)) => Ok(()),
+        (Err(error), None) => Err(streamed_json_error(error, ended.get()).into()),
+        (Ok(Top::NotObject), None) => Err(not_an_object().into()),
+        (Ok(Top::Object { header, tables }), None) => {
+            header.check_marks(false)?;
+            if !tables {
+                return Err(no_tables().into());
+            }
+            header.check_unknown()?;
+            Ok(())
+        }
+    }
+}
+
 /// `isms import workspace FILE [--dry-run]` into the new workspace file `workspace`, whose
 /// change-log setup is made by `actor` (and replaced by the file's change log).
 pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Result<Outcome> {
@@ -379,10 +933,14 @@ pub fn run_with_progress(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     progress.stage("file read", 1);
-    let bytes = read_source(source)?;
     let refused =
         |error: &DumpError| anyhow!("{}: {error}; nothing was imported", source.display());
-    let tables_json = read(&bytes).map_err(|error| refused(&error))?;
+    // The header first, before anything touches the disk: the format marker and the schema
+    // version come before the tables.
+    stream(open(source)?, None).map_err(|error| match error.downcast_ref::<DumpError>() {
+        Some(place) => refused(place),
+        None => error,
+    })?;
     progress.advance(1);
     if fs::symlink_metadata(workspace).is_ok() {
         bail!(
@@ -392,13 +950,11 @@ pub fn run_with_progress(
         );
     }
     let made = Store::create_complete(workspace, actor, !dry_run, |store| {
-        let dump = Dump {
-            schema_version: SCHEMA_VERSION,
-            tables: tables(tables_json, &store.tables()?, progress)?,
-        };
-        store.restore_with_progress(&dump, progress)?;
+        let reader = open(source)?;
+        let ((), restored) =
+            store.restore_streaming(progress, |restore| stream(reader, Some(restore)))?;
         readable(store, progress)?;
-        Ok(Summary::of(&dump))
+        Ok(Summary::of(&restored))
     });
     match made {
         Ok(summary) if dry_run => Ok(Outcome::DryRun(summary)),

@@ -37,7 +37,7 @@ pub use risks::{ControlRef, RiskData, METHOD_REF};
 pub use scope::{ScopeData, WORKSPACE_REF};
 pub use soa::{ControlInfo, SoaData, SoaVersion};
 pub use workspace_dump::{
-    Affinity, Cell, ColumnSchema, Dump, DumpError, DumpEvent, Table, TableSchema,
+    Affinity, Cell, ColumnSchema, Dump, DumpError, DumpEvent, Restore, Restored, Table, TableSchema,
 };
 
 /// The latest schema version this build knows.

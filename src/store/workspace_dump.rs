@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use anyhow::{Context, Result};
-use rusqlite::types::{Value, ValueRef};
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, Statement, ToSql};
 
 use super::{changelog, Store};
 use crate::progress::{Progress, Silent};
@@ -47,16 +47,19 @@ pub enum Cell {
     Text(String),
 }
 
-impl Cell {
-    fn to_sql(&self) -> Value {
-        match self {
-            Cell::Null => Value::Null,
-            Cell::Integer(number) => Value::Integer(*number),
-            Cell::Real(number) => Value::Real(*number),
-            Cell::Text(text) => Value::Text(text.clone()),
-        }
+/// A cell binds as its value, text borrowed rather than copied.
+impl ToSql for Cell {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Cell::Null => ValueRef::Null,
+            Cell::Integer(number) => ValueRef::Integer(*number),
+            Cell::Real(number) => ValueRef::Real(*number),
+            Cell::Text(text) => ValueRef::Text(text.as_bytes()),
+        }))
     }
+}
 
+impl Cell {
     /// The value as an error message quotes it: text in quotes, cut short when long.
     pub fn describe(&self) -> String {
         match self {
@@ -468,11 +471,23 @@ fn insert_error(
     )
 }
 
-/// The first row, in file order, that refers to a row the dump does not hold.
+/// A stored value as a message quotes it.
+fn describe(value: Value) -> String {
+    match value {
+        Value::Null => Cell::Null,
+        Value::Integer(number) => Cell::Integer(number),
+        Value::Real(number) => Cell::Real(number),
+        Value::Text(text) => Cell::Text(text),
+        Value::Blob(_) => return "binary data".into(),
+    }
+    .describe()
+}
+
+/// The first row, in file order, that refers to a row the restore did not write; `numbers`
+/// gives each table's rows' numbers by rowid, and the values are read back from the row.
 fn foreign_key_error(
     conn: &Connection,
-    dump: &Dump,
-    numbers: &HashMap<&str, HashMap<i64, usize>>,
+    numbers: &HashMap<&str, &HashMap<i64, usize>>,
 ) -> Result<Option<DumpError>> {
     let mut stmt =
         conn.prepare("SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check()")?;
@@ -490,10 +505,10 @@ fn foreign_key_error(
         .into_iter()
         .map(|(table, rowid, parent, fkid)| {
             let number = rowid.and_then(|rowid| numbers.get(table.as_str())?.get(&rowid).copied());
-            (table, number, parent, fkid)
+            (table, number, rowid, parent, fkid)
         })
         .min_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let Some((table, number, parent, fkid)) = first else {
+    let Some((table, number, rowid, parent, fkid)) = first else {
         return Ok(None);
     };
     let mut stmt = conn.prepare(
@@ -506,11 +521,22 @@ fn foreign_key_error(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let columns: Vec<&str> = pairs.iter().map(|(from, _)| from.as_str()).collect();
     let targets: Vec<&str> = pairs.iter().filter_map(|(_, to)| to.as_deref()).collect();
-    let values = match (number, dump.table(&table)) {
-        (Some(number), Some(dumped)) => columns
+    let values = match (number, rowid) {
+        (Some(_), Some(rowid)) => columns
             .iter()
-            .map(|column| value_of(&dumped.schema, &dumped.rows[number - 1], column))
-            .collect::<Vec<_>>()
+            .map(|column| {
+                conn.query_row(
+                    &format!(
+                        "SELECT {} FROM {} WHERE rowid = ?1",
+                        quote(column),
+                        quote(&table)
+                    ),
+                    [rowid],
+                    |row| row.get::<_, Value>(0),
+                )
+                .map(describe)
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()?
             .join(", "),
         _ => "a row".into(),
     };
@@ -531,8 +557,175 @@ fn foreign_key_error(
 /// bar is worth on a large change log.
 const ROWS_PER_STEP: usize = 256;
 
-/// Replaces every row of every table by the dump's; see the module's notes. Reports a stage
-/// counted in rows inserted.
+/// A restore under way, in the caller's write transaction: every table emptied, rows written
+/// one at a time as they come (so that a large file is never held whole), and the whole
+/// checked by [`Restore::finish`]. Foreign keys are checked at the end, so rows may come in
+/// any order. Reports the stage "rows restored", its total growing with the rows, and then
+/// "tables checked".
+pub struct Restore<'a> {
+    conn: &'a Connection,
+    schema: Vec<TableSchema>,
+    progress: &'a dyn Progress,
+    /// Rows written so far, by table of `schema`.
+    rows: Vec<usize>,
+    /// Whether each table of `schema` was restored.
+    seen: Vec<bool>,
+    /// Each table's row numbers (from 1, in the order given) by rowid, for messages.
+    numbers: Vec<HashMap<i64, usize>>,
+    /// The table being written and its insert statement.
+    current: Option<(usize, Statement<'a>)>,
+    /// Rows written and not yet reported to `progress`.
+    unreported: u64,
+}
+
+/// What a restore wrote: each table's name and row count, in schema order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub tables: Vec<(String, usize)>,
+}
+
+impl Restored {
+    pub fn row_count(&self) -> usize {
+        self.tables.iter().map(|(_, rows)| rows).sum()
+    }
+
+    pub fn rows_of(&self, table: &str) -> usize {
+        self.tables
+            .iter()
+            .find(|(name, _)| name == table)
+            .map_or(0, |(_, rows)| *rows)
+    }
+}
+
+impl<'a> Restore<'a> {
+    /// Empties every table of the workspace, in the transaction `conn` is in.
+    fn begin(conn: &'a Connection, progress: &'a dyn Progress) -> Result<Restore<'a>> {
+        let schema = schema_in(conn)?;
+        // Rows refer to rows of tables restored later; the references are checked at the end.
+        conn.pragma_update(None, "defer_foreign_keys", true)?;
+        for table in &schema {
+            conn.execute(&format!("DELETE FROM {}", quote(&table.name)), [])?;
+        }
+        progress.stage("rows restored", 0);
+        Ok(Restore {
+            conn,
+            rows: vec![0; schema.len()],
+            seen: vec![false; schema.len()],
+            numbers: vec![HashMap::new(); schema.len()],
+            schema,
+            progress,
+            current: None,
+            unreported: 0,
+        })
+    }
+
+    /// The workspace's tables, in name order.
+    pub fn schema(&self) -> &[TableSchema] {
+        &self.schema
+    }
+
+    /// The rows that follow are the rows of `self.schema()[table]`.
+    pub fn table(&mut self, table: usize) -> Result<()> {
+        let schema = &self.schema[table];
+        let placeholders: Vec<String> = (1..=schema.columns.len())
+            .map(|i| format!("?{i}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(&schema.name),
+            quoted_list(schema.columns.iter().map(|c| &c.name)),
+            placeholders.join(", ")
+        );
+        self.current = None;
+        self.current = Some((table, self.conn.prepare(&sql)?));
+        self.seen[table] = true;
+        Ok(())
+    }
+
+    /// Writes the next row of the current table, its values in the order of its columns.
+    pub fn insert(&mut self, row: &[Cell]) -> Result<()> {
+        let Some((table, insert)) = self.current.as_mut() else {
+            anyhow::bail!("a row was given before its table");
+        };
+        let schema = &self.schema[*table];
+        let number = self.rows[*table] + 1;
+        if row.len() != schema.columns.len() {
+            return Err(DumpError::at(
+                &schema.name,
+                Some(number),
+                None,
+                "does not have every column",
+            )
+            .into());
+        }
+        insert
+            .execute(params_from_iter(row))
+            .map_err(|error| insert_error(schema, number, row, error))?;
+        self.rows[*table] = number;
+        self.numbers[*table].insert(self.conn.last_insert_rowid(), number);
+        self.unreported += 1;
+        if self.unreported == ROWS_PER_STEP as u64 {
+            self.report();
+        }
+        Ok(())
+    }
+
+    fn report(&mut self) {
+        if self.unreported > 0 {
+            self.progress.extend(self.unreported);
+            self.progress.advance(self.unreported);
+            self.unreported = 0;
+        }
+    }
+
+    /// Checks what the rows make together: every table given, every reference to a row that
+    /// was written, the change log's hash chain whole.
+    fn finish(mut self) -> Result<Restored> {
+        self.report();
+        self.current = None;
+        if let Some(missing) = self.seen.iter().position(|seen| !seen) {
+            return Err(DumpError::at(&self.schema[missing].name, None, None, "is missing").into());
+        }
+        self.progress
+            .stage("tables checked", self.schema.len() as u64);
+        let numbers: HashMap<&str, &HashMap<i64, usize>> = self
+            .schema
+            .iter()
+            .map(|table| table.name.as_str())
+            .zip(&self.numbers)
+            .collect();
+        if let Some(error) = foreign_key_error(self.conn, &numbers)? {
+            return Err(error.into());
+        }
+        if let Err(broken) = changelog::verify(self.conn)? {
+            let number = numbers
+                .get(CHANGE_LOG)
+                .and_then(|rows| rows.get(&broken.seq))
+                .copied();
+            return Err(DumpError::at(
+                CHANGE_LOG,
+                number,
+                None,
+                format!(
+                    "the change log's hash chain breaks at entry {}: {}",
+                    broken.seq, broken.reason
+                ),
+            )
+            .into());
+        }
+        self.progress.advance(self.schema.len() as u64);
+        Ok(Restored {
+            tables: self
+                .schema
+                .iter()
+                .map(|table| table.name.clone())
+                .zip(self.rows.iter().copied())
+                .collect(),
+        })
+    }
+}
+
+/// Replaces every row of every table by the dump's; see the module's notes.
 fn restore_in(conn: &Connection, dump: &Dump, progress: &dyn Progress) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if dump.schema_version != version {
@@ -571,68 +764,17 @@ fn restore_in(conn: &Connection, dump: &Dump, progress: &dyn Progress) -> Result
         )
         .into());
     }
-
-    // Rows refer to rows of tables restored later; the references are checked at the end.
-    conn.pragma_update(None, "defer_foreign_keys", true)?;
-    for table in &schema {
-        conn.execute(&format!("DELETE FROM {}", quote(&table.name)), [])?;
-    }
-    let mut numbers: HashMap<&str, HashMap<i64, usize>> = HashMap::new();
-    progress.stage("rows restored", dump.row_count() as u64);
+    let mut restore = Restore::begin(conn, progress)?;
     for table in &dump.tables {
-        let schema = &table.schema;
-        let placeholders: Vec<String> = (1..=schema.columns.len())
-            .map(|i| format!("?{i}"))
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote(&schema.name),
-            quoted_list(schema.columns.iter().map(|c| &c.name)),
-            placeholders.join(", ")
-        );
-        let mut insert = conn.prepare(&sql)?;
-        let by_rowid = numbers.entry(schema.name.as_str()).or_default();
-        for (index, row) in table.rows.iter().enumerate() {
-            let number = index + 1;
-            if row.len() != schema.columns.len() {
-                return Err(DumpError::at(
-                    &schema.name,
-                    Some(number),
-                    None,
-                    "does not have every column",
-                )
-                .into());
-            }
-            insert
-                .execute(params_from_iter(row.iter().map(Cell::to_sql)))
-                .map_err(|error| insert_error(schema, number, row, error))?;
-            by_rowid.insert(conn.last_insert_rowid(), number);
-            if number % ROWS_PER_STEP == 0 {
-                progress.advance(ROWS_PER_STEP as u64);
-            }
+        let Some(index) = schema.iter().position(|t| t.name == table.schema.name) else {
+            continue;
+        };
+        restore.table(index)?;
+        for row in &table.rows {
+            restore.insert(row)?;
         }
-        progress.advance((table.rows.len() % ROWS_PER_STEP) as u64);
     }
-    if let Some(error) = foreign_key_error(conn, dump, &numbers)? {
-        return Err(error.into());
-    }
-    if let Err(broken) = changelog::verify(conn)? {
-        let number = numbers
-            .get(CHANGE_LOG)
-            .and_then(|rows| rows.get(&broken.seq))
-            .copied();
-        return Err(DumpError::at(
-            CHANGE_LOG,
-            number,
-            None,
-            format!(
-                "the change log's hash chain breaks at entry {}: {}",
-                broken.seq, broken.reason
-            ),
-        )
-        .into());
-    }
-    Ok(())
+    restore.finish().map(drop)
 }
 
 impl Store {
@@ -671,6 +813,22 @@ impl Store {
     pub fn restore_with_progress(&mut self, dump: &Dump, progress: &dyn Progress) -> Result<()> {
         self.write(|writer| restore_in(writer.conn(), dump, progress))
             .context("nothing was restored")
+    }
+
+    /// [`Store::restore`] from rows that `feed` hands to a [`Restore`] as it reads them, so
+    /// that they are never all held: one write transaction, all or (on any error from `feed`
+    /// or from the checks after it) nothing. Returns `feed`'s value and what was written.
+    pub fn restore_streaming<T>(
+        &mut self,
+        progress: &dyn Progress,
+        feed: impl FnOnce(&mut Restore<'_>) -> Result<T>,
+    ) -> Result<(T, Restored)> {
+        self.write(|writer| {
+            let mut restore = Restore::begin(writer.conn(), progress)?;
+            let value = feed(&mut restore)?;
+            Ok((value, restore.finish()?))
+        })
+        .context("nothing was restored")
     }
 }
 
