@@ -133,6 +133,17 @@ fn unreadable<R: Record>(reference: &str, offset: usize, error: rusqlite::Error)
     }
 }
 
+/// Each row of `SELECT ref, FIELDS...` as a stored record (links not yet read).
+fn read_records<R: Record>(mut rows: rusqlite::Rows<'_>) -> Result<Vec<Stored<R>>> {
+    let mut records: Vec<Stored<R>> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let reference: String = row.get(0)?;
+        let value = R::from_row(row, 1).map_err(|error| unreadable::<R>(&reference, 1, error))?;
+        records.push(Stored { reference, value });
+    }
+    Ok(records)
+}
+
 /// Reads every record of a type with its links: one query per table, whatever the count.
 fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
     let sql = format!(
@@ -141,14 +152,7 @@ fn list_in<R: Record>(conn: &Connection) -> Result<Vec<Stored<R>>> {
         R::TABLE
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([])?;
-    let mut records: Vec<Stored<R>> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let reference: String = row.get(0)?;
-        let value = R::from_row(row, 1).map_err(|error| unreadable::<R>(&reference, 1, error))?;
-        records.push(Stored { reference, value });
-    }
-    drop(rows);
+    let mut records = read_records::<R>(stmt.query([])?)?;
     if R::LINKS.is_empty() {
         return Ok(records);
     }
@@ -201,14 +205,7 @@ fn list_where_in<R: Record>(
         R::TABLE
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([value])?;
-    let mut records: Vec<Stored<R>> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let reference: String = row.get(0)?;
-        let value = R::from_row(row, 1).map_err(|error| unreadable::<R>(&reference, 1, error))?;
-        records.push(Stored { reference, value });
-    }
-    drop(rows);
+    let mut records = read_records::<R>(stmt.query([value])?)?;
     for (index, link) in R::LINKS.iter().enumerate() {
         let sql = format!(
             "SELECT owner, target FROM {} WHERE owner IN (SELECT ref FROM {} WHERE {column} = ?1)
