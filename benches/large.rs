@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use divan::Bencher;
-use isms::demo_large::write_large;
+use isms::demo_large::{write_large_on, LARGE};
 use isms::domain::review::{Review, ReviewStatus};
 use isms::domain::risk::Risk;
 use isms::progress::Silent;
@@ -69,8 +69,10 @@ fn workspace() -> &'static Path {
             None => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
                 let path = dir.path().join("large.sqlite3");
-                Store::create_complete(&path, "bench", true, |store| write_large(store, &Silent))
-                    .expect("the large workspace is written");
+                Store::create_complete(&path, "bench", true, |store| {
+                    write_large_on(store, &LARGE, today(), &Silent)
+                })
+                .expect("the large workspace is written");
                 Workspace {
                     path,
                     generated: Some(dir),
@@ -97,7 +99,7 @@ fn theme() -> Theme {
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    isms::today::today().expect("ISMS_TODAY, if set, is a date")
 }
 
 fn tab(name: &str) -> Tab {
@@ -110,7 +112,7 @@ fn key(app: &mut App, code: KeyCode) {
 
 /// The workbench open on `tab`, its first frame drawn.
 fn opened_on(tab: Tab) -> App {
-    let mut app = App::open_on(open(), theme(), tab).expect("the workbench opens");
+    let mut app = App::open_on(open(), theme(), tab, today()).expect("the workbench opens");
     render_to_string(&mut app, WIDTH, HEIGHT);
     app
 }
@@ -134,7 +136,7 @@ fn first_frame(bencher: Bencher, name: &str) {
     let (path, tab) = (workspace(), tab(name));
     bencher.bench_local(|| {
         let store = Store::open(path, OpenMode::MustExist).expect("the workspace opens");
-        let mut app = App::open_on(store, theme(), tab).expect("the workbench opens");
+        let mut app = App::open_on(store, theme(), tab, today()).expect("the workbench opens");
         let frame = render_to_string(&mut app, WIDTH, HEIGHT);
         (app, frame)
     });

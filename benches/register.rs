@@ -71,9 +71,10 @@ fn main() {
         .expect("10,000 risks written");
     drop(store);
 
+    let today = isms::today::today().expect("ISMS_TODAY, if set, is a date");
     let open = |_: ()| {
         let store = Store::open(&path, OpenMode::MustExist).expect("opens");
-        let mut app = App::new(store, Theme::new(ThemeName::Dark, false)).expect("loads");
+        let mut app = App::new(store, Theme::new(ThemeName::Dark, false), today).expect("loads");
         key(&mut app, KeyCode::Char('3'));
         app
     };
@@ -115,7 +116,6 @@ fn main() {
     summary("keystroke to frame: type into the filter", samples);
 
     let store = Store::open(&path, OpenMode::MustExist).expect("opens");
-    let today = chrono::Local::now().date_naive();
     let samples = (0..10)
         .map(|_| {
             let start = Instant::now();

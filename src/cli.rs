@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::demo::write_demo;
-use crate::demo_large::write_large;
+use crate::demo::write_demo_on;
+use crate::demo_large::{write_large_on, LARGE};
 use crate::export;
 use crate::import;
 use crate::progress_bar::TerminalProgress;
@@ -190,7 +191,7 @@ fn open(path: &Path, mode: OpenMode, actor: &str) -> Result<Store> {
 }
 
 /// Writes the demo into `path`, which must not exist; a failure leaves no file behind.
-fn create_demo(path: &Path, size: DemoSize) -> Result<()> {
+fn create_demo(path: &Path, size: DemoSize, today: NaiveDate) -> Result<()> {
     if path.exists() {
         bail!(
             "{}: already exists; the demo is written only into a new file.",
@@ -198,9 +199,11 @@ fn create_demo(path: &Path, size: DemoSize) -> Result<()> {
         );
     }
     let written = match size {
-        DemoSize::Small => Store::create_complete(path, "demo", true, write_demo),
+        DemoSize::Small => {
+            Store::create_complete(path, "demo", true, |store| write_demo_on(store, today))
+        }
         DemoSize::Large => Store::create_complete(path, "demo", true, |store| {
-            write_large(store, &TerminalProgress::new("demo"))
+            write_large_on(store, &LARGE, today, &TerminalProgress::new("demo"))
         }),
     };
     written.with_context(|| format!("{}: could not write the demo", path.display()))
@@ -269,6 +272,8 @@ fn one_sentence(error: &anyhow::Error) -> String {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let theme = theme(cli.theme);
+    // Read once, before anything is opened: a bad ISMS_TODAY stops every command the same way.
+    let today = crate::today::today()?;
     match cli.command {
         Some(Command::Init { org }) => {
             let path = workspace_path(cli.db)?;
@@ -286,7 +291,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let Some(path) = cli.db else {
                 bail!("`isms demo` needs the file to write: isms demo --db FILE");
             };
-            create_demo(&path, size)?;
+            create_demo(&path, size, today)?;
             say(match size {
                 DemoSize::Small => format!("Wrote the demo organisation to {}.", path.display()),
                 DemoSize::Large => {
@@ -329,12 +334,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Export { out, force }) => {
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let today = chrono::Local::now().date_naive();
             let bar = TerminalProgress::new("export");
             let written = export::export_with_progress(&store, &out, force, today, &bar);
             // The bars are left as lines before anything else is printed.
@@ -352,12 +356,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Check { format }) => {
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let findings = store.check(chrono::Local::now().date_naive())?;
+            let findings = store.check(today)?;
             let blockers = crate::domain::check::blockers(&findings).count();
             match format {
                 CheckFormat::Json => say(serde_json::to_string_pretty(&findings)?)?,
@@ -387,17 +391,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Status) => {
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let text = store.status_text(chrono::Local::now().date_naive())?;
+            let text = store.status_text(today)?;
             say(text.trim_end())?;
         }
         Some(Command::Verify) => {
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
@@ -410,7 +414,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Backup { to }) => {
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
@@ -435,12 +439,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 bail!("--tab {tab:?}: no such tab; use overview, scope, risks, soa, evidence, audit or review");
             };
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let mut app = App::open_on(store, theme, tab)?;
+            let mut app = App::open_on(store, theme, tab, today)?;
             app.set_presenting(cli.presentation);
             write!(
                 io::stdout().lock(),
@@ -459,12 +463,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let path = if cli.demo {
-                demo_path()?
+                demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::Create { organisation: None }, &actor())?;
-            let mut app = App::new(store, theme)?;
+            let mut app = App::new(store, theme, today)?;
             app.set_presenting(cli.presentation);
             run::run(app)?;
         }
@@ -473,10 +477,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The demo workspace in the data directory, written on first use.
-fn demo_path() -> Result<PathBuf> {
+fn demo_path(today: NaiveDate) -> Result<PathBuf> {
     let path = data_dir()?.join("demo.sqlite3");
     if !path.exists() {
-        create_demo(&path, DemoSize::Small)?;
+        create_demo(&path, DemoSize::Small, today)?;
     }
     Ok(path)
 }

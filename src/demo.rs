@@ -405,11 +405,6 @@ fn write_certification(
     Ok(())
 }
 
-/// Writes the demo with today's date.
-pub fn write_demo(store: &mut Store) -> Result<()> {
-    write_demo_on(store, chrono::Local::now().date_naive())
-}
-
 fn write_scope(writer: &mut Writer<'_>, demo: DemoOrganisation) -> Result<()> {
     writer.update(
         WORKSPACE_REF,

@@ -161,11 +161,6 @@ pub fn write_large_on(
     })
 }
 
-/// Writes the benchmark workspace with today's date.
-pub fn write_large(store: &mut Store, progress: &dyn Progress) -> Result<()> {
-    write_large_on(store, &LARGE, chrono::Local::now().date_naive(), progress)
-}
-
 fn write_scope(writer: &mut Writer<'_>) -> Result<()> {
     writer.update(
         WORKSPACE_REF,

@@ -13,4 +13,5 @@ pub mod progress;
 /// The command line's progress bars (used by `cli` only).
 pub mod progress_bar;
 pub mod store;
+pub mod today;
 pub mod ui;

@@ -34,6 +34,8 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.path("xdg-config"))
             .env("ISMS_ACTOR", "cli-test")
             .env("NO_COLOR", "1")
+            // The day the test is written for, whatever the clock says.
+            .env("ISMS_TODAY", "2026-11-28")
             // A backtrace must never reach the user, even when one is asked for.
             .env("RUST_BACKTRACE", "1")
             .stdin(Stdio::null());
@@ -479,7 +481,7 @@ fn status_summarises_readiness_areas_and_milestones() {
     // The figures are those of the library's own readiness rules on the same file today.
     let store = isms::store::Store::open(&demo, isms::store::OpenMode::MustExist).unwrap();
     let (findings, readiness) = store
-        .check_with_readiness(chrono::Local::now().date_naive())
+        .check_with_readiness(isms::domain::dates::parse("2026-11-28").unwrap())
         .unwrap();
     for stage in [&readiness.stage1, &readiness.stage2] {
         let line = format!("{} readiness: {}%", stage.name, stage.percent());
@@ -522,4 +524,40 @@ fn a_command_that_panics_prints_one_sentence() {
         !run.stderr.contains("ISMS_TEST_PANIC"),
         "the message is left out"
     );
+}
+
+/// `ISMS_TODAY` fixes the day for every command: the demo is written around it and the pack is
+/// dated with it, so two runs on different days give the same files. A date that does not
+/// exist is refused before anything is opened.
+#[test]
+fn isms_today_fixes_the_day_of_every_command() {
+    let env = Env::new();
+    let leap = |args: &[&str]| {
+        let output = env
+            .command()
+            .env("ISMS_TODAY", "2028-02-29")
+            .args(args)
+            .output()
+            .expect("run isms");
+        Run::from(output)
+    };
+    let demo = env.path("leap.sqlite3");
+    leap(&["demo", "--db", s(&demo)]).success();
+    let pack = env.path("pack");
+    leap(&["export", "--db", s(&demo), "--out", s(&pack)]).success();
+    let readme = std::fs::read_to_string(pack.join("README.md")).unwrap();
+    assert!(readme.contains("Exported on 2028-02-29"), "{readme}");
+
+    for bad in ["2027-02-29", "tomorrow", "29/02/2028"] {
+        let output = env
+            .command()
+            .env("ISMS_TODAY", bad)
+            .args(["status", "--db", s(&demo)])
+            .output()
+            .expect("run isms");
+        let run = Run::from(output);
+        let line = run.user_error();
+        assert!(line.contains("ISMS_TODAY="), "{line}");
+        assert!(line.contains("YYYY-MM-DD"), "{line}");
+    }
 }

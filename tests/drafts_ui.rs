@@ -97,7 +97,7 @@ fn restart_with(h: Harness, before: impl FnOnce(&mut Store)) -> Harness {
     let mut store = Store::open(&path, OpenMode::MustExist).unwrap();
     store.set_actor("tester");
     before(&mut store);
-    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true), common::today()).unwrap();
     app.set_location_label("/home/lead/workbench.sqlite3");
     app.set_today(common::today());
     app.offer_drafts();

@@ -62,6 +62,7 @@ impl Tui {
         cmd.cwd(home.path());
         cmd.env_remove("ISMS_DB");
         cmd.env("NO_COLOR", "1");
+        cmd.env("ISMS_TODAY", "2026-11-28");
         cmd.env("TERM", "xterm-256color");
         cmd.env("ISMS_ACTOR", "e2e");
         cmd.env("HOME", home.path());

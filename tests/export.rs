@@ -376,6 +376,8 @@ fn isms(dir: &Path, args: &[&str]) -> Output {
         .env("XDG_DATA_HOME", dir.join("xdg-data"))
         .env("ISMS_ACTOR", "export-test")
         .env("NO_COLOR", "1")
+        // The day the test is written for, whatever the clock says.
+        .env("ISMS_TODAY", "2026-11-28")
         .env("RUST_BACKTRACE", "1")
         .args(args)
         .stdin(Stdio::null())

@@ -435,6 +435,8 @@ fn export_command_prints_the_internal_audit_files() {
         .env("XDG_DATA_HOME", dir.path().join("xdg-data"))
         .env("ISMS_ACTOR", "export-test")
         .env("NO_COLOR", "1")
+        // The day the test is written for, whatever the clock says.
+        .env("ISMS_TODAY", "2026-11-28")
         .args(["export", "--db", db.to_str().unwrap(), "--out", "pack"])
         .stdin(Stdio::null())
         .output()

@@ -507,6 +507,8 @@ fn the_command_line_prints_escapes_in_record_text_instead_of_running_them() {
         std::process::Command::new(env!("CARGO_BIN_EXE_isms"))
             .args(args)
             .env("NO_COLOR", "1")
+            // The day the test is written for, whatever the clock says.
+            .env("ISMS_TODAY", "2026-11-28")
             .output()
             .unwrap()
     };

@@ -102,3 +102,39 @@ fn no_logging_crate_is_in_the_dependency_tree() {
         .collect();
     assert!(found.is_empty(), "logging crates in the build: {found:?}");
 }
+
+/// Every file under `dir` whose name ends in `.rs`, recursively.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// "Today" is decided in one place (`src/today.rs`, which honours `ISMS_TODAY`): a second
+/// reading of the clock for a date would make a screen, an export or a test depend on the day
+/// it runs. The change log's timestamps (`store`) are times, not "today", and stay the clock's.
+#[test]
+fn only_today_rs_reads_the_date_from_the_clock() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut readers = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        for file in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let needle = ["Local", "::now("].concat();
+            if text.contains(&needle) && !file.ends_with("src/today.rs") {
+                readers.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(
+        readers.is_empty(),
+        "these read the clock for a date: {readers:?}"
+    );
+}

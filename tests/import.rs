@@ -495,6 +495,8 @@ impl Cli {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("ISMS_ACTOR", "cli-test")
             .env("NO_COLOR", "1")
+            // The day the test is written for, whatever the clock says.
+            .env("ISMS_TODAY", "2026-11-28")
             .env("RUST_BACKTRACE", "1")
             .envs(envs.iter().copied())
             .args(args)

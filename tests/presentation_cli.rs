@@ -13,6 +13,8 @@ fn isms(dir: &Path, args: &[&str]) -> Output {
         .env("HOME", dir.join("home"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("NO_COLOR", "1")
+        // The day the test is written for, whatever the clock says.
+        .env("ISMS_TODAY", "2026-11-28")
         .stdin(Stdio::null())
         .args(args)
         .output()

@@ -45,7 +45,7 @@ fn harness_on(tab: char, theme: Theme, prepare: impl FnOnce(&mut Store)) -> Harn
     let dir = TempDir::new().unwrap();
     let mut store = workspace(&dir, true);
     prepare(&mut store);
-    let mut app = App::new(store, theme).unwrap();
+    let mut app = App::new(store, theme, today()).unwrap();
     app.set_location_label("/home/lead/workbench.sqlite3");
     app.set_today(today());
     let mut harness = Harness { app, dir };

@@ -46,6 +46,7 @@ fn run_piped(dir: &Path, args: &[&str]) -> Output {
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("ISMS_ACTOR", "progress-test")
         .env("TERM", "xterm-256color")
+        .env("ISMS_TODAY", "2026-11-28")
         .stdin(Stdio::null())
         .output()
         .expect("run isms");
@@ -100,6 +101,7 @@ fn run_in_pty(dir: &Path, args: &[&str]) -> String {
     cmd.env("XDG_DATA_HOME", dir.join("data"));
     cmd.env("ISMS_ACTOR", "progress-test");
     cmd.env("TERM", "xterm-256color");
+    cmd.env("ISMS_TODAY", "2026-11-28");
     let mut child = pty.slave.spawn_command(cmd).expect("spawn isms");
     // Only the child may hold the slave end, or the reader would never see end of file.
     drop(pty.slave);

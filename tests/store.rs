@@ -800,7 +800,11 @@ fn the_schema_itself_refuses_an_unjustified_exclusion() {
 #[test]
 fn the_demo_fills_a_new_workspace() {
     let (_dir, path, mut store) = new_store(None);
-    isms::demo::write_demo(&mut store).unwrap();
+    isms::demo::write_demo_on(
+        &mut store,
+        isms::domain::dates::parse("2026-11-28").unwrap(),
+    )
+    .unwrap();
     let scope = store.load_scope().unwrap();
     assert!(scope.issues.len() >= 10, "{} issues", scope.issues.len());
     assert!(scope.parties.len() >= 8, "{} parties", scope.parties.len());

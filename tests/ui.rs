@@ -1,7 +1,7 @@
 //! The app driven through its input handler, with whole screens snapshotted (80x24 and
 //! 160x48) and the effects checked in the store.
 
-use isms::demo::write_demo;
+use isms::demo::write_demo_on;
 use isms::domain::scope::{ContextIssue, ScopeItem};
 use isms::store::{OpenMode, Store};
 use isms::ui::snapshot::render_to_string;
@@ -14,6 +14,11 @@ use tempfile::TempDir;
 struct Harness {
     app: App,
     _dir: TempDir,
+}
+
+/// The day these tests run on, whatever the clock says.
+fn today() -> chrono::NaiveDate {
+    isms::domain::dates::parse("2026-11-28").unwrap()
 }
 
 fn open_store(dir: &TempDir) -> Store {
@@ -31,9 +36,9 @@ fn harness(with_demo: bool) -> Harness {
     let dir = TempDir::new().unwrap();
     let mut store = open_store(&dir);
     if with_demo {
-        write_demo(&mut store).unwrap();
+        write_demo_on(&mut store, today()).unwrap();
     }
-    let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true), today()).unwrap();
     app.set_location_label("/home/lead/workbench.sqlite3");
     // The app opens on the Overview; these tests are about the Scope tab.
     assert_eq!(app.tab(), isms::ui::Tab::Overview);

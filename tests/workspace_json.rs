@@ -119,6 +119,8 @@ fn isms(dir: &Path, args: &[&str]) -> Run {
         .env("XDG_DATA_HOME", dir.join("home/data"))
         .env("ISMS_ACTOR", "cli-test")
         .env("NO_COLOR", "1")
+        // The day the test is written for, whatever the clock says.
+        .env("ISMS_TODAY", "2026-11-28")
         .env("RUST_BACKTRACE", "1")
         .args(args)
         .stdin(Stdio::null())

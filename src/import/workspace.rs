@@ -447,7 +447,10 @@ pub fn parse(bytes: &[u8], schema: &[TableSchema]) -> Result<Dump, DumpError> {
 /// made of is read back, so that a value the schema allows but a record does not (a risk
 /// method whose levels are not a list, say) is refused here rather than on the next start.
 fn readable(store: &Store, progress: &dyn Progress) -> Result<(), DumpError> {
-    PackData::load_with_progress(store, chrono::Local::now().date_naive(), progress)
+    // Which day it is changes what is overdue, not what can be read; a bad ISMS_TODAY has
+    // already stopped the command.
+    let today = crate::today::today().unwrap_or_default();
+    PackData::load_with_progress(store, today, progress)
         .map(drop)
         .map_err(|error| {
             DumpError::whole(format!("makes a workspace that cannot be read: {error:#}"))

@@ -119,15 +119,15 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Store, theme: Theme) -> Result<Self> {
-        Self::open_on(store, theme, Tab::Overview)
+    /// Opens the workbench on the Overview, as of `today` (from `crate::today`).
+    pub fn new(store: Store, theme: Theme, today: chrono::NaiveDate) -> Result<Self> {
+        Self::open_on(store, theme, Tab::Overview, today)
     }
 
     /// Opens the workbench showing `tab`. Only that tab and the Scope tab (whose workspace
     /// names the header) are read now; every other tab reads the store the first time it is
     /// shown, so the first frame costs one tab's read, whichever tab it is.
-    pub fn open_on(store: Store, theme: Theme, tab: Tab) -> Result<Self> {
-        let today = chrono::Local::now().date_naive();
+    pub fn open_on(store: Store, theme: Theme, tab: Tab, today: chrono::NaiveDate) -> Result<Self> {
         let scope = ScopeTab::new(store.load_scope()?);
         let risks = RisksTab::new(Default::default(), today);
         let soa = SoaTab::new(Default::default(), today);

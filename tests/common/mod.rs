@@ -45,7 +45,7 @@ impl Harness {
     pub fn new(with_demo: bool, tab: char) -> Self {
         let dir = TempDir::new().unwrap();
         let store = workspace(&dir, with_demo);
-        let mut app = App::new(store, Theme::new(ThemeName::Dark, true)).unwrap();
+        let mut app = App::new(store, Theme::new(ThemeName::Dark, true), today()).unwrap();
         app.set_location_label("/home/lead/workbench.sqlite3");
         app.set_today(today());
         let mut harness = Harness { app, dir };
