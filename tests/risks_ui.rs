@@ -367,3 +367,207 @@ fn rendering_never_panics_at_any_size() {
         h.key(KeyCode::Esc);
     }
 }
+
+/// The references in the "## Plan" section of the pack's treatment plan, in order.
+fn pack_plan(h: &Harness) -> Vec<String> {
+    let data = isms::export::PackData::load(h.store(), today()).unwrap();
+    let text = String::from_utf8(isms::export::treatment_plan::file(&data).unwrap()).unwrap();
+    let plan = text
+        .split("## Plan")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_else(|| panic!("no plan section: {text}"));
+    plan.lines()
+        .filter_map(|line| line.strip_prefix("| R-"))
+        .map(|rest| format!("R-{}", &rest[..3]))
+        .collect()
+}
+
+#[test]
+fn the_plan_on_screen_and_in_the_pack_list_the_same_risks() {
+    let mut h = harness(true);
+    let on_screen = h.app.risks().plan_references();
+    assert!(!on_screen.is_empty());
+    assert_eq!(on_screen, pack_plan(&h), "the demo");
+
+    // R-001 is treated by Modify, not done: its owner accepts it and it stays in both.
+    assert!(on_screen.contains(&"R-001".to_string()));
+    h.key(KeyCode::Char('a'));
+    h.ctrl('s');
+    assert!(h.screen(80, 24).contains("Saved the acceptance of R-001."));
+    let accepted = h.store().get::<Risk>("R-001").unwrap().unwrap();
+    assert_eq!(accepted.acceptance_state(today()), AcceptanceState::Valid);
+    assert_eq!(
+        accepted.status,
+        RiskStatus::TreatmentPlanned,
+        "not marked treated"
+    );
+    let after = h.app.risks().plan_references();
+    assert_eq!(after, on_screen, "acceptance drops nothing from the plan");
+    assert_eq!(after, pack_plan(&h), "an accepted risk with open treatment");
+
+    // Once its treatment is done, it leaves both.
+    h.key(KeyCode::Enter);
+    for _ in 0..14 {
+        h.key(KeyCode::Tab);
+    }
+    h.keys("t").ctrl('s'); // status: from "Treatment planned" to "Treated"
+    let treated = h.store().get::<Risk>("R-001").unwrap().unwrap();
+    assert_eq!(treated.status, RiskStatus::Treated);
+    let done = h.app.risks().plan_references();
+    assert!(!done.contains(&"R-001".to_string()));
+    assert_eq!(done, pack_plan(&h));
+}
+
+#[test]
+fn the_plan_shows_acceptance_beside_an_open_treatment() {
+    let mut h = harness(true);
+    h.key(KeyCode::Char('a')).ctrl('s');
+    h.section(2);
+    let screen = h.screen(120, 36);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("R-001"))
+        .unwrap_or_else(|| panic!("R-001 not in the plan: {screen}"));
+    assert!(line.contains("accepted"), "{line}");
+    h.key(KeyCode::Char('o')); // by owner: R-001 still listed
+    assert!(h.screen(120, 36).contains("R-001"));
+}
+
+#[test]
+fn the_risk_form_shows_scores_and_levels_live() {
+    let mut h = harness(true);
+    h.key(KeyCode::Char('n')).keys("Laptop theft on a train");
+    for _ in 0..6 {
+        h.key(KeyCode::Tab);
+    }
+    // Typing a digit on a likelihood or impact choice picks that level.
+    h.keys("3").key(KeyCode::Tab).keys("4");
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("Inherent score  3 x 4 = 12 High"),
+        "{screen}"
+    );
+    h.key(KeyCode::Right);
+    assert!(h.screen(120, 40).contains("3 x 5 = 15 High"));
+    // Space on a choice changes nothing.
+    h.key(KeyCode::Char(' '));
+    assert!(h.screen(120, 40).contains("3 x 5 = 15 High"));
+    // Residual: not assessed until both are chosen; retained risks keep their inherent place.
+    assert!(h
+        .screen(120, 40)
+        .contains("Residual score  not assessed: choose residual likelihood and impact"));
+    h.key(KeyCode::Tab).keys("r"); // treatment: Retain
+    assert!(h
+        .screen(120, 40)
+        .contains("Residual score  3 x 5 = 15 High"));
+    for _ in 0..4 {
+        h.key(KeyCode::Tab); // plan, controls, due date, residual likelihood
+    }
+    h.keys("1").key(KeyCode::Tab).keys("2");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Residual score  1 x 2 = 2 Low"), "{screen}");
+    insta::assert_snapshot!("risk_form_live_scores_120x40", screen);
+}
+
+#[test]
+fn retained_risks_appear_on_the_residual_heat_map() {
+    let mut h = harness(false);
+    h.key(KeyCode::Char('n')).keys("Office flood");
+    for _ in 0..5 {
+        h.key(KeyCode::Tab);
+    }
+    h.keys("Facilities").key(KeyCode::Tab).keys("2");
+    h.key(KeyCode::Tab).keys("3").key(KeyCode::Tab).keys("r");
+    h.ctrl('s');
+    assert!(h.screen(80, 24).contains("Saved R-001."));
+    h.section(1).key(KeyCode::Char('r'));
+    // Move to likelihood 2, impact 3 and list the cell.
+    h.key(KeyCode::Up).key(KeyCode::Right).key(KeyCode::Right);
+    let map = h.screen(120, 36);
+    assert!(map.contains("0 not assessed"), "{map}");
+    assert!(map.contains("▶ 1 M◀"), "{map}");
+    h.key(KeyCode::Enter);
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains("Risks with residual likelihood 2 and impact 3: 1."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("6 Medium (retained: as inherent)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn heat_map_arrows_move_cells_and_brackets_switch_sections() {
+    let mut h = harness(true);
+    h.section(1);
+    h.key(KeyCode::Right).key(KeyCode::Left).key(KeyCode::Right);
+    let map = h.screen(120, 36);
+    assert!(
+        map.contains("Heat map ·"),
+        "→ and ← stay on the heat map: {map}"
+    );
+    assert!(map.contains("←/→ move"), "{map}");
+    assert!(map.contains("[/] section"), "{map}");
+    h.key(KeyCode::Char(']'));
+    assert!(
+        h.screen(120, 36).contains("need treatment"),
+        "] goes to the plan"
+    );
+    h.key(KeyCode::Char('['));
+    assert!(h.screen(120, 36).contains("Heat map ·"), "[ comes back");
+    h.key(KeyCode::Char('['));
+    assert!(h.screen(120, 36).contains("sorted by"), "[ to the register");
+    h.key(KeyCode::Char('?'));
+    let help = h.screen(160, 48);
+    assert!(help.contains("Heat map"), "{help}");
+}
+
+#[test]
+fn marking_a_used_asset_out_of_scope_asks_first() {
+    let mut h = harness(true);
+    h.section(3).key(KeyCode::Enter);
+    // The scope choice: typing "o" picks "Out of scope".
+    for _ in 0..8 {
+        h.key(KeyCode::Tab);
+    }
+    h.keys("o");
+    h.ctrl('s');
+    let question = h.screen(120, 36);
+    let users = h
+        .store()
+        .list::<Risk>()
+        .unwrap()
+        .iter()
+        .filter(|r| r.value.assets.contains(&"A-001".to_string()))
+        .count();
+    assert!(users > 1);
+    assert!(
+        question.contains(&format!("A-001 is used by {users} risks")),
+        "{question}"
+    );
+    h.key(KeyCode::Char('n'));
+    let asset = |h: &Harness| {
+        h.store()
+            .get::<isms::domain::asset::Asset>("A-001")
+            .unwrap()
+            .unwrap()
+    };
+    assert!(asset(&h).in_scope, "no: nothing saved, the form stays open");
+    h.ctrl('s').key(KeyCode::Char('y'));
+    assert!(h.screen(120, 36).contains("Saved A-001."));
+    assert!(!asset(&h).in_scope);
+}
+
+#[test]
+fn counts_read_right_for_one_risk() {
+    let mut h = harness(false);
+    h.key(KeyCode::Char('n')).keys("Office flood");
+    h.ctrl('s');
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("┌ 1 risk · sorted by"), "{screen}");
+    h.key(KeyCode::Char('f')).ctrl('s');
+    assert!(h.screen(120, 36).contains("1 risk matches."));
+}

@@ -8,7 +8,7 @@ use super::dates::Date;
 use super::document::{expected_documents, Document, RequiredState};
 use super::method::RiskMethod;
 use super::review::{Measurement, Objective, Review, ReviewStatus};
-use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment};
+use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment, TreatmentProgress};
 use super::scope::ScopeItem;
 use super::soa::{Applicability, Implementation, SoaDecision};
 use super::workspace::Workspace;
@@ -144,6 +144,81 @@ pub fn untreated_risks(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
                     risk.title,
                     risk.score(),
                     ws.method.acceptance_threshold
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A risk above the acceptance threshold whose treatment cannot be carried out as written
+/// (6.1.3 b, e): modify names no control; modify, share or avoid has no plan text; or the
+/// treatment is still open with no due date. One finding per risk, naming what is missing:
+/// a blocker when the control or the plan is missing, a warning when only the date is.
+pub fn incomplete_treatments(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.risks
+        .iter()
+        .filter(|(_, risk)| {
+            !ws.method.is_acceptable(risk.score()) && risk.status != RiskStatus::Closed
+        })
+        .filter_map(|(r, risk)| {
+            let active = matches!(
+                risk.treatment,
+                Some(Treatment::Modify | Treatment::Share | Treatment::Avoid)
+            );
+            if !active {
+                return None;
+            }
+            let mut missing = Vec::new();
+            if risk.treatment == Some(Treatment::Modify) && risk.controls.is_empty() {
+                missing.push("no control linked");
+            }
+            if risk.treatment_plan.trim().is_empty() {
+                missing.push("no treatment plan");
+            }
+            let blocker = !missing.is_empty();
+            if risk.treatment_progress() == TreatmentProgress::Open && risk.due_date.is_none() {
+                missing.push("no due date");
+            }
+            if missing.is_empty() {
+                return None;
+            }
+            let option = risk.treatment.map(|t| t.label()).unwrap_or("");
+            let what = match missing.as_slice() {
+                [one] => one.to_string(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
+            Some(finding(
+                "treatment-incomplete",
+                if blocker { Blocker } else { Warning },
+                "6.1.3",
+                r,
+                format!(
+                    "\"{}\" scores {} (above the threshold of {}) and is treated by {option} with {what}.",
+                    risk.title,
+                    risk.score(),
+                    ws.method.acceptance_threshold
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// A treatment past its due date and not carried out (8.3), accepted or not.
+pub fn overdue_treatments(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.risks
+        .iter()
+        .filter(|(_, risk)| risk.is_overdue(ws.today))
+        .map(|(r, risk)| {
+            let due = risk.due_date.map(|d| d.to_string()).unwrap_or_default();
+            finding(
+                "treatment-overdue",
+                Warning,
+                "8.3",
+                r,
+                format!(
+                    "The treatment of \"{}\" was due on {due} and is not done.",
+                    risk.title
                 ),
             )
         })
@@ -443,11 +518,13 @@ pub fn blockers(findings: &[CheckFinding]) -> impl Iterator<Item = &CheckFinding
 
 /// Every rule, blockers first, then by clause and record.
 pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
-    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 12] = [
+    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 14] = [
         scope_statement,
         scope_exclusions,
         risk_owners,
         untreated_risks,
+        incomplete_treatments,
+        overdue_treatments,
         acceptances,
         soa_decisions,
         audit_coverage,
@@ -656,6 +733,104 @@ mod tests {
         let mut c = clean();
         c.risks[0].1.acceptance = None;
         assert_eq!(rules(&c), ["residual-not-accepted"]);
+    }
+
+    /// A risk above the threshold, treated by Modify, complete: in the clean workspace it
+    /// raises nothing; each test breaks one thing.
+    fn modified() -> Risk {
+        let mut risk = Risk {
+            title: "Ransomware".into(),
+            owner: "CISO".into(),
+            likelihood: 4,
+            impact: 5,
+            treatment: Some(Treatment::Modify),
+            treatment_plan: "Immutable backups".into(),
+            controls: vec!["5.1".into()],
+            due_date: parse("2026-12-31").ok(),
+            residual_likelihood: Some(1),
+            residual_impact: Some(2),
+            status: RiskStatus::TreatmentPlanned,
+            ..Risk::default()
+        };
+        risk.accept("CISO", day("2026-11-28"), None);
+        risk
+    }
+
+    #[test]
+    fn treatment_rules() {
+        let mut c = clean();
+        c.risks.push(("R-002".into(), modified()));
+        assert_eq!(run(&c), Vec::new(), "a complete open treatment is clean");
+
+        let broken: [(fn(&mut Risk), &str, Severity, &str); 5] = [
+            (
+                |r| r.controls.clear(),
+                "treatment-incomplete",
+                Blocker,
+                "no control linked",
+            ),
+            (
+                |r| r.treatment_plan = " ".into(),
+                "treatment-incomplete",
+                Blocker,
+                "no treatment plan",
+            ),
+            (
+                |r| r.due_date = None,
+                "treatment-incomplete",
+                Warning,
+                "no due date",
+            ),
+            (
+                |r| r.due_date = parse("2026-11-27").ok(),
+                "treatment-overdue",
+                Warning,
+                "was due on 2026-11-27",
+            ),
+            (
+                |r| {
+                    r.controls.clear();
+                    r.due_date = None;
+                },
+                "treatment-incomplete",
+                Blocker,
+                "no control linked and no due date",
+            ),
+        ];
+        for (change, rule, severity, words) in broken {
+            let mut c = clean();
+            let mut risk = modified();
+            change(&mut risk);
+            risk.accept("CISO", day("2026-11-28"), None);
+            c.risks.push(("R-002".into(), risk));
+            let found = run(&c);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!((found[0].rule, found[0].severity), (rule, severity));
+            assert_eq!(found[0].record, "R-002");
+            assert!(found[0].message.contains(words), "{}", found[0].message);
+        }
+
+        // Done: no due date needed, and never overdue; accepted: still overdue.
+        let mut c = clean();
+        let mut done = modified();
+        done.due_date = parse("2026-01-01").ok();
+        done.status = RiskStatus::Treated;
+        done.accept("CISO", day("2026-11-28"), None);
+        c.risks.push(("R-002".into(), done.clone()));
+        assert_eq!(run(&c), Vec::new());
+        let mut c = clean();
+        let mut accepted = done;
+        accepted.status = RiskStatus::Accepted;
+        c.risks.push(("R-002".into(), accepted));
+        assert_eq!(rules(&c), ["treatment-overdue"]);
+        // At or below the threshold the completeness rule does not apply.
+        let mut c = clean();
+        let mut small = modified();
+        small.likelihood = 1;
+        small.controls.clear();
+        small.accept("CISO", day("2026-11-28"), None);
+        c.risks.push(("R-002".into(), small));
+        assert_eq!(run(&c), Vec::new());
     }
 
     #[test]

@@ -168,7 +168,9 @@ pub fn compare(column: SortColumn, a: (&str, &Risk), b: (&str, &Risk)) -> Orderi
         SortColumn::Title => text(&a.title, &b.title),
         SortColumn::Owner => text(&a.owner, &b.owner),
         SortColumn::Inherent => a.score().cmp(&b.score()),
-        SortColumn::Residual => a.residual_score().cmp(&b.residual_score()),
+        SortColumn::Residual => a
+            .residual_position_score()
+            .cmp(&b.residual_position_score()),
         SortColumn::Treatment => a
             .treatment
             .map(|t| t.key())
@@ -201,17 +203,18 @@ fn reference_number(reference: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// Where a risk sits on the heat map: residual values when asked for and set, inherent
-/// otherwise.
+/// Where a risk sits on the heat map: its [`Risk::residual_position`] when asked for and
+/// known (a retained risk stays where it is), inherent otherwise.
 pub fn heat_map_position(risk: &Risk, residual: bool) -> (u8, u8) {
-    match (residual, risk.residual_likelihood, risk.residual_impact) {
-        (true, Some(likelihood), Some(impact)) => (likelihood, impact),
+    match risk.residual_position() {
+        Some(position) if residual => position,
         _ => (risk.likelihood, risk.impact),
     }
 }
 
 /// Counts per cell: `counts[likelihood - 1][impact - 1]`. Risks off the matrix are left out,
-/// and so, on the residual map, are risks whose residual scores are not assessed yet.
+/// and so, on the residual map, are risks whose residual position is not known yet (retained
+/// risks are always on it).
 pub fn heat_map<'a>(
     risks: impl IntoIterator<Item = &'a Risk>,
     size: u8,
@@ -220,7 +223,7 @@ pub fn heat_map<'a>(
     let size = usize::from(size);
     let mut counts = vec![vec![0; size]; size];
     for risk in risks {
-        if residual && risk.residual_score().is_none() {
+        if residual && risk.residual_position().is_none() {
             continue;
         }
         let (likelihood, impact) = heat_map_position(risk, residual);
@@ -403,6 +406,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn retained_risks_sit_on_the_residual_map() {
+        let mut retained = risk("retained, no residual values", 2, 3);
+        retained.treatment = Some(Treatment::Retain);
+        let unassessed = risk("modify, no residual values yet", 4, 4);
+        let counts = heat_map([&retained, &unassessed], 5, true);
+        assert_eq!(counts[1][2], 1, "the retained risk stays at L2 x I3");
+        assert_eq!(counts.iter().flatten().sum::<usize>(), 1);
+        assert!(RiskFilter {
+            cell: Some((2, 3, true)),
+            ..Default::default()
+        }
+        .matches(&retained, &RiskMethod::standard(5), &|_| None));
+    }
+
     proptest! {
         /// The heat map counts every risk on the matrix exactly once, for every size.
         #[test]
@@ -418,7 +436,7 @@ mod tests {
             let total: usize = counts.iter().flatten().sum();
             let on_matrix = risks.iter().filter(|r| {
                 let (l, i) = heat_map_position(r, residual);
-                l <= size && i <= size && (!residual || r.residual_score().is_some())
+                l <= size && i <= size && (!residual || r.residual_position().is_some())
             }).count();
             prop_assert_eq!(total, on_matrix);
             prop_assert_eq!(counts.len(), usize::from(size));

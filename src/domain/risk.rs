@@ -79,6 +79,32 @@ impl AcceptanceState {
     }
 }
 
+/// How far the chosen treatment has got. A fact of its own, apart from the owner's acceptance
+/// of the residual risk: accepting a risk whose treatment is still to be carried out does not
+/// carry it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TreatmentProgress {
+    /// No treatment option chosen yet.
+    NotChosen,
+    /// Retain: nothing to carry out; the owner's acceptance is the decision.
+    Retained,
+    /// Modify, share or avoid, not carried out yet.
+    Open,
+    /// Modify, share or avoid, carried out (the risk is treated or closed).
+    Done,
+}
+
+impl TreatmentProgress {
+    pub fn label(self) -> &'static str {
+        match self {
+            TreatmentProgress::NotChosen => "not chosen",
+            TreatmentProgress::Retained => "retained",
+            TreatmentProgress::Open => "open",
+            TreatmentProgress::Done => "done",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Risk {
     pub title: String,
@@ -135,6 +161,24 @@ impl Risk {
     /// The residual score, once both residual values are set.
     pub fn residual_score(&self) -> Option<u32> {
         Some(u32::from(self.residual_likelihood?) * u32::from(self.residual_impact?))
+    }
+
+    /// Where the risk stands after its treatment, as (likelihood, impact): the residual values
+    /// when assessed; for a retained risk with none, the inherent values (retaining changes
+    /// nothing); otherwise not known yet.
+    pub fn residual_position(&self) -> Option<(u8, u8)> {
+        match (self.residual_likelihood, self.residual_impact) {
+            (Some(likelihood), Some(impact)) => Some((likelihood, impact)),
+            _ if self.treatment == Some(Treatment::Retain) => Some((self.likelihood, self.impact)),
+            _ => None,
+        }
+    }
+
+    /// The score at [`Risk::residual_position`]: what the register and heat map show as
+    /// residual.
+    pub fn residual_position_score(&self) -> Option<u32> {
+        self.residual_position()
+            .map(|(likelihood, impact)| u32::from(likelihood) * u32::from(impact))
     }
 
     /// The score that counts now: residual when assessed, inherent otherwise.
@@ -248,20 +292,62 @@ impl Risk {
         });
     }
 
-    /// Still open and either above the acceptance threshold or marked for active treatment.
-    pub fn needs_treatment(&self, method: &RiskMethod) -> bool {
-        if self.status.is_settled() {
-            return false;
+    /// Whether the treatment is carried out, whatever the owner's acceptance says: a risk
+    /// treated by modify, share or avoid is done only once it is treated or closed.
+    pub fn treatment_progress(&self) -> TreatmentProgress {
+        match self.treatment {
+            None => TreatmentProgress::NotChosen,
+            Some(Treatment::Retain) => TreatmentProgress::Retained,
+            Some(_) if matches!(self.status, RiskStatus::Treated | RiskStatus::Closed) => {
+                TreatmentProgress::Done
+            }
+            Some(_) => TreatmentProgress::Open,
         }
-        let actively_treated = matches!(
-            self.treatment,
-            Some(Treatment::Modify | Treatment::Avoid | Treatment::Share)
-        );
-        actively_treated || !method.is_acceptable(self.score())
     }
 
+    /// What the treatment plan lists: a modify / share / avoid treatment not carried out yet
+    /// (accepted or not), or a risk above the acceptance threshold that is neither treated,
+    /// accepted nor closed.
+    pub fn needs_treatment(&self, method: &RiskMethod) -> bool {
+        if self.status == RiskStatus::Closed {
+            return false;
+        }
+        match self.treatment_progress() {
+            TreatmentProgress::Open => true,
+            TreatmentProgress::Done => false,
+            TreatmentProgress::NotChosen | TreatmentProgress::Retained => {
+                !self.status.is_settled() && !method.is_acceptable(self.score())
+            }
+        }
+    }
+
+    /// A due date in the past on a treatment that is not carried out.
     pub fn is_overdue(&self, today: Date) -> bool {
-        !self.status.is_settled() && self.due_date.is_some_and(|due| due < today)
+        let open = match self.treatment_progress() {
+            TreatmentProgress::Open => true,
+            TreatmentProgress::Done => false,
+            TreatmentProgress::NotChosen | TreatmentProgress::Retained => !self.status.is_settled(),
+        };
+        open && self.due_date.is_some_and(|due| due < today)
+    }
+
+    /// Records the owner's acceptance (see [`Risk::accept`]) and what it means for the
+    /// status: a retained (or untreated) risk is then accepted; a modify / share / avoid
+    /// treatment keeps its own progress, since accepting it does not carry it out.
+    pub fn record_acceptance(
+        &mut self,
+        accepted_by: &str,
+        accepted_on: Date,
+        valid_until: Option<Date>,
+    ) {
+        self.accept(accepted_by, accepted_on, valid_until);
+        let settles = matches!(
+            self.treatment_progress(),
+            TreatmentProgress::NotChosen | TreatmentProgress::Retained
+        );
+        if settles && !matches!(self.status, RiskStatus::Closed | RiskStatus::Treated) {
+            self.status = RiskStatus::Accepted;
+        }
     }
 
     /// Brings the values onto a smaller matrix; returns whether anything changed.
@@ -408,6 +494,46 @@ mod tests {
             ..risk()
         };
         assert!(!small.needs_treatment(&method));
+    }
+
+    #[test]
+    fn acceptance_does_not_carry_out_an_open_treatment() {
+        let method = RiskMethod::standard(5);
+        let today = day("2026-11-28");
+        for treatment in [Treatment::Modify, Treatment::Share, Treatment::Avoid] {
+            let mut open = Risk {
+                treatment: Some(treatment),
+                status: RiskStatus::TreatmentPlanned,
+                due_date: Some(day("2026-12-31")),
+                ..risk()
+            };
+            open.record_acceptance("Head of Platform", today, None);
+            assert_eq!(open.status, RiskStatus::TreatmentPlanned);
+            assert_eq!(open.treatment_progress(), TreatmentProgress::Open);
+            assert_eq!(open.acceptance_state(today), AcceptanceState::Valid);
+            assert!(open.needs_treatment(&method), "{treatment:?} still open");
+            // A status of Accepted (as earlier versions recorded it) does not settle it either.
+            open.status = RiskStatus::Accepted;
+            assert!(open.needs_treatment(&method));
+            assert!(open.is_overdue(day("2027-01-01")));
+            open.status = RiskStatus::Treated;
+            assert_eq!(open.treatment_progress(), TreatmentProgress::Done);
+            assert!(!open.needs_treatment(&method));
+            assert!(!open.is_overdue(day("2027-01-01")));
+        }
+        let mut retained = Risk {
+            treatment: Some(Treatment::Retain),
+            status: RiskStatus::Assessed,
+            ..risk()
+        };
+        assert!(
+            retained.needs_treatment(&method),
+            "20 is above the threshold"
+        );
+        retained.record_acceptance("Head of Platform", today, None);
+        assert_eq!(retained.status, RiskStatus::Accepted);
+        assert_eq!(retained.treatment_progress(), TreatmentProgress::Retained);
+        assert!(!retained.needs_treatment(&method));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::domain::dates;
 pub const CSV: &str = "02-risk/risk-register.csv";
 pub const XLSX: &str = "02-risk/risk-register.xlsx";
 
-pub const COLUMNS: [Column; 22] = [
+pub const COLUMNS: [Column; 23] = [
     Column::new("Reference", 10.0, false),
     Column::new("Title", 40.0, true),
     Column::new("Description", 50.0, true),
@@ -26,6 +26,7 @@ pub const COLUMNS: [Column; 22] = [
     Column::new("Treatment plan", 50.0, true),
     Column::new("Controls", 16.0, true),
     Column::new("Due date", 12.0, false),
+    Column::new("Treatment progress", 12.0, false),
     Column::new("Residual likelihood", 10.0, false),
     Column::new("Residual impact", 10.0, false),
     Column::new("Residual score", 9.0, false),
@@ -86,6 +87,7 @@ pub fn rows(data: &PackData) -> Vec<[String; COLUMNS.len()]> {
                 risk.treatment_plan.clone(),
                 risk.controls.join("; "),
                 dates::format_optional(risk.due_date),
+                risk.treatment_progress().label().to_string(),
                 number(risk.residual_likelihood),
                 number(risk.residual_impact),
                 number(risk.residual_score()),

@@ -82,6 +82,9 @@ enum Input {
     Text {
         editor: Box<TextArea<'static>>,
         multiline: bool,
+        /// A number field: a lone "0" in it is replaced by the first digit typed, never
+        /// appended to ("3", not "03").
+        number: bool,
     },
     Choice {
         options: Vec<Choice>,
@@ -133,6 +136,7 @@ impl Field {
             input: Input::Text {
                 editor: Box::new(text_editor(value, multiline)),
                 multiline,
+                number: false,
             },
             error: None,
             confidential: None,
@@ -144,12 +148,24 @@ impl Field {
         Field::text(key, label, value, false)
     }
 
+    /// A one-line number field: typed like text, but a digit typed over a lone "0" replaces
+    /// it, so that a field that starts at 0 takes the number the user types.
+    pub fn number(key: &'static str, label: &'static str, value: &str) -> Self {
+        let mut field = Field::text(key, label, value, false);
+        if let Input::Text { number, .. } = &mut field.input {
+            *number = true;
+        }
+        field
+    }
+
     /// A multi-line text field; Enter starts a new line.
     pub fn multiline(key: &'static str, label: &'static str, value: &str) -> Self {
         Field::text(key, label, value, true)
     }
 
-    /// A closed choice, cycled with the arrow keys or Space.
+    /// A closed choice, cycled with `←` / `→`; typing a letter or digit picks the next choice
+    /// whose label starts with it. Space does nothing, so that a user who meant to type does
+    /// not change the choice unseen.
     pub fn choice(
         key: &'static str,
         label: &'static str,
@@ -327,7 +343,9 @@ impl Form {
     pub fn set_value(&mut self, key: &str, value: &str) {
         if let Some(field) = self.fields.iter_mut().find(|field| field.key == key) {
             match &mut field.input {
-                Input::Text { editor, multiline } => **editor = text_editor(value, *multiline),
+                Input::Text {
+                    editor, multiline, ..
+                } => **editor = text_editor(value, *multiline),
                 Input::Choice { options, index } => {
                     if let Some(position) = options.iter().position(|(k, _)| k == value) {
                         *index = position;
@@ -584,10 +602,44 @@ impl Form {
                 self.next_field();
                 true
             }
+            Input::Text {
+                editor,
+                number: true,
+                ..
+            } if matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
+                && editor.lines().len() == 1
+                && editor.lines()[0].trim() == "0" =>
+            {
+                **editor = text_editor("", false);
+                editor.input(key);
+                true
+            }
             Input::Text { editor, .. } => {
                 editor.input(key);
                 true
             }
+            Input::Choice { options, index } => match key.code {
+                KeyCode::Char(c)
+                    if !c.is_whitespace()
+                        && (key.modifiers - ratatui::crossterm::event::KeyModifiers::SHIFT)
+                            .is_empty() =>
+                {
+                    let typed = c.to_lowercase().to_string();
+                    let starts = |(_, label): &Choice| label.to_lowercase().starts_with(&typed);
+                    let len = options.len();
+                    let next = (1..=len)
+                        .map(|step| (*index + step) % len.max(1))
+                        .find(|i| options.get(*i).is_some_and(starts));
+                    match next {
+                        Some(i) => {
+                            *index = i;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                _ => false,
+            },
             Input::Pick {
                 picker: Some(picker),
                 ..
@@ -604,7 +656,7 @@ impl Form {
                 }
                 _ => false,
             },
-            Input::Choice { .. } | Input::Pick { .. } | Input::Note(_) => false,
+            Input::Pick { .. } | Input::Note(_) => false,
         }
     }
 
@@ -613,7 +665,10 @@ impl Form {
         if self.focused_is_hidden() {
             return;
         }
-        if let Input::Text { editor, multiline } = &mut self.fields[self.focus].input {
+        if let Input::Text {
+            editor, multiline, ..
+        } = &mut self.fields[self.focus].input
+        {
             let text = if *multiline {
                 text.replace('\r', "")
             } else {
@@ -996,6 +1051,76 @@ mod tests {
         form.type_key(key('8'));
         form.toggle_picked(); // 8.13 is the first match: unselect it
         assert_eq!(form.value("controls"), "8.24");
+    }
+
+    #[test]
+    fn a_number_field_takes_the_number_typed_over_a_lone_zero() {
+        let mut form = Form::new(
+            "Numbers",
+            vec![
+                Field::number("amount", "Amount", "0"),
+                Field::number("count", "Count", "10"),
+                Field::line("version", "Version", "0"),
+            ],
+        );
+        form.type_key(key('3'));
+        assert_eq!(form.value("amount"), "3", "not 03");
+        form.type_key(key('0'));
+        assert_eq!(form.value("amount"), "30", "a zero after a digit is kept");
+        form.next_field();
+        form.type_key(key('5'));
+        assert_eq!(form.value("count"), "105", "only a lone 0 is replaced");
+        form.next_field();
+        form.type_key(key('1'));
+        assert_eq!(form.value("version"), "01", "a text field is text");
+        // A decimal point after the zero is typed on, as in 0.5.
+        let mut form = Form::new("Numbers", vec![Field::number("n", "N", "0")]);
+        form.type_key(key('.'));
+        form.type_key(key('5'));
+        assert_eq!(form.value("n"), "0.5");
+    }
+
+    #[test]
+    fn typing_on_a_choice_picks_by_first_letter_and_space_changes_nothing() {
+        let levels: Vec<Choice> = (1..=5)
+            .map(|n| (n.to_string(), format!("{n} Level")))
+            .collect();
+        let mut form = Form::new(
+            "Choices",
+            vec![
+                Field::choice("likelihood", "Likelihood", levels, "1"),
+                Field::choice("scope", "Scope", yes_no(), "in"),
+            ],
+        );
+        assert!(form.type_key(key('3')));
+        assert_eq!(form.value("likelihood"), "3", "typing 3 gives 3");
+        assert!(!form.type_key(key(' ')), "Space is not a choice key");
+        assert_eq!(form.value("likelihood"), "3");
+        assert!(!form.type_key(key('9')), "no choice starts with 9");
+        assert_eq!(form.value("likelihood"), "3");
+        form.next_field();
+        assert!(form.type_key(KeyEvent::new(KeyCode::Char('O'), KeyModifiers::SHIFT)));
+        assert_eq!(form.value("scope"), "out");
+        // Typing the same letter again goes on to the next choice that starts with it.
+        let mut form = Form::new(
+            "Status",
+            vec![Field::choice(
+                "status",
+                "Status",
+                vec![
+                    ("a".into(), "Assessed".into()),
+                    ("b".into(), "Treated".into()),
+                    ("c".into(), "Treatment planned".into()),
+                ],
+                "a",
+            )],
+        );
+        form.type_key(key('t'));
+        assert_eq!(form.value("status"), "b");
+        form.type_key(key('t'));
+        assert_eq!(form.value("status"), "c");
+        form.type_key(key('t'));
+        assert_eq!(form.value("status"), "b");
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn budget_form(reference: Option<&str>, line: Option<&BudgetLine>, currency:
             line.category.key(),
         ),
         Field::line("label", "For", &line.label),
-        Field::line("amount", "Amount", &format_amount(line.amount)),
+        Field::number("amount", "Amount", &format_amount(line.amount)),
     ];
     if !currency.trim().is_empty() {
         fields.push(Field::note(

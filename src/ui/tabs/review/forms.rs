@@ -124,7 +124,7 @@ pub fn objective_form(reference: Option<&str>, objective: &Objective) -> Form {
             Field::multiline("statement", "Objective", &objective.statement),
             Field::multiline("measure", "Measure", &objective.measure),
             Field::line("target", "Target", &objective.target),
-            Field::line(
+            Field::number(
                 "target_value",
                 "Target value",
                 &objective
@@ -194,7 +194,7 @@ pub fn measurement_form(objective: &str, today: Date) -> Form {
         format!("New measurement of {objective}"),
         vec![
             Field::line("date", "Date", &format_optional(Some(today))),
-            Field::line("value", "Value", ""),
+            Field::number("value", "Value", ""),
             Field::line("note", "Note", ""),
         ],
     )

@@ -66,6 +66,11 @@ pub fn risk_form(data: &RiskData, reference: Option<&str>, risk: &Risk) -> Form 
                 scale(&method.impact, false),
                 &risk.impact.to_string(),
             ),
+            Field::note(
+                "inherent_score",
+                "Inherent score",
+                &score_text(method, Some((risk.likelihood, risk.impact))),
+            ),
             Field::choice(
                 "treatment",
                 "Treatment",
@@ -87,6 +92,11 @@ pub fn risk_form(data: &RiskData, reference: Option<&str>, risk: &Risk) -> Form 
                 scale(&method.impact, true),
                 &optional(risk.residual_impact),
             ),
+            Field::note(
+                "residual_score",
+                "Residual score",
+                &score_text(method, risk.residual_position()),
+            ),
             Field::choice(
                 "status",
                 "Status",
@@ -100,6 +110,39 @@ pub fn risk_form(data: &RiskData, reference: Option<&str>, risk: &Risk) -> Form 
             ),
         ],
     )
+}
+
+/// "3 x 4 = 12 High": a score and its level, from the method, as the form shows it.
+fn score_text(method: &RiskMethod, position: Option<(u8, u8)>) -> String {
+    match position {
+        Some((likelihood, impact)) => {
+            let score = u32::from(likelihood) * u32::from(impact);
+            match method.band(score) {
+                Some((_, band)) => format!("{likelihood} x {impact} = {score} {}", band.name),
+                None => format!("{likelihood} x {impact} = {score}"),
+            }
+        }
+        None => "not assessed: choose residual likelihood and impact".into(),
+    }
+}
+
+/// Brings the risk form's score lines up to date with its likelihood, impact and treatment,
+/// as the user changes them.
+pub fn show_scores(form: &mut Form, method: &RiskMethod) {
+    let number = |key: &str| form.value(key).parse::<u8>().ok();
+    let inherent = number("likelihood").zip(number("impact"));
+    let risk = Risk {
+        likelihood: inherent.map_or(1, |p| p.0),
+        impact: inherent.map_or(1, |p| p.1),
+        residual_likelihood: number("residual_likelihood"),
+        residual_impact: number("residual_impact"),
+        treatment: Treatment::from_key(&form.value("treatment")),
+        ..Risk::default()
+    };
+    let inherent_text = score_text(method, inherent);
+    let residual_text = score_text(method, risk.residual_position());
+    form.set_value("inherent_score", &inherent_text);
+    form.set_value("residual_score", &residual_text);
 }
 
 /// The risk the form describes, keeping what the form does not show (the acceptance), or the
@@ -288,11 +331,8 @@ pub fn accepted(form: &Form, risk: &Risk) -> Result<Risk, Vec<FieldError>> {
     match accepted_on {
         Some(on) if errors.is_empty() => {
             let mut risk = risk.clone();
-            risk.accept(&accepted_by, on, valid_until);
-            // The owner's acceptance settles the risk, unless it is already closed.
-            if risk.status != RiskStatus::Closed {
-                risk.status = RiskStatus::Accepted;
-            }
+            // Accepting settles a retained risk; an open treatment stays open.
+            risk.record_acceptance(&accepted_by, on, valid_until);
             Ok(risk)
         }
         _ => Err(errors),
@@ -314,7 +354,7 @@ pub fn method_form(method: &RiskMethod) -> Form {
             ),
             Field::multiline("impact", "Impact", &levels_to_text(&method.impact)),
             Field::multiline("bands", "Level bands", &bands_to_text(&method.bands)),
-            Field::line(
+            Field::number(
                 "threshold",
                 "Accept up to",
                 &method.acceptance_threshold.to_string(),

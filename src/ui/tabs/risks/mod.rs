@@ -30,6 +30,14 @@ pub use register::Register;
 
 use super::{Outcome as TabOutcome, Sections};
 
+/// "1 risk", "2 risks".
+fn risks(count: usize) -> String {
+    match count {
+        1 => "1 risk".to_string(),
+        n => format!("{n} risks"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Register,
@@ -67,6 +75,8 @@ pub enum Pending {
     DiscardForm,
     /// A smaller matrix moves risks onto smaller values: asked before it is saved.
     ChangeMethod(Box<RiskMethod>),
+    /// The open asset form marks out of scope an asset that risks use: asked before saving.
+    AssetOutOfScope,
 }
 
 pub type Outcome = TabOutcome<Pending>;
@@ -164,7 +174,7 @@ impl RisksTab {
             heat_map(risks(), size, false),
             heat_map(risks(), size, true),
         ];
-        self.unassessed = risks().filter(|r| r.residual_score().is_none()).count();
+        self.unassessed = risks().filter(|r| r.residual_position().is_none()).count();
         keep_in_range(&mut self.assets, self.data.assets.len());
     }
 
@@ -172,6 +182,15 @@ impl RisksTab {
         self.data = store.load_risks()?;
         self.rebuild();
         Ok(())
+    }
+
+    /// The references of the risks in the treatment plan, in the order shown.
+    pub fn plan_references(&self) -> Vec<String> {
+        self.plan
+            .iter()
+            .flat_map(|(_, items)| items.iter())
+            .map(|i| self.data.risks[*i].reference.clone())
+            .collect()
     }
 
     fn plan_len(&self) -> usize {
@@ -592,6 +611,9 @@ impl RisksTab {
             (FormTarget::Method, Action::NextChoice | Action::PrevChoice) => {
                 forms::follow_size(&mut session.form)
             }
+            (FormTarget::Risk(_), Action::NextChoice | Action::PrevChoice) => {
+                forms::show_scores(&mut session.form, &self.data.method)
+            }
             _ => {}
         }
         match step {
@@ -606,11 +628,12 @@ impl RisksTab {
                 self.form = None;
                 Outcome::Done
             }
-            FormStep::Save => self.save_form(store),
+            FormStep::Save => self.save_form(store, false),
         }
     }
 
-    fn save_form(&mut self, store: &mut Store) -> Outcome {
+    /// Saves the open form; `confirmed` once the user agreed to what the save was asked about.
+    fn save_form(&mut self, store: &mut Store, confirmed: bool) -> Outcome {
         let Some(session) = self.form.as_mut() else {
             return Outcome::Ignored;
         };
@@ -624,7 +647,10 @@ impl RisksTab {
                 self.register.rebuild(&self.data);
                 self.form = None;
                 self.section = Section::Register;
-                return Outcome::Status(format!("{} risks match.", self.register.len()));
+                return Outcome::Status(match self.register.len() {
+                    1 => "1 risk matches.".to_string(),
+                    n => format!("{n} risks match."),
+                });
             }
             FormTarget::Risk(reference) => {
                 let base = reference
@@ -654,6 +680,28 @@ impl RisksTab {
                         .find(|s| &s.reference == r)
                         .map(|s| &s.value)
                 });
+                if let (Some(r), Some(was)) = (reference, before) {
+                    let users: Vec<&str> = self
+                        .data
+                        .risks
+                        .iter()
+                        .filter(|risk| risk.value.assets.contains(r))
+                        .map(|risk| risk.reference.as_str())
+                        .collect();
+                    if was.in_scope && !asset.in_scope && !users.is_empty() && !confirmed {
+                        let named = match users.len() {
+                            n if n > 5 => format!("{}, …", users[..5].join(", ")),
+                            _ => users.join(", "),
+                        };
+                        return Outcome::Ask(
+                            format!(
+                                "{r} is used by {} ({named}). Mark it out of scope anyway? Those risks keep it linked.",
+                                risks(users.len()),
+                            ),
+                            Pending::AssetOutOfScope,
+                        );
+                    }
+                }
                 let saved = store.write(|writer| {
                     let saved = match reference {
                         Some(r) => writer.update_from(r, before, &asset).map(|_| r.clone()),
@@ -694,7 +742,9 @@ impl RisksTab {
                         let size = method.size;
                         return Outcome::Ask(
                             format!(
-                                "The {size}x{size} matrix lowers the scores of {moved} risks to fit it, and their acceptances go stale. Change the method?"
+                                "The {size}x{size} matrix lowers the scores of {} to fit it, and {} go stale. Change the method?",
+                                risks(moved),
+                                if moved == 1 { "its acceptance would" } else { "their acceptances would" }
                             ),
                             Pending::ChangeMethod(Box::new(method)),
                         );
@@ -726,7 +776,16 @@ impl RisksTab {
     /// A key no binding took: typed into the open form or the text filter.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
         if let Some(session) = &mut self.form {
-            return session.form.type_key(key);
+            let typed = session.form.type_key(key);
+            // Typing can pick a choice (its first letter or digit): follow it as the arrows do.
+            match session.target {
+                FormTarget::Risk(_) => forms::show_scores(&mut session.form, &self.data.method),
+                FormTarget::Method if typed && session.form.focused_is_choice() => {
+                    forms::follow_size(&mut session.form)
+                }
+                _ => {}
+            }
+            return typed;
         }
         if self.register.is_typing_filter() {
             let mut text = self.register.filter().text.clone();
@@ -770,7 +829,8 @@ impl RisksTab {
                 Outcome::Status(match moved {
                     0 => "Saved the risk method; every risk is re-scored.".to_string(),
                     n => format!(
-                        "Saved the risk method; {n} risks moved onto the {0}x{0} matrix.",
+                        "Saved the risk method; {} moved onto the {1}x{1} matrix.",
+                        risks(n),
                         method.size
                     ),
                 })
@@ -786,6 +846,7 @@ impl RisksTab {
                 return Outcome::Done;
             }
             Pending::ChangeMethod(method) => return self.save_method(store, &method),
+            Pending::AssetOutOfScope => return self.save_form(store, true),
             Pending::DeleteRisk(reference) => store.delete::<Risk>(&reference).map(|_| reference),
             Pending::DeleteAsset(reference) => store.delete::<Asset>(&reference).map(|_| reference),
         };

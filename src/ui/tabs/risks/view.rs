@@ -13,7 +13,7 @@ use super::{RisksTab, Section};
 use crate::domain::dates::format_optional;
 use crate::domain::method::RiskMethod;
 use crate::domain::register::PlanGrouping;
-use crate::domain::risk::{AcceptanceState, Risk, RiskStatus};
+use crate::domain::risk::{AcceptanceState, Risk, RiskStatus, TreatmentProgress};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
 use crate::ui::components::{section_bar, split_list};
@@ -155,7 +155,7 @@ impl RisksTab {
                     scored(method, risk.score()),
                     level_style(method, risk.score(), theme),
                 )));
-                cells.push(match risk.residual_score() {
+                cells.push(match risk.residual_position_score() {
                     Some(score) => Cell::from(Span::styled(
                         scored(method, score),
                         level_style(method, score, theme),
@@ -163,7 +163,15 @@ impl RisksTab {
                     None => Cell::from(Span::styled("  —", theme.muted)),
                 });
                 if wide {
-                    cells.push(Cell::from(risk.treatment.map(|t| t.label()).unwrap_or("—")));
+                    let progress = match risk.treatment_progress() {
+                        TreatmentProgress::Open => " …",
+                        TreatmentProgress::Done => " ✓",
+                        TreatmentProgress::Retained | TreatmentProgress::NotChosen => "",
+                    };
+                    cells.push(Cell::from(format!(
+                        "{}{progress}",
+                        risk.treatment.map(|t| t.label()).unwrap_or("—")
+                    )));
                 }
                 cells.push(Cell::from(short_status(risk.status)));
                 let due = format_optional(risk.due_date);
@@ -201,10 +209,15 @@ impl RisksTab {
         ]);
         let arrow = if descending { "↓" } else { "↑" };
         let title = if shown == total {
-            format!(" {total} risks · sorted by {} {arrow} ", sort.label())
+            format!(
+                " {} · sorted by {} {arrow} ",
+                super::risks(total),
+                sort.label()
+            )
         } else {
             format!(
-                " {shown} of {total} risks · sorted by {} {arrow} ",
+                " {shown} of {} · sorted by {} {arrow} ",
+                super::risks(total),
                 sort.label()
             )
         };
@@ -295,7 +308,13 @@ impl RisksTab {
                     (Some(l), Some(i), Some(score)) => {
                         format!("L{l} x I{i} = {}", scored(method, score).trim())
                     }
-                    _ => "not assessed".into(),
+                    _ => match risk.residual_position() {
+                        Some((l, i)) => format!(
+                            "L{l} x I{i} = {} (retained: as inherent)",
+                            scored(method, u32::from(l) * u32::from(i)).trim()
+                        ),
+                        None => "not assessed".into(),
+                    },
                 },
             ),
             field(
@@ -338,10 +357,15 @@ impl RisksTab {
             (None, _) => "not accepted (press a)".into(),
         };
         lines.push(field("Acceptance", acceptance));
+        let progress = match risk.treatment_progress() {
+            TreatmentProgress::Open => ", open (not yet done)",
+            TreatmentProgress::Done => ", done",
+            TreatmentProgress::Retained | TreatmentProgress::NotChosen => "",
+        };
         lines.push(field(
             "Treatment",
             format!(
-                "{}{}",
+                "{}{progress}{}",
                 risk.treatment.map(|t| t.label()).unwrap_or("not chosen"),
                 risk.due_date
                     .map(|d| format!(", due {d}"))
@@ -561,8 +585,13 @@ impl RisksTab {
                     Some(date) => format!(" {date}"),
                     None => " no date".into(),
                 };
+                // Acceptance is shown beside the plan, never instead of it.
+                let acceptance = match risk.acceptance_state(self.today) {
+                    AcceptanceState::NotAccepted => String::new(),
+                    state => format!("[{}] ", state.label()),
+                };
                 let text = format!(
-                    "{}{:<6} {due:<11} {:<11} {} · {}",
+                    "{}{:<6} {due:<11} {:<11} {acceptance}{} · {}",
                     if selected { "▶" } else { " " },
                     stored.reference,
                     scored(method, risk.score()),
