@@ -618,3 +618,83 @@ fn unsaved_text_survives_a_kill_and_is_restored_on_yes() {
         .unwrap();
     assert_eq!(drafts, 0, "no draft remains after the save");
 }
+
+#[test]
+fn an_accepted_risk_with_open_treatment_stays_in_the_plan_after_restart() {
+    let (_dir, db) = new_db();
+    let mut tui = start(&db, 110, 36);
+    tui.send("3");
+    tui.wait_for("No risks yet");
+    tui.send("n");
+    tui.wait_for("New risk");
+    tui.send("Ransomware on the file server");
+    // Description, threat, vulnerability, assets, then the owner.
+    for _ in 0..5 {
+        tui.send(TAB);
+    }
+    tui.send("Head of IT");
+    // Likelihood 4 and impact 5, typed: 20, above the threshold.
+    tui.send(TAB);
+    tui.send("4");
+    tui.send(TAB);
+    tui.send("5");
+    tui.wait_for("4 x 5 = 20 Critical");
+    tui.send(TAB);
+    tui.send("m"); // Modify
+    tui.send(TAB);
+    tui.send("Offline backups and restore drills");
+    tui.send(TAB);
+    tui.send(ENTER);
+    tui.wait_for("Search:");
+    tui.send("8.13");
+    tui.send(ENTER);
+    tui.wait_for("1 chosen");
+    tui.send(ESC);
+    tui.wait_gone("Search:");
+    tui.send(TAB);
+    tui.send("2026-12-31");
+    tui.send(TAB);
+    tui.send("2");
+    tui.send(TAB);
+    tui.send("2");
+    tui.send(TAB);
+    tui.send("t"); // Treatment planned
+    tui.send(CTRL_S);
+    tui.wait_for("Saved R-001");
+
+    tui.send("a");
+    tui.wait_for("risk owner accepts the residual risk");
+    tui.send(CTRL_S);
+    tui.wait_for("Saved the acceptance of R-001");
+    tui.send("]]");
+    let plan = tui.wait_for("1 risk needs treatment");
+    let row = plan
+        .lines()
+        .find(|line| line.contains("R-001"))
+        .unwrap_or_else(|| panic!("R-001 left the plan:\n{plan}"));
+    assert!(row.contains("[accepted]"), "{row}");
+    drop(quit(tui));
+
+    let mut tui = start(&db, 110, 36);
+    tui.send("3");
+    tui.wait_for("Ransomware on the file server");
+    tui.send("]]");
+    let plan = tui.wait_for("1 risk needs treatment");
+    assert!(plan.contains("R-001"), "{plan}");
+    assert!(
+        flatten(&plan).contains("Treatment: Modify, open (not yet done), due 2026-12-31"),
+        "{plan}"
+    );
+    drop(quit(tui));
+
+    let conn = open_db(&db);
+    let (status, accepted_by): (String, String) = conn
+        .query_row("SELECT status, accepted_by FROM risk", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), accepted_by.as_str()),
+        ("treatment_planned", "Head of IT")
+    );
+}
