@@ -248,7 +248,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Overlay, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Overlay, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     // Choice fields in forms.
-    bind!(FormChoice, [plain(Right)], "→", NextChoice, Some("change"), "Next choice (or type its first letter or digit; Space changes nothing)"),
+    bind!(FormChoice, [plain(Right)], "→", NextChoice, Some("change"), "Next choice (or type its first letter; Space does nothing)"),
     bind!(FormChoice, [plain(Left)], "←", PrevChoice, None, "Previous choice"),
     // Pickers of link fields in forms.
     bind!(Picker, [plain(Enter)], "Enter", Yes, Some("choose"), "Choose or unchoose the highlighted item"),
@@ -303,11 +303,11 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Register, [ch('a')], "a", Accept, Some("accept"), "Record the owner's acceptance of the residual risk"),
     bind!(HeatMap, [plain(Up), ch('k')], "↑/k", Up, None, "Cell above (more likely)"),
     bind!(HeatMap, [plain(Down), ch('j')], "↓/j", Down, None, "Cell below (less likely)"),
-    bind!(HeatMap, [plain(Left)], "←/→", Left, Some("move"), "Cell to the left (←, less impact) or right (→, more impact): here the arrows move between cells, never sections"),
+    bind!(HeatMap, [plain(Left)], "←/→", Left, Some("move"), "Cell left or right (impact); arrows never switch section here"),
     bind!(HeatMap, [plain(Right)], "→", Right, None, "Cell to the right (more impact)"),
     bind!(HeatMap, [plain(Enter)], "Enter", Apply, Some("show risks"), "Show the risks in this cell in the register"),
     bind!(HeatMap, [ch('r')], "r", ToggleResidual, Some("inherent/residual"), "Switch between inherent and residual scores"),
-    bind!(HeatMap, [ch(']')], "[/]", NextSection, Some("section"), "Next section (here only [ and ] switch section: the arrows move between cells)"),
+    bind!(HeatMap, [ch(']')], "[/]", NextSection, Some("section"), "Next section (here only [ and ] switch section)"),
     bind!(HeatMap, [ch('[')], "[", PrevSection, None, "Previous section"),
     bind!(Plan, [ch('o')], "o", ToggleGrouping, Some("owner/due"), "Group by owner or by due date"),
     bind!(Plan, [ch('a')], "a", Accept, Some("accept"), "Record the owner's acceptance of the residual risk"),
