@@ -762,7 +762,9 @@ mod tests {
         c.risks.push(("R-002".into(), modified()));
         assert_eq!(run(&c), Vec::new(), "a complete open treatment is clean");
 
-        let broken: [(fn(&mut Risk), &str, Severity, &str); 5] = [
+        /// A change to the complete risk, the rule it breaks, how serious, words of the message.
+        type Break = (fn(&mut Risk), &'static str, Severity, &'static str);
+        let broken: [Break; 5] = [
             (
                 |r| r.controls.clear(),
                 "treatment-incomplete",

@@ -555,8 +555,13 @@ impl RisksTab {
                     .collect();
                 if !linked.is_empty() {
                     return Outcome::Error(format!(
-                        "{reference} is linked to {}: remove it from those risks first.",
-                        linked.join(", ")
+                        "{reference} is linked to {}: remove it from {} first.",
+                        linked.join(", "),
+                        if linked.len() == 1 {
+                            "that risk"
+                        } else {
+                            "those risks"
+                        }
                     ));
                 }
                 Outcome::Ask(
@@ -695,8 +700,13 @@ impl RisksTab {
                         };
                         return Outcome::Ask(
                             format!(
-                                "{r} is used by {} ({named}). Mark it out of scope anyway? Those risks keep it linked.",
+                                "{r} is used by {} ({named}). Mark it out of scope anyway? {} linked.",
                                 risks(users.len()),
+                                if users.len() == 1 {
+                                    "That risk keeps it"
+                                } else {
+                                    "Those risks keep it"
+                                }
                             ),
                             Pending::AssetOutOfScope,
                         );
