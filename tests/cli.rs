@@ -427,6 +427,35 @@ fn check_lists_the_demo_findings_and_exits_1_on_blockers() {
 }
 
 #[test]
+fn check_names_the_demo_overdue_treatments_and_no_incomplete_one() {
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    let json = env.run(&["check", "--format", "json", "--db", s(&demo)]);
+    let findings: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
+    let findings = findings.as_array().expect("an array of findings");
+    let of_rule = |rule: &str| -> Vec<&serde_json::Value> {
+        findings.iter().filter(|f| f["rule"] == rule).collect()
+    };
+    // The demo's ransomware treatment was due three weeks ago and is not done.
+    let overdue = of_rule("treatment-overdue");
+    let r001 = overdue
+        .iter()
+        .find(|f| f["record"] == "R-001")
+        .unwrap_or_else(|| panic!("R-001 is not overdue: {overdue:?}"));
+    assert_eq!(r001["severity"], "warning");
+    assert_eq!(r001["clause"], "8.3");
+    assert!(
+        r001["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("was due on 2026-11-07 and is not done."),
+        "{r001}"
+    );
+    // Every demo treatment above the threshold names its controls, plan and date.
+    assert!(of_rule("treatment-incomplete").is_empty(), "{findings:?}");
+}
+
+#[test]
 fn check_of_a_new_workspace_names_the_empty_scope() {
     let env = Env::new();
     let path = env.path("new.sqlite3");

@@ -29,7 +29,8 @@ choice_enum! {
 }
 
 impl RiskStatus {
-    /// Treated, accepted and closed risks need no more work until their next review.
+    /// Treated, accepted and closed statuses. For a risk treated by modify, share or avoid,
+    /// "accepted" does not settle it: see [`Risk::treatment_progress`].
     pub fn is_settled(self) -> bool {
         matches!(
             self,
