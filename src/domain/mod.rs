@@ -21,6 +21,7 @@ pub mod scope;
 pub mod soa;
 pub mod status;
 pub mod validation;
+pub mod words;
 pub mod workspace;
 
 pub use validation::FieldError;

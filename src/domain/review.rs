@@ -11,6 +11,7 @@ use super::dates::Date;
 use super::method::RiskMethod;
 use super::risk::{AcceptanceState, Risk};
 use super::validation::{require, FieldError};
+use super::words;
 
 choice_enum! {
     ReviewStatus {
@@ -302,8 +303,8 @@ pub fn input_actions(ws: &ReviewWorkspace<'_>) -> String {
         .filter(|(_, a)| a.is_overdue(ws.today))
         .count();
     let mut lines = vec![format!(
-        "{} actions: {} done, {} in progress, {} open ({} overdue), {} dropped.",
-        ws.actions.len(),
+        "{}: {} done, {} in progress, {} open ({} overdue), {} dropped.",
+        words::count(ws.actions.len(), "action", "actions"),
         count(ActionStatus::Done),
         count(ActionStatus::InProgress),
         count(ActionStatus::Open),
@@ -486,14 +487,14 @@ pub fn input_audits(ws: &ReviewWorkspace<'_>) -> String {
             ws.items.iter().filter(|i| i.audit == *reference).collect();
         let count = |f: Finding| items.iter().filter(|i| i.result == f).count();
         lines.push(format!(
-            "- {reference} {}: {} items; {} conforming, {} observations, {} OFIs, {} minor NCs, {} major NCs, {} not audited",
+            "- {reference} {}: {}; {} conforming, {}, {}, {}, {}, {} not audited",
             audit.title,
-            items.len(),
+            words::count(items.len(), "item", "items"),
             count(Finding::Conforming),
-            count(Finding::Observation),
-            count(Finding::Improvement),
-            count(Finding::MinorNc),
-            count(Finding::MajorNc),
+            words::count(count(Finding::Observation), "observation", "observations"),
+            words::count(count(Finding::Improvement), "OFI", "OFIs"),
+            words::count(count(Finding::MinorNc), "minor NC", "minor NCs"),
+            words::count(count(Finding::MajorNc), "major NC", "major NCs"),
             count(Finding::NotAudited)
         ));
     }
@@ -513,8 +514,8 @@ pub fn input_objectives(ws: &ReviewWorkspace<'_>) -> String {
         .map(|(r, _)| r.as_str())
         .collect();
     format!(
-        "{} objectives: {} met, {} on track, {} at risk, {} missed{}.",
-        ws.objectives.len(),
+        "{}: {} met, {} on track, {} at risk, {} missed{}.",
+        words::count(ws.objectives.len(), "objective", "objectives"),
         count(ObjectiveStatus::Met),
         count(ObjectiveStatus::OnTrack),
         count(ObjectiveStatus::AtRisk),
@@ -557,7 +558,9 @@ pub fn input_risks(ws: &ReviewWorkspace<'_>) -> String {
     let above = ws
         .risks
         .iter()
-        .filter(|(_, r)| !method.is_acceptable(r.current_score()) && !r.status.is_settled())
+        // Accepting a risk does not carry out its treatment: an open modify / share / avoid
+        // treatment keeps it open (see `Risk::needs_treatment`).
+        .filter(|(_, r)| !method.is_acceptable(r.current_score()) && r.needs_treatment(method))
         .count();
     let untreated = ws
         .risks
@@ -580,9 +583,11 @@ pub fn input_risks(ws: &ReviewWorkspace<'_>) -> String {
         .filter(|(_, r)| r.is_overdue(ws.today))
         .count();
     format!(
-        "{} risks by current level: {}. {above} above the acceptance threshold and still open; {untreated} above it with no treatment chosen; {overdue} treatments overdue; {stale} acceptances stale and {expired} expired.",
-        ws.risks.len(),
-        by_level.join(", ")
+        "{} by current level: {}. {above} above the acceptance threshold and still open; {untreated} above it with no treatment chosen; {} overdue; {} stale and {expired} expired.",
+        words::count(ws.risks.len(), "risk", "risks"),
+        by_level.join(", "),
+        words::count(overdue, "treatment", "treatments"),
+        words::count(stale, "acceptance", "acceptances"),
     )
 }
 
@@ -863,7 +868,7 @@ mod tests {
         );
         let audits = input_audits(&ws);
         assert!(
-            audits.contains("3 items; 1 conforming, 0 observations, 1 OFIs, 1 minor NCs"),
+            audits.contains("3 items; 1 conforming, 0 observations, 1 OFI, 1 minor NC, 0 major NCs"),
             "{audits}"
         );
         assert_eq!(
