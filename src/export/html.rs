@@ -69,7 +69,10 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
     );
 
     // Readiness.
-    out.push_str("<h2>Readiness</h2>");
+    out.push_str(
+        "<h2>Readiness</h2><p class=\"muted\">A stage is as ready as its weakest criterion: \
+         its readiness is the lowest criterion's percentage. A count of 0 of 0 is 0%.</p>",
+    );
     table(
         &mut out,
         &["Stage", "Readiness", "Criterion", "Where it stands", "Met"],
@@ -83,13 +86,7 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                         (String::new(), String::new())
                     };
                     let met = if c.is_met() { "yes" } else { "no" };
-                    vec![
-                        name,
-                        percent,
-                        c.label.to_string(),
-                        c.detail.clone(),
-                        met.into(),
-                    ]
+                    vec![name, percent, c.label.to_string(), c.figure(), met.into()]
                 })
             }),
     );
