@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::audit::{AuditStatus, Finding, NcGrade};
+use super::audit::{coverage, finished_items, is_finished, AuditStatus, NcGrade};
 use super::certification::{next_milestones, MilestoneState, TimelineRow};
 use super::check::{management_review, CheckFinding, CheckWorkspace, Severity};
 use super::dates::Date;
@@ -76,24 +76,20 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
                 && documents.controls_with_evidence.contains(c)
         })
         .count();
-    // Only audits that were carried out to the end (reported or closed) complete the programme.
-    let finished: HashSet<&str> = ws
+    // Only audits that were carried out to the end (reported or closed) complete the programme;
+    // the same coverage function as the Audit tab's, over their items.
+    let finished = finished_items(
+        ws.audits.iter().map(|(r, a)| (r.as_str(), a.status)),
+        ws.items.iter(),
+    );
+    let applicable_ids: Vec<String> = applicable.iter().map(|c| c.to_string()).collect();
+    let covered = coverage(ws.clauses, &applicable_ids, finished);
+    let covered = covered.clauses_audited.len() + covered.controls_audited.len();
+    let audits_finished = ws
         .audits
         .iter()
-        .filter(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed))
-        .map(|(r, _)| r.as_str())
-        .collect();
-    let audited: HashSet<String> = ws
-        .items
-        .iter()
-        .filter(|i| i.result != Finding::NotAudited && finished.contains(i.audit.as_str()))
-        .map(|i| i.target.label())
-        .collect();
-    let covered = ws.clauses.iter().filter(|c| audited.contains(*c)).count()
-        + applicable
-            .iter()
-            .filter(|c| audited.contains(&format!("A.{c}")))
-            .count();
+        .filter(|(_, a)| is_finished(a.status))
+        .count();
     ReadinessFacts {
         required_documents: documents.required,
         required_documents_in_place: documents.required_in_place,
@@ -109,7 +105,7 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
         audit_scope_covered: covered,
         // The same rule as `isms check`: held within 12 months and since the last audit.
         review_up_to_date: management_review(ws).is_empty(),
-        audits_finished: finished.len(),
+        audits_finished,
         open_major_ncs: ws
             .ncs
             .iter()

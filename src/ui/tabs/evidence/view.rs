@@ -131,15 +131,12 @@ impl EvidenceTab {
                     )),
                     Cell::from(e.requirement.key.clone()),
                     Cell::from(e.requirement.label.clone()),
-                    // "workbench" first when its own records fulfil it.
-                    Cell::from(
-                        e.in_workbench()
-                            .map(|_| "workbench".to_string())
-                            .into_iter()
-                            .chain(e.documents.iter().cloned())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    // "workbench" when its own records fulfil it, with how many documents too.
+                    Cell::from(match (e.in_workbench(), e.documents.len()) {
+                        (Some(_), 0) => "workbench".to_string(),
+                        (Some(_), n) => format!("workbench +{n}"),
+                        (None, _) => e.documents.join(", "),
+                    }),
                 ])
             })
             .collect();
