@@ -52,9 +52,13 @@ fn readiness_lines(theme: &Theme) -> Vec<Line<'static>> {
     );
     let readiness = Readiness::from_facts(&ReadinessFacts::default());
     for stage in readiness.stages() {
+        lines.push(Line::from(Span::styled(
+            format!("  {}", stage.name),
+            theme.label_focus,
+        )));
         for criterion in &stage.criteria {
             lines.push(Line::from(Span::styled(
-                format!("  {} · {}", stage.name, criterion.label),
+                format!("  • {}", criterion.label),
                 theme.key,
             )));
             lines.extend(
