@@ -514,3 +514,40 @@ fn status_says_each_criterion_and_the_weakest() {
         "{text}"
     );
 }
+
+#[test]
+fn the_pack_lists_the_required_documents_with_what_the_workbench_holds() {
+    let dir = TempDir::new().unwrap();
+    let store = half_done(&dir);
+    let out = dir.path().join("pack");
+    let written = isms::export::export(&store, &out, false, today()).unwrap();
+    let text = std::fs::read_to_string(out.join("04-evidence/required-documents.csv")).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Requirement,Clause or control,Required document,State,In the workbench,Documents"
+    );
+    assert_eq!(
+        lines[1],
+        "4.3,4.3,Scope of the ISMS,in place,01-scope/isms-scope.md,"
+    );
+    assert!(lines.contains(&"5.2 e,5.2,Information security policy,in place,,DOC-001"));
+    assert!(lines.contains(&"8.2,8.2,Risk assessment results,missing,,"));
+    // The Stage 1 figure counts the rows in place.
+    let in_place = lines.iter().filter(|l| l.contains(",in place,")).count();
+    let (_, readiness) = store.check_with_readiness(today()).unwrap();
+    assert_eq!(
+        readiness.stage1.criteria[0].detail,
+        format!("{in_place} of {}", lines.len() - 1)
+    );
+    // Every pack file the workbench names is a file of the pack (or its per-record pattern).
+    let patterns: Vec<&str> = isms::export::FILES.iter().map(|f| f.path).collect();
+    for held in store.workbench_records(today()).unwrap() {
+        assert!(
+            patterns.contains(&held.pack_file) || written.iter().any(|w| w == held.pack_file),
+            "{} names {}, not in the pack",
+            held.key,
+            held.pack_file
+        );
+    }
+}
