@@ -551,3 +551,26 @@ fn the_pack_lists_the_required_documents_with_what_the_workbench_holds() {
         );
     }
 }
+
+#[test]
+fn report_html_holds_the_objectives_that_fulfil_6_2_g() {
+    use isms::domain::review::Objective;
+    use isms::export::{html, PackData};
+    let dir = TempDir::new().unwrap();
+    let store = workspace(&dir, true);
+    let held = store.workbench_records(today()).unwrap();
+    let objectives = held.iter().find(|h| h.key == "6.2 g").unwrap();
+    assert!(objectives.held, "the demo's objectives are written");
+    assert_eq!(objectives.pack_file, "report.html");
+    let report =
+        String::from_utf8(html::report(&PackData::load(&store, today()).unwrap()).unwrap())
+            .unwrap();
+    assert!(report.contains("<h2>Information security objectives (6.2)</h2>"));
+    for objective in store.list::<Objective>().unwrap() {
+        assert!(
+            report.contains(&format!("<td>{}</td>", objective.reference)),
+            "{}",
+            objective.reference
+        );
+    }
+}
