@@ -372,7 +372,19 @@ impl EvidenceTab {
                     if expected.state == RequiredState::Missing {
                         return self.new_for_requirement();
                     }
-                    let first = expected.documents[0].clone();
+                    // In place through the workbench's own records, with no document: say where.
+                    let Some(first) = expected.documents.first().cloned() else {
+                        return Outcome::Status(match &expected.workbench {
+                            Some(held) => format!(
+                                "{} is in place in the workbench: {} ({}). n adds a document too.",
+                                expected.requirement.key, held.pack_file, held.condition
+                            ),
+                            None => format!(
+                                "No document fulfils {}: n adds one.",
+                                expected.requirement.key
+                            ),
+                        });
+                    };
                     let count = expected.documents.len();
                     let key = expected.requirement.key.clone();
                     self.select_document(&first);
