@@ -204,9 +204,9 @@ pub fn stage2(facts: &ReadinessFacts) -> StageReadiness {
             Criterion::counted(
                 "Internal audit complete (clauses and controls covered)",
                 "audited",
-                "Clauses 4-10 and applicable controls examined (any result but not audited) on \
-                 the checklist of an audit reported or closed, out of all clauses and applicable \
-                 controls.",
+                "Clauses 4-10 and applicable controls given a result (other than not audited) \
+                 on the checklist of an audit reported or closed, out of all clauses and \
+                 applicable controls.",
                 facts.audit_scope_covered,
                 facts.audit_scope,
             ),
