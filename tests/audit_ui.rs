@@ -29,6 +29,55 @@ fn programme_checklist_register_report_and_coverage() {
     h.key(KeyCode::Right);
     let coverage = h.screen(120, 40);
     assert!(coverage.contains("34 of 34 audited"), "{coverage}");
+    insta::assert_snapshot!("audit_coverage_120x40", coverage);
+}
+
+/// The text of the line after the heading `title` on `screen`, without the frame.
+fn after(screen: &str, title: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(title))
+        .unwrap_or_else(|| panic!("no {title}:\n{screen}"));
+    lines[at + 1]
+        .trim_matches(|c| c == '│' || c == ' ')
+        .to_string()
+}
+
+#[test]
+fn coverage_marks_what_is_covered_with_a_tick_and_what_to_audit_next_with_a_cross() {
+    let mut h = harness();
+    for _ in 0..4 {
+        h.key(KeyCode::Right);
+    }
+    let screen = h.screen(120, 40);
+    // The demo has audited every clause and 20 of 85 applicable controls.
+    assert_eq!(
+        after(&screen, "To audit next: clauses"),
+        "none: every clause has been audited"
+    );
+    let next = after(&screen, "To audit next: applicable controls");
+    assert!(next.starts_with("✗ 5.2, 5.3"), "{next}");
+    let audited = after(&screen, "Clauses audited");
+    assert!(audited.starts_with("✓ 4.1, 4.2"), "{audited}");
+    assert!(after(&screen, "Applicable controls audited").starts_with("✓ 5.1"));
+    assert!(
+        screen.contains("Counted for Stage 2: 54 of 119"),
+        "{screen}"
+    );
+
+    // A new workspace: everything is still to audit, nothing is covered.
+    let mut h = Harness::new(false, '6');
+    for _ in 0..4 {
+        h.key(KeyCode::Right);
+    }
+    let screen = h.screen(120, 40);
+    assert!(after(&screen, "To audit next: clauses").starts_with("✗ 4.1, 4.2"));
+    assert_eq!(after(&screen, "Clauses audited"), "none yet");
+    assert_eq!(
+        after(&screen, "To audit next: applicable controls"),
+        "none: every applicable control has been audited"
+    );
 }
 
 #[test]

@@ -515,6 +515,13 @@ fn status_summarises_readiness_areas_and_milestones() {
     for stage in [&readiness.stage1, &readiness.stage2] {
         let line = format!("{} readiness: {}%", stage.name, stage.percent());
         assert!(text.contains(&line), "{line} missing:\n{text}");
+        assert!(text.contains(&stage.headline()), "{text}");
+        for c in &stage.criteria {
+            assert!(
+                text.contains(&format!("{}: {}", c.label, c.figure())),
+                "{text}"
+            );
+        }
     }
     let blockers = isms::domain::check::blockers(&findings).count();
     assert!(
@@ -527,6 +534,32 @@ fn status_summarises_readiness_areas_and_milestones() {
     assert!(
         text.contains("Next milestones") && text.contains("Stage 1 audit"),
         "{text}"
+    );
+}
+
+#[test]
+fn status_of_a_new_workspace_names_the_weakest_criterion_and_passes_nothing_on_nothing() {
+    let env = Env::new();
+    let file = env.path("new.sqlite3");
+    env.run(&["init", "--db", s(&file), "--org", "Acme Ltd"])
+        .success();
+    let run = env.run(&["status", "--db", s(&file)]);
+    run.success();
+    let text = &run.stdout;
+    for line in [
+        "Stage 1 readiness: 0% (weakest: required documents, 0 of 16)",
+        "  ✗ Required documents in place and approved: 0 of 16 (0%)",
+        "Stage 2 readiness: 0% (weakest: decided, 0 of 93)",
+        "  ✗ Annex A controls decided (applicable or excluded): 0 of 93 (0%)",
+        // No applicable control: 0 of 0 is not met.
+        "  ✗ Applicable controls implemented with evidence: 0 of 0 (0%)",
+        "  ✗ No major nonconformity open after an internal audit: no audit yet (0%)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} missing:\n{text}");
+    }
+    assert!(
+        !text.contains('✓'),
+        "nothing is met in a new workspace:\n{text}"
     );
 }
 

@@ -202,3 +202,66 @@ fn the_overview_leads_to_documents_and_requirements_and_the_soa_follows_edits() 
     let screen = h.screen(160, 48);
     assert!(!screen.contains("DOC-013"), "{screen}");
 }
+
+/// A new workspace whose scope statement is written and one risk assessed, on the Evidence tab.
+fn half_done() -> Harness {
+    use isms::domain::risk::{Risk, RiskStatus};
+    use isms::domain::workspace::Workspace;
+    use isms::ui::{App, Theme, ThemeName};
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut store = common::workspace(&dir, false);
+    store
+        .update_workspace(&Workspace {
+            organisation: "Halfway Ltd".into(),
+            isms_name: "Halfway ISMS".into(),
+            scope_statement: "The hosted payroll service.".into(),
+        })
+        .unwrap();
+    store
+        .insert(&Risk {
+            title: "Payroll data leaks".into(),
+            owner: "CFO".into(),
+            likelihood: 2,
+            impact: 3,
+            status: RiskStatus::Assessed,
+            ..Risk::default()
+        })
+        .unwrap();
+    let mut app = App::new(store, Theme::new(ThemeName::Dark, true), common::today()).unwrap();
+    app.set_location_label("/home/lead/workbench.sqlite3");
+    app.set_today(common::today());
+    let mut h = Harness { app, dir };
+    h.key(KeyCode::Char('5'));
+    h
+}
+
+#[test]
+fn what_the_workbench_holds_is_in_place_without_a_document() {
+    let mut h = half_done();
+    let screen = h.screen(80, 24);
+    // The scope statement (4.3), the risk method in use (6.1.2) and the assessed risk (8.2).
+    assert!(screen.contains("3 of 16 in place"), "{screen}");
+    insta::assert_snapshot!("evidence_required_workbench_80x24", screen);
+    go_to_requirement(&mut h, "8.2");
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains("in place (in the workbench: 02-risk/risk-register.csv)"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("evidence_required_workbench_120x36", screen);
+    // Enter on it says where it is rather than opening a document that does not exist.
+    h.key(KeyCode::Enter);
+    let screen = h.screen(120, 36);
+    assert!(
+        screen.contains("8.2 is in place in the workbench: 02-risk/risk-register.csv"),
+        "{screen}"
+    );
+    // What the records do not hold yet says what would put it in place.
+    go_to_requirement(&mut h, "9.2.2");
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("✗ missing"), "{screen}");
+    assert!(
+        screen.contains("fulfilled once an internal audit is reported or closed"),
+        "{screen}"
+    );
+}

@@ -42,6 +42,7 @@ const SOA: [&str; 3] = [
 
 /// The document register, after the SoA files.
 const EVIDENCE: &str = "04-evidence/document-register.csv";
+const REQUIRED: &str = "04-evidence/required-documents.csv";
 
 fn date(text: &str) -> Date {
     dates::parse(text).unwrap()
@@ -151,7 +152,7 @@ fn export_writes_the_programme_the_register_and_a_report_per_audit() {
     let mut expected: Vec<&str> = vec![SCOPE];
     expected.extend(RISK);
     expected.extend(SOA);
-    expected.push(EVIDENCE);
+    expected.extend([EVIDENCE, REQUIRED]);
     expected.extend([PROGRAMME, NCS, REPORTED, PLANNED]);
     expected.extend(MINUTES);
     expected.extend(INDEX);
@@ -378,7 +379,7 @@ fn export_without_audits_writes_the_programme_and_an_empty_register() {
     let written = export_to(&store, &out, today());
     assert_eq!(
         &written[10..],
-        [EVIDENCE, PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2], INDEX[3]],
+        [EVIDENCE, REQUIRED, PROGRAMME, NCS, INDEX[0], INDEX[1], INDEX[2], INDEX[3]],
         "no report without an audit"
     );
     let programme = fs::read_to_string(out.join(PROGRAMME)).unwrap();
@@ -446,20 +447,20 @@ fn export_command_prints_the_internal_audit_files() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], SCOPE, "{text}");
     assert_eq!(&lines[1..7], RISK, "{text}");
-    assert_eq!(lines[10], EVIDENCE, "{text}");
+    assert_eq!(&lines[10..12], [EVIDENCE, REQUIRED], "{text}");
     assert_eq!(
-        &lines[11..15],
+        &lines[12..16],
         [PROGRAMME, NCS, REPORTED, PLANNED],
         "{text}"
     );
-    assert_eq!(&lines[15..17], MINUTES, "{text}");
-    assert_eq!(&lines[17..21], INDEX, "{text}");
-    assert_eq!(lines.len(), 22, "{text}");
+    assert_eq!(&lines[16..18], MINUTES, "{text}");
+    assert_eq!(&lines[18..22], INDEX, "{text}");
+    assert_eq!(lines.len(), 23, "{text}");
     assert!(
-        lines[21].starts_with("Wrote 21 files of the audit pack"),
+        lines[22].starts_with("Wrote 22 files of the audit pack"),
         "{text}"
     );
-    for path in &lines[..21] {
+    for path in &lines[..22] {
         assert!(dir.path().join("pack").join(path).is_file(), "{path}");
     }
 }

@@ -200,6 +200,18 @@ fn help_is_generated_from_the_keymap() {
             binding.help
         );
     }
+    // Help says how each readiness criterion is counted, and that the weakest one wins.
+    assert!(tall.contains("Readiness gauges"), "{tall}");
+    assert!(tall.contains("weakest criterion"), "{tall}");
+    for stage in isms::domain::readiness::Readiness::from_facts(&Default::default()).stages() {
+        for criterion in &stage.criteria {
+            assert!(
+                tall.contains(&format!("• {}", criterion.label)),
+                "help misses {}:\n{tall}",
+                criterion.label
+            );
+        }
+    }
     h.key(KeyCode::Esc);
     assert!(!h.screen(80, 24).contains(" Keys "));
 }

@@ -351,6 +351,28 @@ pub fn coverage<'a>(
     coverage
 }
 
+/// Whether an audit was carried out to the end (reported or closed): only these complete the
+/// programme for Stage 2 readiness.
+pub fn is_finished(status: AuditStatus) -> bool {
+    matches!(status, AuditStatus::Reported | AuditStatus::Closed)
+}
+
+/// The checklist items of the audits that are finished, for the coverage Stage 2 counts.
+pub fn finished_items<'a>(
+    audits: impl IntoIterator<Item = (&'a str, AuditStatus)>,
+    items: impl IntoIterator<Item = &'a ChecklistItem>,
+) -> Vec<&'a ChecklistItem> {
+    let finished: std::collections::HashSet<&str> = audits
+        .into_iter()
+        .filter(|(_, status)| is_finished(*status))
+        .map(|(reference, _)| reference)
+        .collect();
+    items
+        .into_iter()
+        .filter(|item| finished.contains(item.audit.as_str()))
+        .collect()
+}
+
 /// A person's name as the independence check compares it: lower case, without anything in
 /// brackets ("Dev Okafor (EM)" is "dev okafor").
 fn person(name: &str) -> String {

@@ -124,8 +124,10 @@ impl MilestoneState {
 /// typed a done date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JourneyFacts {
-    /// The first approved SoA version.
+    /// The first SoA version approved with every control decided in its frozen copy.
     pub soa_approved: Option<Date>,
+    /// Controls undecided in today's SoA.
+    pub controls_undecided: usize,
     /// The first internal audit reported or closed (its actual end date).
     pub audit_reported: Option<Date>,
     /// The first management review held.
@@ -135,7 +137,8 @@ pub struct JourneyFacts {
 impl JourneyFacts {
     fn done(&self, kind: MilestoneKind) -> Option<Date> {
         match kind {
-            MilestoneKind::Controls => self.soa_approved,
+            // Done only when every control is decided and such a version approved.
+            MilestoneKind::Controls => self.soa_approved.filter(|_| self.controls_undecided == 0),
             MilestoneKind::InternalAudit => self.audit_reported,
             MilestoneKind::ManagementReview => self.review_held,
             _ => None,
@@ -204,7 +207,11 @@ pub fn timeline(
                 .and_then(|(months, on)| on.checked_add_months(Months::new(months)));
             let planned = milestone.planned.or(due);
             let derived = facts.done(kind);
-            let done = milestone.done.or(derived);
+            // A typed date cannot mark the controls decided while the SoA says otherwise.
+            let done = match kind {
+                MilestoneKind::Controls => derived.and(milestone.done.or(derived)),
+                _ => milestone.done.or(derived),
+            };
             let state = match (done, planned) {
                 (Some(_), _) => MilestoneState::Done,
                 (None, Some(day)) if day < today => MilestoneState::Late,
@@ -505,6 +512,7 @@ mod tests {
             audit_reported: Some(day("2026-10-09")),
             review_held: Some(day("2026-11-02")),
             soa_approved: None,
+            controls_undecided: 0,
         };
         let rows = timeline(&recorded, &facts, day("2026-12-01"));
         let surveillance = row(&rows, MilestoneKind::Surveillance1);
@@ -520,6 +528,47 @@ mod tests {
         assert_eq!(
             row(&rows, MilestoneKind::Controls).state,
             MilestoneState::Unplanned
+        );
+    }
+
+    #[test]
+    fn controls_are_decided_only_with_every_control_decided_and_a_version_approved() {
+        let typed = vec![(
+            MilestoneKind::Controls,
+            Milestone {
+                done: Some(day("2026-05-01")),
+                ..Milestone::default()
+            },
+        )];
+        let today = day("2026-12-01");
+        let state = |recorded: &[(MilestoneKind, Milestone)], facts: &JourneyFacts| {
+            let rows = timeline(recorded, facts, today);
+            let row = row(&rows, MilestoneKind::Controls);
+            (row.state, row.done)
+        };
+        let approved = JourneyFacts {
+            soa_approved: Some(day("2026-06-01")),
+            ..JourneyFacts::default()
+        };
+        assert_eq!(
+            state(&[], &approved),
+            (MilestoneState::Done, Some(day("2026-06-01")))
+        );
+        // A typed date is shown once the records agree.
+        assert_eq!(
+            state(&typed, &approved),
+            (MilestoneState::Done, Some(day("2026-05-01")))
+        );
+        // Undecided controls today: not done, whatever was approved or typed.
+        let undecided = JourneyFacts {
+            controls_undecided: 3,
+            ..approved.clone()
+        };
+        assert_eq!(state(&typed, &undecided), (MilestoneState::Unplanned, None));
+        // Every control decided but no version approved (with all decided): not done.
+        assert_eq!(
+            state(&typed, &JourneyFacts::default()),
+            (MilestoneState::Unplanned, None)
         );
     }
 

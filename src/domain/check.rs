@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::audit::{Audit, ChecklistItem, Finding, NcGrade, Nonconformity};
 use super::dates::Date;
-use super::document::{expected_documents, Document, RequiredState};
+use super::document::{Document, RequiredState};
 use super::method::RiskMethod;
 use super::review::{Measurement, Objective, Review, ReviewStatus};
 use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment, TreatmentProgress};
@@ -75,6 +75,8 @@ pub struct CheckWorkspace<'a> {
     pub measurements: &'a [Measurement],
     /// The register of documented information.
     pub documents: &'a [(String, Document)],
+    /// The day the first SoA version with every control decided in it was approved, if any.
+    pub soa_approved: Option<Date>,
 }
 
 use Severity::{Blocker, Warning};
@@ -447,25 +449,28 @@ pub fn objectives(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
 /// A required document that exists only as a draft or in review is a blocker, like a missing
 /// one: the certification body audits the documented information that is in force, and a
 /// draft nobody approved is not (7.5.2 asks for review and approval). It gets its own rule so
-/// that the fix it names is "approve it", not "write it".
+/// that the fix it names is "approve it", not "write it". Requirements the workbench's own
+/// records fulfil (a written scope statement, an approved SoA, a reported audit, ...) need no
+/// document and raise nothing.
 pub fn required_documents(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
-    let applicable: Vec<String> = ws
-        .soa
-        .iter()
-        .filter(|(_, d)| d.applicability == Applicability::Yes)
-        .map(|(control, _)| control.clone())
-        .collect();
-    expected_documents(ws.documents, &applicable, ws.today)
+    super::document::required_documents(ws)
         .into_iter()
         .filter_map(|expected| {
             let requirement = expected.requirement;
             let (rule, message) = match expected.state {
                 RequiredState::Missing => (
                     "required-document-missing",
-                    format!(
-                        "No document fulfils {}: {}.",
-                        requirement.key, requirement.label
-                    ),
+                    match &expected.workbench {
+                        // The workbench can hold it: say what its records still need.
+                        Some(held) => format!(
+                            "No document fulfils {}: {}, and the workbench will once {}.",
+                            requirement.key, requirement.label, held.condition
+                        ),
+                        None => format!(
+                            "No document fulfils {}: {}.",
+                            requirement.key, requirement.label
+                        ),
+                    },
                 ),
                 RequiredState::NotApproved => (
                     "required-document-not-approved",
@@ -551,6 +556,7 @@ mod tests {
     }
 
     /// A workspace that passes every rule; each test breaks one thing.
+    #[derive(Clone)]
     struct Clean {
         workspace: Workspace,
         scope_items: Vec<(String, ScopeItem)>,
@@ -565,6 +571,7 @@ mod tests {
         objectives: Vec<(String, Objective)>,
         measurements: Vec<Measurement>,
         documents: Vec<(String, Document)>,
+        soa_approved: Option<Date>,
     }
 
     /// One approved document that fulfils every requirement of the catalogue.
@@ -661,6 +668,7 @@ mod tests {
                 note: String::new(),
             }],
             documents: vec![("DOC-001".into(), everything_document())],
+            soa_approved: parse("2026-06-01").ok(),
         }
     }
 
@@ -680,6 +688,7 @@ mod tests {
             objectives: &c.objectives,
             measurements: &c.measurements,
             documents: &c.documents,
+            soa_approved: c.soa_approved,
         })
     }
 
@@ -948,7 +957,9 @@ mod tests {
         let mut c = clean();
         c.documents[0].1.status = DocumentStatus::Draft;
         let found = run(&c);
-        assert_eq!(found.len(), 17, "16 clause requirements and A.5.1");
+        // 16 clause requirements and A.5.1, less the 6 the clean workspace's records fulfil
+        // (4.3, 6.1.2, 6.1.3 d, 6.1.3 e, 8.2, 9.3.3).
+        assert_eq!(found.len(), 11, "{found:#?}");
         assert!(found
             .iter()
             .all(|f| f.rule == "required-document-not-approved" && f.severity == Blocker));
@@ -956,6 +967,130 @@ mod tests {
         // Retired: missing.
         c.documents[0].1.status = DocumentStatus::Retired;
         assert!(rules(&c).iter().all(|r| *r == "required-document-missing"));
+    }
+
+    /// The requirement keys `required-document-missing` names.
+    fn missing(c: &Clean) -> Vec<String> {
+        run(c)
+            .into_iter()
+            .filter(|f| f.rule == "required-document-missing")
+            .map(|f| f.record)
+            .collect()
+    }
+
+    #[test]
+    fn the_workbench_records_fulfil_what_they_hold_without_a_document() {
+        use crate::domain::audit::{AuditStatus, NcGrade};
+        use crate::domain::document::DocumentStatus;
+        let mut c = clean();
+        // Only the policy documents remain: the rest must come from the records.
+        c.documents[0].1.requirements = vec!["5.2 e".into(), "A.5.1".into()];
+        c.risks[0].1.residual_likelihood = Some(1);
+        c.risks[0].1.residual_impact = Some(1);
+        c.risks[0].1.accept("CISO", day("2026-11-28"), None);
+        c.objectives[0].1.measure = "Patched in 14 days".into();
+        c.objectives[0].1.target = "95%".into();
+        c.audits[0].1.status = AuditStatus::Reported;
+        c.ncs.push((
+            "NC-001".into(),
+            Nonconformity {
+                statement: "Backups untested".into(),
+                grade: NcGrade::Minor,
+                corrective_action: "Quarterly restore test".into(),
+                checked_by: "Auditor".into(),
+                checked_on: parse("2026-11-01").ok(),
+                check_result: "Restored".into(),
+                due_date: parse("2027-01-01").ok(),
+                ..Nonconformity::default()
+            },
+        ));
+        // What no record of the workbench holds is still asked of documents.
+        let documents_only = ["6.1.3", "7.2 d", "8.1", "9.1"];
+        assert_eq!(missing(&c), documents_only);
+        let in_place = crate::domain::document::required_documents(&CheckWorkspace {
+            today: day("2026-11-28"),
+            workspace: &c.workspace,
+            scope_items: &c.scope_items,
+            method: &c.method,
+            risks: &c.risks,
+            soa: &c.soa,
+            clauses: &c.clauses,
+            audits: &c.audits,
+            items: &c.items,
+            ncs: &c.ncs,
+            reviews: &c.reviews,
+            objectives: &c.objectives,
+            measurements: &c.measurements,
+            documents: &c.documents,
+            soa_approved: c.soa_approved,
+        });
+        let scope = in_place
+            .iter()
+            .find(|e| e.requirement.key == "4.3")
+            .unwrap();
+        assert_eq!(
+            scope.state_text(),
+            "in place (in the workbench: 01-scope/isms-scope.md)"
+        );
+        assert!(scope.documents.is_empty(), "no document record needed");
+
+        // Break each record once: its requirement is missing again, and only it.
+        type Break = fn(&mut Clean);
+        let breaks: [(&[&str], Break); 10] = [
+            (&["4.3"], |c| c.workspace.scope_statement = " ".into()),
+            (&["6.1.2", "6.1.3 e", "8.2", "8.3"], |c| {
+                c.risks[0].1.status = RiskStatus::Identified
+            }),
+            (&["6.1.3 d"], |c| c.soa_approved = None),
+            (&["6.1.3 d"], |c| {
+                c.soa[0].1.applicability = Applicability::Undecided
+            }),
+            (&["6.1.3 e"], |c| {
+                c.risks.push((
+                    "R-002".into(),
+                    Risk {
+                        title: "Outage".into(),
+                        likelihood: 5,
+                        impact: 5,
+                        status: RiskStatus::Assessed,
+                        ..Risk::default()
+                    },
+                ))
+            }),
+            (&["8.3"], |c| c.risks[0].1.residual_impact = Some(2)),
+            (&["6.2 g"], |c| c.objectives[0].1.target.clear()),
+            (&["9.2.2"], |c| {
+                c.audits[0].1.status = AuditStatus::InProgress
+            }),
+            (&["9.3.3"], |c| c.reviews[0].1.status = ReviewStatus::Draft),
+            (&["10.2 f", "10.2 g"], |c| c.ncs.clear()),
+        ];
+        for (keys, break_it) in breaks {
+            let mut broken = c.clone();
+            break_it(&mut broken);
+            let mut expected: Vec<String> = documents_only
+                .iter()
+                .chain(keys.iter())
+                .map(|k| k.to_string())
+                .collect();
+            let order = |k: &String| {
+                crate::domain::document::requirements()
+                    .iter()
+                    .position(|r| &r.key == k)
+            };
+            expected.sort_by_key(order);
+            assert_eq!(missing(&broken), expected, "breaking {keys:?}");
+        }
+        // An NC without its corrective action: 10.2 f is not held.
+        let mut broken = c.clone();
+        broken.ncs[0].1.corrective_action.clear();
+        assert!(missing(&broken).contains(&"10.2 f".to_string()));
+        assert!(!missing(&broken).contains(&"10.2 g".to_string()));
+        // A draft document does not hide what the records hold.
+        let mut drafted = c.clone();
+        drafted.documents[0].1.status = DocumentStatus::Draft;
+        assert_eq!(missing(&drafted), documents_only);
+        assert!(rules(&drafted).contains(&"required-document-not-approved"));
     }
 
     #[test]

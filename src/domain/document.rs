@@ -8,7 +8,12 @@
 
 use std::sync::OnceLock;
 
+use super::audit::AuditStatus;
+use super::check::CheckWorkspace;
 use super::dates::Date;
+use super::review::ReviewStatus;
+use super::risk::{AcceptanceState, RiskStatus};
+use super::soa::Applicability;
 use super::validation::{require, FieldError};
 
 choice_enum! {
@@ -118,6 +123,25 @@ impl Document {
 
     /// Whether it counts towards the requirement `key` (Annex A keys also through a link to
     /// their control). Retired documents fulfil nothing.
+    /// The Annex A controls it is evidence for: those linked to it, and those whose Annex A
+    /// requirement (`A.5.1`) it fulfils. Retired documents are evidence for nothing.
+    pub fn evidence_for(&self) -> Vec<String> {
+        if self.status == DocumentStatus::Retired {
+            return Vec::new();
+        }
+        let mut controls = self.controls.clone();
+        for control in self
+            .requirements
+            .iter()
+            .filter_map(|key| requirement(key).and_then(|r| r.control.clone()))
+        {
+            if !controls.contains(&control) {
+                controls.push(control);
+            }
+        }
+        controls
+    }
+
     pub fn fulfils(&self, requirement: &Requirement) -> bool {
         if self.status == DocumentStatus::Retired {
             return false;
@@ -216,20 +240,200 @@ impl RequiredState {
     }
 }
 
+/// A requirement the workbench's own records can fulfil, whether they do today, and the file
+/// of the audit pack that holds them. No document record is needed for it once `held`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbenchRecord {
+    /// The requirement's key (`4.3`).
+    pub key: &'static str,
+    /// Where the audit pack holds it (`01-scope/isms-scope.md`).
+    pub pack_file: &'static str,
+    /// What the records must show to fulfil it, in words.
+    pub condition: &'static str,
+    pub held: bool,
+}
+
+/// Which required documented information the workbench's records fulfil today. This is the one
+/// place that decides it: the Evidence tab, the Stage 1 gauge, `isms check`, `isms status` and
+/// the audit pack all read it through [`expected_documents`].
+///
+/// Each condition asks for records that show the requirement met, never an empty register:
+/// a written scope statement (4.3); at least one assessed risk for the method in use (6.1.2)
+/// and the assessment results (8.2); an SoA version approved with every control decided, and
+/// none undecided since (6.1.3 d); a treatment chosen for every open risk that needs one, with
+/// at least one chosen (6.1.3 e); a treated risk whose residual risk is scored and accepted by
+/// its owner (8.3); an objective with its measure and target (6.2 g); an internal audit
+/// reported (9.2.2); a management review held (9.3.3); nonconformities each with a corrective
+/// action (10.2 f), and one whose effectiveness was checked (10.2 g).
+pub fn workbench_records(ws: &CheckWorkspace<'_>) -> Vec<WorkbenchRecord> {
+    let assessed = || {
+        ws.risks
+            .iter()
+            .filter(|(_, r)| r.status != RiskStatus::Identified)
+    };
+    let some_assessed = assessed().next().is_some();
+    let decided = !ws.soa.is_empty()
+        && ws
+            .soa
+            .iter()
+            .all(|(_, d)| d.applicability != Applicability::Undecided);
+    let treatment_chosen = assessed().any(|(_, r)| r.treatment.is_some())
+        && !ws
+            .risks
+            .iter()
+            .any(|(_, r)| r.needs_treatment(ws.method) && r.treatment.is_none());
+    let treatment_results = assessed().any(|(_, r)| {
+        r.treatment.is_some()
+            && r.residual_likelihood.is_some()
+            && r.residual_impact.is_some()
+            && r.acceptance_state(ws.today) == AcceptanceState::Valid
+    });
+    let objective = ws.objectives.iter().any(|(_, o)| {
+        !o.statement.trim().is_empty()
+            && !o.measure.trim().is_empty()
+            && !o.target.trim().is_empty()
+    });
+    let audit_reported = ws
+        .audits
+        .iter()
+        .any(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed));
+    let review_held = ws
+        .reviews
+        .iter()
+        .any(|(_, r)| r.status != ReviewStatus::Draft && r.date.is_some());
+    let ncs_acted_on = !ws.ncs.is_empty()
+        && ws
+            .ncs
+            .iter()
+            .all(|(_, nc)| !nc.corrective_action.trim().is_empty());
+    let ncs_checked = ws
+        .ncs
+        .iter()
+        .any(|(_, nc)| nc.checked_on.is_some() && !nc.check_result.trim().is_empty());
+    let record = |key, pack_file, condition, held| WorkbenchRecord {
+        key,
+        pack_file,
+        condition,
+        held,
+    };
+    vec![
+        record(
+            "4.3",
+            "01-scope/isms-scope.md",
+            "the scope statement is written (Scope tab)",
+            !ws.workspace.scope_statement.trim().is_empty(),
+        ),
+        record(
+            "6.1.2",
+            "02-risk/risk-assessment-method.md",
+            "at least one risk is assessed with the risk method (Risks tab)",
+            some_assessed,
+        ),
+        record(
+            "6.1.3 d",
+            "03-soa/statement-of-applicability.md",
+            "an SoA version is approved with every control decided, and none is undecided now",
+            ws.soa_approved.is_some() && decided,
+        ),
+        record(
+            "6.1.3 e",
+            "02-risk/risk-treatment-plan.md",
+            "a treatment is chosen for every open risk that needs one, at least one in all",
+            treatment_chosen,
+        ),
+        record(
+            "6.2 g",
+            "report.html",
+            "at least one objective has its measure and target written (Review tab)",
+            objective,
+        ),
+        record(
+            "8.2",
+            "02-risk/risk-register.csv",
+            "at least one risk is assessed (Risks tab)",
+            some_assessed,
+        ),
+        record(
+            "8.3",
+            "02-risk/risk-treatment-plan.md",
+            "a treated risk has its residual risk scored and accepted by its owner",
+            treatment_results,
+        ),
+        record(
+            "9.2.2",
+            "05-internal-audit/audit-programme.md",
+            "an internal audit is reported or closed (Audit tab)",
+            audit_reported,
+        ),
+        record(
+            "9.3.3",
+            "06-management-review/<MR-ref>-minutes.md",
+            "a management review is held (Review tab)",
+            review_held,
+        ),
+        record(
+            "10.2 f",
+            "05-internal-audit/nonconformities.csv",
+            "nonconformities are recorded, each with its corrective action",
+            ncs_acted_on,
+        ),
+        record(
+            "10.2 g",
+            "05-internal-audit/nonconformities.csv",
+            "a corrective action's effectiveness check is recorded",
+            ncs_checked,
+        ),
+    ]
+}
+
 /// A required document with the documents that fulfil it and how far it is in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
     pub requirement: &'static Requirement,
     /// References of the documents (not retired) that fulfil it, in register order.
     pub documents: Vec<String>,
+    /// The workbench's own records that can fulfil it, if any, and whether they do.
+    pub workbench: Option<WorkbenchRecord>,
     pub state: RequiredState,
 }
 
+impl Expected {
+    /// The pack file that holds it when the workbench's records fulfil it.
+    pub fn in_workbench(&self) -> Option<&'static str> {
+        self.workbench
+            .as_ref()
+            .filter(|w| w.held)
+            .map(|w| w.pack_file)
+    }
+
+    /// The state in words: "in place (in the workbench: 01-scope/isms-scope.md)".
+    pub fn state_text(&self) -> String {
+        match self.in_workbench() {
+            Some(file) => format!("{} (in the workbench: {file})", self.state.label()),
+            None => self.state.label().to_string(),
+        }
+    }
+}
+
+/// The required documents of the workspace as they stand on its day: the one list the Evidence
+/// tab, the Stage 1 gauge, `isms check`, `isms status` and the audit pack read.
+pub fn required_documents(ws: &CheckWorkspace<'_>) -> Vec<Expected> {
+    let applicable: Vec<String> = ws
+        .soa
+        .iter()
+        .filter(|(_, d)| d.applicability == Applicability::Yes)
+        .map(|(control, _)| control.clone())
+        .collect();
+    expected_documents(ws.documents, &applicable, &workbench_records(ws), ws.today)
+}
+
 /// The documents the workspace is expected to hold today: every clause requirement, and the
-/// Annex A ones whose control is in `applicable`, each with its fulfilling documents.
+/// Annex A ones whose control is in `applicable`, each with its fulfilling documents, and in
+/// place when the workbench's records (from [`workbench_records`]) fulfil it.
 pub fn expected_documents(
     documents: &[(String, Document)],
     applicable: &[String],
+    workbench: &[WorkbenchRecord],
     today: Date,
 ) -> Vec<Expected> {
     requirements()
@@ -243,7 +447,11 @@ pub fn expected_documents(
             let approved = fulfilling
                 .iter()
                 .filter(|(_, d)| d.status == DocumentStatus::Approved);
-            let state = if fulfilling.is_empty() {
+            let workbench = workbench.iter().find(|w| w.key == requirement.key).cloned();
+            let held = workbench.as_ref().is_some_and(|w| w.held);
+            let state = if held {
+                RequiredState::InPlace
+            } else if fulfilling.is_empty() {
                 RequiredState::Missing
             } else if approved.clone().any(|(_, d)| !d.is_review_overdue(today)) {
                 RequiredState::InPlace
@@ -255,6 +463,7 @@ pub fn expected_documents(
             Expected {
                 requirement,
                 documents: fulfilling.iter().map(|(r, _)| r.clone()).collect(),
+                workbench,
                 state,
             }
         })
@@ -354,7 +563,7 @@ mod tests {
 
     #[test]
     fn clause_requirements_are_always_expected_and_missing_without_a_document() {
-        let expected = expected_documents(&[], &[], day("2026-11-28"));
+        let expected = expected_documents(&[], &[], &[], day("2026-11-28"));
         assert_eq!(expected.len(), 16, "the clause requirements only");
         assert!(expected.iter().all(|e| e.state == RequiredState::Missing));
         assert!(expected.iter().all(|e| e.requirement.control.is_none()));
@@ -362,7 +571,7 @@ mod tests {
 
     #[test]
     fn annex_a_requirements_only_for_applicable_controls() {
-        let expected = expected_documents(&[], &["5.9".into()], day("2026-11-28"));
+        let expected = expected_documents(&[], &["5.9".into()], &[], day("2026-11-28"));
         assert_eq!(expected.len(), 17);
         assert_eq!(state(&expected, "A.5.9"), RequiredState::Missing);
         assert!(!expected.iter().any(|e| e.requirement.key == "A.5.26"));
@@ -389,7 +598,7 @@ mod tests {
             ("DOC-003".to_string(), overdue),
             ("DOC-004".to_string(), retired),
         ];
-        let expected = expected_documents(&docs, &[], today);
+        let expected = expected_documents(&docs, &[], &[], today);
         assert_eq!(state(&expected, "5.2 e"), RequiredState::InPlace);
         assert_eq!(state(&expected, "4.3"), RequiredState::NotApproved);
         assert_eq!(state(&expected, "6.1.2"), RequiredState::OverdueReview);
@@ -401,7 +610,7 @@ mod tests {
         assert_eq!(policy.documents, ["DOC-001"]);
         // A second, current document puts the overdue one's requirement in place.
         docs.push(("DOC-005".to_string(), approved(&["6.1.2"])));
-        let expected = expected_documents(&docs, &[], today);
+        let expected = expected_documents(&docs, &[], &[], today);
         assert_eq!(state(&expected, "6.1.2"), RequiredState::InPlace);
         assert_eq!(state(&expected, "8.2"), RequiredState::OverdueReview);
     }
@@ -424,11 +633,60 @@ mod tests {
             ("DOC-002".to_string(), listed),
             ("DOC-003".to_string(), other_control),
         ];
-        let expected = expected_documents(&docs, &applicable, today);
+        let expected = expected_documents(&docs, &applicable, &[], today);
         assert_eq!(state(&expected, "A.5.9"), RequiredState::InPlace);
         assert_eq!(state(&expected, "A.5.26"), RequiredState::InPlace);
         assert_eq!(state(&expected, "A.8.15"), RequiredState::Missing);
         // A clause requirement is not fulfilled by a control link.
         assert_eq!(state(&expected, "4.3"), RequiredState::Missing);
+    }
+
+    #[test]
+    fn a_document_is_evidence_for_the_controls_of_its_annex_a_requirements() {
+        let policy = Document {
+            controls: vec!["5.15".into()],
+            ..approved(&["A.5.1", "5.2 e", "A.5.1"])
+        };
+        assert_eq!(policy.evidence_for(), ["5.15", "5.1"]);
+        let retired = Document {
+            status: DocumentStatus::Retired,
+            ..policy
+        };
+        assert!(retired.evidence_for().is_empty());
+    }
+
+    #[test]
+    fn the_workbench_puts_a_requirement_in_place_without_a_document() {
+        let today = day("2026-11-28");
+        let held = |held| WorkbenchRecord {
+            key: "4.3",
+            pack_file: "01-scope/isms-scope.md",
+            condition: "the scope statement is written",
+            held,
+        };
+        let expected = expected_documents(&[], &[], &[held(true)], today);
+        let scope = expected
+            .iter()
+            .find(|e| e.requirement.key == "4.3")
+            .unwrap();
+        assert_eq!(scope.state, RequiredState::InPlace);
+        assert_eq!(
+            scope.state_text(),
+            "in place (in the workbench: 01-scope/isms-scope.md)"
+        );
+        // Not held: a draft document leaves it not approved, as without the workbench.
+        let draft = Document {
+            status: DocumentStatus::Draft,
+            ..approved(&["4.3"])
+        };
+        let docs = vec![("DOC-001".to_string(), draft)];
+        let expected = expected_documents(&docs, &[], &[held(false)], today);
+        assert_eq!(state(&expected, "4.3"), RequiredState::NotApproved);
+        let scope = expected
+            .iter()
+            .find(|e| e.requirement.key == "4.3")
+            .unwrap();
+        assert_eq!(scope.state_text(), "not approved");
+        assert_eq!(scope.in_workbench(), None);
     }
 }

@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::audit::{AuditStatus, Finding, NcGrade};
+use super::audit::{coverage, finished_items, is_finished, AuditStatus, NcGrade};
 use super::certification::{next_milestones, MilestoneState, TimelineRow};
 use super::check::{management_review, CheckFinding, CheckWorkspace, Severity};
 use super::dates::Date;
-use super::document::{expected_documents, DocumentStatus, RequiredState};
-use super::readiness::{stage1, stage2, ReadinessFacts, StageReadiness};
+use super::document::{required_documents, DocumentStatus, RequiredState};
+use super::readiness::{Readiness, ReadinessFacts, StageReadiness};
 use super::review::ReviewStatus;
 use super::risk::RiskStatus;
 use super::soa::{Applicability, Implementation};
@@ -23,19 +23,14 @@ pub struct DocumentFacts {
     pub required: usize,
     /// Required documents with an approved document in place whose review is not overdue.
     pub required_in_place: usize,
-    /// Controls with at least one document linked as evidence (retired ones left out).
+    /// Controls with at least one document in use as evidence: linked to the control, or
+    /// fulfilling its Annex A requirement (`A.5.1`).
     pub controls_with_evidence: HashSet<String>,
 }
 
 /// The register of documented information in figures, on the workspace's day.
 pub fn document_facts(ws: &CheckWorkspace<'_>) -> DocumentFacts {
-    let applicable: Vec<String> = ws
-        .soa
-        .iter()
-        .filter(|(_, d)| d.applicability == Applicability::Yes)
-        .map(|(c, _)| c.clone())
-        .collect();
-    let expected = expected_documents(ws.documents, &applicable, ws.today);
+    let expected = required_documents(ws);
     let in_use = || {
         ws.documents
             .iter()
@@ -54,10 +49,14 @@ pub fn document_facts(ws: &CheckWorkspace<'_>) -> DocumentFacts {
             .iter()
             .filter(|e| e.state == RequiredState::InPlace)
             .count(),
-        controls_with_evidence: in_use()
-            .flat_map(|(_, d)| d.controls.iter().cloned())
-            .collect(),
+        controls_with_evidence: in_use().flat_map(|(_, d)| d.evidence_for()).collect(),
     }
+}
+
+/// Readiness for both stages, from the records: the one function behind the Overview's gauges,
+/// `isms status`, report.html and the audit pack's README.
+pub fn readiness(ws: &CheckWorkspace<'_>) -> Readiness {
+    Readiness::from_facts(&readiness_facts(ws, &document_facts(ws)))
 }
 
 /// The figures behind the readiness gauges.
@@ -77,34 +76,36 @@ pub fn readiness_facts(ws: &CheckWorkspace<'_>, documents: &DocumentFacts) -> Re
                 && documents.controls_with_evidence.contains(c)
         })
         .count();
-    // Only audits that were carried out to the end (reported or closed) complete the programme.
-    let finished: HashSet<&str> = ws
+    // Only audits that were carried out to the end (reported or closed) complete the programme;
+    // the same coverage function as the Audit tab's, over their items.
+    let finished = finished_items(
+        ws.audits.iter().map(|(r, a)| (r.as_str(), a.status)),
+        ws.items.iter(),
+    );
+    let applicable_ids: Vec<String> = applicable.iter().map(|c| c.to_string()).collect();
+    let covered = coverage(ws.clauses, &applicable_ids, finished);
+    let covered = covered.clauses_audited.len() + covered.controls_audited.len();
+    let audits_finished = ws
         .audits
         .iter()
-        .filter(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed))
-        .map(|(r, _)| r.as_str())
-        .collect();
-    let audited: HashSet<String> = ws
-        .items
-        .iter()
-        .filter(|i| i.result != Finding::NotAudited && finished.contains(i.audit.as_str()))
-        .map(|i| i.target.label())
-        .collect();
-    let covered = ws.clauses.iter().filter(|c| audited.contains(*c)).count()
-        + applicable
-            .iter()
-            .filter(|c| audited.contains(&format!("A.{c}")))
-            .count();
+        .filter(|(_, a)| is_finished(a.status))
+        .count();
     ReadinessFacts {
         required_documents: documents.required,
         required_documents_in_place: documents.required_in_place,
+        controls: ws.soa.len(),
+        controls_decided: ws
+            .soa
+            .iter()
+            .filter(|(_, d)| d.applicability != Applicability::Undecided)
+            .count(),
         applicable_controls: applicable.len(),
         controls_implemented_with_evidence: implemented_with_evidence,
         audit_scope: ws.clauses.len() + applicable.len(),
         audit_scope_covered: covered,
         // The same rule as `isms check`: held within 12 months and since the last audit.
         review_up_to_date: management_review(ws).is_empty(),
-        audits_finished: finished.len(),
+        audits_finished,
         open_major_ncs: ws
             .ncs
             .iter()
@@ -235,12 +236,12 @@ impl<'a> Status<'a> {
         organisation: &'a str,
     ) -> Self {
         let documents = &document_facts(ws);
-        let facts = readiness_facts(ws, documents);
+        let readiness = Readiness::from_facts(&readiness_facts(ws, documents));
         Status {
             today: ws.today,
             organisation,
-            stage1: stage1(&facts),
-            stage2: stage2(&facts),
+            stage1: readiness.stage1,
+            stage2: readiness.stage2,
             findings,
             areas: area_lines(ws, documents),
             timeline,
@@ -258,10 +259,10 @@ impl<'a> Status<'a> {
         let _ = writeln!(out, "ISMS status of {name} on {}", self.today);
         let _ = writeln!(out);
         for stage in [&self.stage1, &self.stage2] {
-            let _ = writeln!(out, "{} readiness: {}%", stage.name, stage.percent());
+            let _ = writeln!(out, "{}", stage.headline());
             for criterion in &stage.criteria {
                 let mark = if criterion.is_met() { "✓" } else { "✗" };
-                let _ = writeln!(out, "  {mark} {}: {}", criterion.label, criterion.detail);
+                let _ = writeln!(out, "  {mark} {}: {}", criterion.label, criterion.figure());
             }
         }
         let blockers = self

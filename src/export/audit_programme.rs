@@ -11,7 +11,7 @@ use super::audit::{
 };
 use super::markdown::{escape, heading, or, plural};
 use super::PackData;
-use crate::domain::audit::{coverage, AuditStatus, Target};
+use crate::domain::audit::{coverage, finished_items, AuditStatus, Target};
 use crate::domain::dates;
 
 /// The programme as a document.
@@ -162,10 +162,28 @@ fn coverage_section(out: &mut String, data: &PackData) {
     );
     let _ = writeln!(
         out,
-        "- Applicable controls: {} of {} audited, {} not yet.\n",
+        "- Applicable controls: {} of {} audited, {} not yet.",
         covered.controls_audited.len(),
         controls.len(),
         covered.controls_missing.len()
+    );
+    // Stage 2 readiness counts only what audits reported or closed have examined.
+    let finished = coverage(
+        &clauses,
+        &controls,
+        finished_items(
+            audits
+                .audits
+                .iter()
+                .map(|a| (a.reference.as_str(), a.value.status)),
+            audits.items.iter().map(|item| &item.value),
+        ),
+    );
+    let _ = writeln!(
+        out,
+        "- Counted for Stage 2 readiness (audits reported or closed): {} of {}.\n",
+        finished.clauses_audited.len() + finished.controls_audited.len(),
+        clauses.len() + controls.len()
     );
 
     let planned = |target: Target| -> String {

@@ -10,6 +10,17 @@ use crate::domain::document::Document;
 use crate::store::Stored;
 
 pub const REGISTER: &str = "04-evidence/document-register.csv";
+pub const REQUIRED: &str = "04-evidence/required-documents.csv";
+
+/// The columns of the required documents, in the order they are written.
+pub const REQUIRED_COLUMNS: [Column; 6] = [
+    Column::new("Requirement", 10.0, false),
+    Column::new("Clause or control", 12.0, false),
+    Column::new("Required document", 40.0, true),
+    Column::new("State", 14.0, false),
+    Column::new("In the workbench", 40.0, true),
+    Column::new("Documents", 20.0, true),
+];
 
 /// The columns of the register, in the order they are written.
 pub const COLUMNS: [Column; 15] = [
@@ -74,6 +85,31 @@ pub fn csv_file(data: &PackData) -> Result<Vec<u8>> {
         .collect();
     csv::table(
         &headers(),
+        rows.iter().map(|row| row.iter().map(String::as_str)),
+    )
+}
+
+/// `04-evidence/required-documents.csv`: each required document (the clause requirements and
+/// the Annex A ones of applicable controls) with its state on the export date and what fulfils
+/// it: the pack file holding the workbench's own records, and the documents of the register.
+/// The same list as the Evidence tab's and the Stage 1 gauge's.
+pub fn required_csv(data: &PackData) -> Result<Vec<u8>> {
+    let rows: Vec<[String; REQUIRED_COLUMNS.len()]> = data
+        .required
+        .iter()
+        .map(|e| {
+            [
+                e.requirement.key.clone(),
+                e.requirement.clause.clone(),
+                e.requirement.label.clone(),
+                e.state.label().to_string(),
+                e.in_workbench().unwrap_or_default().to_string(),
+                e.documents.join(", "),
+            ]
+        })
+        .collect();
+    csv::table(
+        &REQUIRED_COLUMNS.map(|c| c.header),
         rows.iter().map(|row| row.iter().map(String::as_str)),
     )
 }

@@ -69,7 +69,10 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
     );
 
     // Readiness.
-    out.push_str("<h2>Readiness</h2>");
+    out.push_str(
+        "<h2>Readiness</h2><p class=\"muted\">A stage is as ready as its weakest criterion: \
+         its readiness is the lowest criterion's percentage. A count of 0 of 0 is 0%.</p>",
+    );
     table(
         &mut out,
         &["Stage", "Readiness", "Criterion", "Where it stands", "Met"],
@@ -83,13 +86,7 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                         (String::new(), String::new())
                     };
                     let met = if c.is_met() { "yes" } else { "no" };
-                    vec![
-                        name,
-                        percent,
-                        c.label.to_string(),
-                        c.detail.clone(),
-                        met.into(),
-                    ]
+                    vec![name, percent, c.label.to_string(), c.figure(), met.into()]
                 })
             }),
     );
@@ -202,6 +199,30 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                 dates::format_optional(r.value.date),
                 r.value.chair.clone(),
                 r.value.status.label().to_string(),
+            ]
+        }),
+    );
+
+    // Objectives: the pack's record of 6.2 g, which the workbench counts as in place.
+    out.push_str("<h2>Information security objectives (6.2)</h2>");
+    table(
+        &mut out,
+        &[
+            "Objective",
+            "Statement",
+            "Measure",
+            "Target",
+            "Owner",
+            "Status",
+        ],
+        data.reviews.objectives.iter().map(|o| {
+            vec![
+                o.reference.clone(),
+                o.value.statement.clone(),
+                o.value.measure.clone(),
+                o.value.target.clone(),
+                o.value.owner.clone(),
+                o.value.status.label().to_string(),
             ]
         }),
     );

@@ -39,16 +39,18 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
         None => out.push_str("Statement of Applicability: no version approved yet.\n\n"),
     }
 
-    out.push_str("## Readiness\n\n");
+    out.push_str(
+        "## Readiness\n\nA stage is as ready as its weakest criterion; a count of 0 of 0 is 0%.\n\n",
+    );
     for stage in [&data.readiness.stage1, &data.readiness.stage2] {
-        let _ = writeln!(out, "{} readiness: **{}%**\n", stage.name, stage.percent());
+        let _ = writeln!(out, "{}\n", escape(&stage.headline()));
         for criterion in &stage.criteria {
             let mark = if criterion.is_met() { "met" } else { "not met" };
             let _ = writeln!(
                 out,
-                "- {}: {} ({mark})",
+                "- {}: {}, {mark}",
                 criterion.label,
-                escape(&criterion.detail)
+                escape(&criterion.figure())
             );
         }
         out.push('\n');

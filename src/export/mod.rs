@@ -102,6 +102,8 @@ pub struct PackData {
     pub soa_table: soa::SoaTable,
     /// The register of documented information.
     pub documents: DocumentData,
+    /// The required documents and what fulfils each on the export date.
+    pub required: Vec<crate::domain::document::Expected>,
     /// The audit programme, checklists and nonconformities.
     pub audits: AuditData,
     /// Management reviews, their actions, objectives.
@@ -155,6 +157,7 @@ impl PackData {
         let soa_table = soa::SoaTable::build(&soa);
         step();
         let documents = store.load_documents()?;
+        let required = store.required_documents(today)?;
         step();
         let audits = store.load_audits()?;
         step();
@@ -169,6 +172,7 @@ impl PackData {
             soa,
             soa_table,
             documents,
+            required,
             audits,
             reviews,
             findings,
@@ -265,6 +269,11 @@ pub const FILES: &[PackFile] = &[
         path: documents::REGISTER,
         about: "The register of documented information and evidence (7.5): version, owner, approval, next review, location and links, for a spreadsheet.",
         write: Make::One(documents::csv_file),
+    },
+    PackFile {
+        path: documents::REQUIRED,
+        about: "The required documented information and what fulfils each: the workbench's own records (with the pack file that holds them) or approved documents, with its state on the export date.",
+        write: Make::One(documents::required_csv),
     },
     PackFile {
         path: audit::PROGRAMME,

@@ -143,7 +143,18 @@ impl Store {
     /// The dates the records show milestones were reached on.
     pub fn journey_facts(&self) -> Result<JourneyFacts> {
         Ok(JourneyFacts {
-            soa_approved: first_date(self, "SELECT min(approved_on) FROM soa_version")?,
+            // The first version approved with no control left undecided in its frozen copy.
+            soa_approved: first_date(
+                self,
+                "SELECT min(v.approved_on) FROM soa_version v WHERE NOT EXISTS
+                 (SELECT 1 FROM soa_version_row r
+                  WHERE r.version = v.ref AND r.applicability = 'undecided')",
+            )?,
+            controls_undecided: self.conn.query_row(
+                "SELECT count(*) FROM soa_decision WHERE applicability = 'undecided'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )? as usize,
             audit_reported: first_date(
                 self,
                 &format!(

@@ -9,14 +9,16 @@ use crate::domain::catalogue::auditable_clauses;
 use crate::domain::certification::{timeline, TimelineRow};
 use crate::domain::check::{check, CheckFinding, CheckWorkspace};
 use crate::domain::dates::Date;
-use crate::domain::document::Document;
+use crate::domain::document::{
+    required_documents, workbench_records, Document, Expected, WorkbenchRecord,
+};
 use crate::domain::method::RiskMethod;
-use crate::domain::readiness::{stage1, stage2, StageReadiness};
+pub use crate::domain::readiness::Readiness;
 use crate::domain::review::{Measurement, Objective, Review};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
 use crate::domain::soa::SoaDecision;
-use crate::domain::status::{document_facts, readiness_facts, Status};
+use crate::domain::status::{readiness, Status};
 use crate::domain::workspace::Workspace;
 
 fn pairs<R>(stored: Vec<super::Stored<R>>) -> Vec<(String, R)> {
@@ -38,6 +40,7 @@ struct Gathered {
     objectives: Vec<(String, Objective)>,
     measurements: Vec<Measurement>,
     documents: Vec<(String, Document)>,
+    soa_approved: Option<Date>,
 }
 
 impl Gathered {
@@ -57,15 +60,9 @@ impl Gathered {
             objectives: &self.objectives,
             measurements: &self.measurements,
             documents: &self.documents,
+            soa_approved: self.soa_approved,
         }
     }
-}
-
-/// Readiness for both stages of the certification audit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Readiness {
-    pub stage1: StageReadiness,
-    pub stage2: StageReadiness,
 }
 
 impl Store {
@@ -89,6 +86,7 @@ impl Store {
                 .map(|m| m.value)
                 .collect(),
             documents: pairs(self.list()?),
+            soa_approved: self.journey_facts()?.soa_approved,
         })
     }
 
@@ -107,14 +105,18 @@ impl Store {
     pub fn check_with_readiness(&self, today: Date) -> Result<(Vec<CheckFinding>, Readiness)> {
         let gathered = self.gather()?;
         let ws = gathered.workspace(today);
-        let facts = readiness_facts(&ws, &document_facts(&ws));
-        Ok((
-            check(&ws),
-            Readiness {
-                stage1: stage1(&facts),
-                stage2: stage2(&facts),
-            },
-        ))
+        Ok((check(&ws), readiness(&ws)))
+    }
+
+    /// The required documents as they stand on `today`, with what the workbench's records
+    /// fulfil, for the Evidence tab and the audit pack.
+    pub fn required_documents(&self, today: Date) -> Result<Vec<Expected>> {
+        Ok(required_documents(&self.gather()?.workspace(today)))
+    }
+
+    /// What the workbench's own records fulfil of the required documents on `today`.
+    pub fn workbench_records(&self, today: Date) -> Result<Vec<WorkbenchRecord>> {
+        Ok(workbench_records(&self.gather()?.workspace(today)))
     }
 
     /// The text of `isms status` for `today`.

@@ -11,6 +11,7 @@ use super::records::{Record, Stored, Writer};
 use super::row::{conversion_error, date, key, text};
 use super::Store;
 use crate::domain::dates::{self, Date};
+use crate::domain::document::Document;
 use crate::domain::soa::{Applicability, Implementation, SoaDecision, SoaRow};
 use crate::domain::FieldError;
 
@@ -243,16 +244,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Control id -> the documents linked to it that are in use (not retired).
+    /// Control id -> the documents in use (not retired) that are evidence for it: linked to
+    /// the control, or fulfilling its Annex A requirement (`A.5.1`), in register order. The
+    /// same rule as Stage 2's "implemented with evidence" ([`Document::evidence_for`]).
     fn current_evidence(&self) -> Result<HashMap<String, Vec<String>>> {
         let mut by_control: HashMap<String, Vec<String>> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT l.target, l.owner FROM document_control l JOIN document d ON d.ref = l.owner
-             WHERE d.status <> 'retired' ORDER BY l.target, d.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            by_control.entry(row.get(0)?).or_default().push(row.get(1)?);
+        for document in self.list::<Document>()? {
+            for control in document.value.evidence_for() {
+                by_control
+                    .entry(control)
+                    .or_default()
+                    .push(document.reference.clone());
+            }
         }
         Ok(by_control)
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
 
 use super::{AuditTab, Section};
-use crate::domain::audit::{coverage, result_counts, Finding};
+use crate::domain::audit::{coverage, finished_items, result_counts, Finding};
 use crate::domain::dates::Date;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
@@ -687,28 +687,75 @@ impl AuditTab {
                     controls.len()
                 )),
             ]),
-            Line::from(""),
         ];
-        let gap = |label: &str, ids: &[String]| {
+        // Stage 2 readiness counts only what audits reported or closed have examined.
+        let finished = coverage(
+            &clauses,
+            &controls,
+            finished_items(
+                self.data
+                    .audits
+                    .iter()
+                    .map(|a| (a.reference.as_str(), a.value.status)),
+                self.data.items.iter().map(|i| &i.value),
+            ),
+        );
+        lines.push(Line::from(vec![
+            Span::styled("Counted for Stage 2: ", theme.label_focus),
+            Span::raw(format!(
+                "{} of {} in audits reported or closed",
+                finished.clauses_audited.len() + finished.controls_audited.len(),
+                clauses.len() + controls.len()
+            )),
+        ]));
+        lines.push(Line::from(""));
+        // ✗ marks what is not covered (what to audit next), ✓ what is; an empty list says so
+        // in words rather than with a mark that would read as the opposite.
+        let list = |label: &str, ids: &[String], covered: bool, when_empty: &str| {
             let mut lines = vec![Line::from(Span::styled(label.to_string(), theme.title))];
+            let (mark, style) = if covered {
+                ("✓", theme.ok)
+            } else {
+                ("✗", theme.warn)
+            };
             if ids.is_empty() {
-                lines.push(Line::from(Span::styled("  ✓ none: all covered", theme.ok)));
+                lines.push(Line::from(Span::styled(
+                    format!("  {when_empty}"),
+                    theme.muted,
+                )));
             } else {
                 lines.push(Line::from(Span::styled(
-                    format!("  ✗ {}", ids.join(", ")),
-                    theme.warn,
+                    format!("  {mark} {}", ids.join(", ")),
+                    style,
                 )));
             }
             lines.push(Line::from(""));
             lines
         };
-        lines.extend(gap("Clauses not yet audited", &c.clauses_missing));
-        lines.extend(gap(
-            "Applicable controls not yet audited",
-            &c.controls_missing,
+        lines.extend(list(
+            "To audit next: clauses not yet audited",
+            &c.clauses_missing,
+            false,
+            "none: every clause has been audited",
         ));
-        lines.extend(gap("Clauses audited", &c.clauses_audited));
-        lines.extend(gap("Controls audited", &c.controls_audited));
+        lines.extend(list(
+            "To audit next: applicable controls not yet audited",
+            &c.controls_missing,
+            false,
+            "none: every applicable control has been audited",
+        ));
+        lines.extend(list(
+            "Clauses audited",
+            &c.clauses_audited,
+            true,
+            "none yet",
+        ));
+        lines.extend(list(
+            "Applicable controls audited",
+            &c.controls_audited,
+            true,
+            "none yet",
+        ));
         lines
     }
 }

@@ -10,7 +10,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
-use crate::domain::document::{expected_documents, Document, Expected, RequiredState};
+use crate::domain::document::{
+    expected_documents, Document, Expected, RequiredState, WorkbenchRecord,
+};
 use crate::domain::FieldError;
 use crate::store::{new_record_key, DocumentData, Store};
 use crate::ui::components::form::Form;
@@ -41,6 +43,8 @@ pub type Outcome = TabOutcome<Pending>;
 
 pub struct EvidenceTab {
     data: DocumentData,
+    /// What the workbench's own records fulfil of the required documents.
+    workbench: Vec<WorkbenchRecord>,
     /// The required documents and their state, computed when the data or the date changes.
     expected: Vec<Expected>,
     today: NaiveDate,
@@ -61,6 +65,7 @@ impl EvidenceTab {
     pub fn new(data: DocumentData, today: NaiveDate) -> Self {
         let mut tab = EvidenceTab {
             data,
+            workbench: Vec::new(),
             expected: Vec::new(),
             today,
             section: Section::Required,
@@ -91,12 +96,18 @@ impl EvidenceTab {
 
     pub fn refresh(&mut self, store: &Store) -> Result<()> {
         self.data = store.load_documents()?;
+        self.workbench = store.workbench_records(self.today)?;
         self.rebuild();
         Ok(())
     }
 
     fn rebuild(&mut self) {
-        self.expected = expected_documents(&self.data.pairs(), &self.data.applicable, self.today);
+        self.expected = expected_documents(
+            &self.data.pairs(),
+            &self.data.applicable,
+            &self.workbench,
+            self.today,
+        );
         keep_in_range(&mut self.required, self.expected.len());
         self.refilter();
     }
@@ -361,7 +372,19 @@ impl EvidenceTab {
                     if expected.state == RequiredState::Missing {
                         return self.new_for_requirement();
                     }
-                    let first = expected.documents[0].clone();
+                    // In place through the workbench's own records, with no document: say where.
+                    let Some(first) = expected.documents.first().cloned() else {
+                        return Outcome::Status(match &expected.workbench {
+                            Some(held) => format!(
+                                "{} is in place in the workbench: {} ({}). n adds a document too.",
+                                expected.requirement.key, held.pack_file, held.condition
+                            ),
+                            None => format!(
+                                "No document fulfils {}: n adds one.",
+                                expected.requirement.key
+                            ),
+                        });
+                    };
                     let count = expected.documents.len();
                     let key = expected.requirement.key.clone();
                     self.select_document(&first);

@@ -131,7 +131,12 @@ impl EvidenceTab {
                     )),
                     Cell::from(e.requirement.key.clone()),
                     Cell::from(e.requirement.label.clone()),
-                    Cell::from(e.documents.join(", ")),
+                    // "workbench" when its own records fulfil it, with how many documents too.
+                    Cell::from(match (e.in_workbench(), e.documents.len()) {
+                        (Some(_), 0) => "workbench".to_string(),
+                        (Some(_), n) => format!("workbench +{n}"),
+                        (None, _) => e.documents.join(", "),
+                    }),
                 ])
             })
             .collect();
@@ -165,7 +170,7 @@ impl EvidenceTab {
         let mut lines = vec![Line::from(vec![
             Span::styled("State: ", theme.label_focus),
             Span::styled(
-                format!("{} {}", expected.state.mark(), expected.state.label()),
+                format!("{} {}", expected.state.mark(), expected.state_text()),
                 state_style(expected.state, theme),
             ),
         ])];
@@ -194,11 +199,28 @@ impl EvidenceTab {
             theme,
         ));
         lines.push(Line::from(""));
+        if let Some(held) = &expected.workbench {
+            lines.push(Line::from(Span::styled("In the workbench", theme.title)));
+            lines.push(Line::from(if held.held {
+                format!(
+                    "✓ Fulfilled: {}. The audit pack holds it in {}; no document record is needed.",
+                    held.condition, held.pack_file
+                )
+            } else {
+                format!(
+                    "✗ Not yet: fulfilled once {} (then in {}), or by an approved document.",
+                    held.condition, held.pack_file
+                )
+            }));
+            lines.push(Line::from(""));
+        }
         if expected.documents.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "No document fulfils it yet. Enter writes one, already linked to it.",
-                theme.muted,
-            )));
+            if expected.in_workbench().is_none() {
+                lines.push(Line::from(Span::styled(
+                    "No document fulfils it yet. Enter writes one, already linked to it.",
+                    theme.muted,
+                )));
+            }
         } else {
             lines.push(Line::from(Span::styled("Fulfilled by", theme.title)));
             for reference in &expected.documents {

@@ -127,6 +127,13 @@ impl OverviewTab {
             Span::styled(empty, theme.muted),
             Span::styled(format!(" {percent:>3}% "), style),
         ];
+        // The headline is the weakest criterion's figure: name it.
+        if let Some(weakest) = stage.weakest().filter(|w| !w.is_met()) {
+            gauge.push(Span::styled(
+                format!("weakest: {} ", weakest.short),
+                theme.muted,
+            ));
+        }
         let mut criteria = vec![Span::raw(if wide { "" } else { "  " })];
         for criterion in &stage.criteria {
             let (mark, style) = if criterion.is_met() {
