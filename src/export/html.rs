@@ -150,9 +150,21 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
         rows.len(),
         rows.len() - applicable - excluded
     );
+    let _ = write!(
+        out,
+        "<p>{}</p>",
+        escape(&data.soa_table.statement(data.today))
+    );
     table(
         &mut out,
-        &["Control", "Title", "Applicable", "Status", "Owner"],
+        &[
+            "Control",
+            "Title",
+            "Applicable",
+            "Status",
+            "Owner",
+            super::soa::CHANGED,
+        ],
         rows.iter().map(|r| {
             vec![
                 r.control.clone(),
@@ -160,6 +172,7 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                 r.applicable.to_string(),
                 r.status.clone(),
                 r.owner.clone(),
+                r.changed.clone(),
             ]
         }),
     );
