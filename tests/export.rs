@@ -589,7 +589,15 @@ fn an_approved_version_exports_its_frozen_content() {
     // An unknown label is one sentence naming the versions there are, and writes nothing.
     let line = one_sentence_error(&isms(
         dir.path(),
-        &["export", "--db", db, "--out", "other", "--soa-version", "v9"],
+        &[
+            "export",
+            "--db",
+            db,
+            "--out",
+            "other",
+            "--soa-version",
+            "v9",
+        ],
     ));
     assert_eq!(
         line,

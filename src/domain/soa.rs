@@ -265,6 +265,26 @@ impl ApprovedVersion {
     }
 }
 
+/// An approved version with its frozen rows, as the readiness rules read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedSoa {
+    /// The version record's reference (`SOAV-001`).
+    pub reference: String,
+    pub version: ApprovedVersion,
+    pub rows: Vec<SoaRow>,
+}
+
+impl ApprovedSoa {
+    /// The controls the version left undecided, in its order.
+    pub fn undecided(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .filter(|r| r.decision.applicability == Applicability::Undecided)
+            .map(|r| r.control.as_str())
+            .collect()
+    }
+}
+
 /// What an SoA document holds: today's SoA compared with the latest approved version, or an
 /// approved version's frozen content compared with today. Either way `changes` is
 /// [`diff`]`(version, today)`: the controls that changed since the version was approved.
@@ -284,7 +304,10 @@ pub enum SoaEdition {
 
 /// "1 control", "7 controls".
 fn controls(count: usize) -> String {
-    format!("{count} {}", if count == 1 { "control" } else { "controls" })
+    format!(
+        "{count} {}",
+        if count == 1 { "control" } else { "controls" }
+    )
 }
 
 impl SoaEdition {
@@ -486,7 +509,9 @@ mod tests {
             diff(&before, &[row("5.1", decision, 0)])
         };
         let cases: [(&str, &dyn Fn(&mut SoaDecision)); 7] = [
-            ("applicability", &|d| d.applicability = Applicability::Undecided),
+            ("applicability", &|d| {
+                d.applicability = Applicability::Undecided
+            }),
             ("reasons", &|d| d.reasons.push(InclusionReason::Contractual)),
             ("justification", &|d| d.justification = "Not ours".into()),
             ("status", &|d| d.status = Implementation::Implemented),

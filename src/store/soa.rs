@@ -12,7 +12,8 @@ use super::row::{conversion_error, date, key, text};
 use super::Store;
 use crate::domain::dates::{self, Date};
 use crate::domain::soa::{
-    diff, Applicability, ApprovedVersion, Implementation, SoaDecision, SoaEdition, SoaRow,
+    diff, Applicability, ApprovedSoa, ApprovedVersion, Implementation, SoaDecision, SoaEdition,
+    SoaRow,
 };
 use crate::domain::FieldError;
 
@@ -310,6 +311,22 @@ impl Store {
         self.write(|writer| writer.approve_soa(version))
     }
 
+    /// The latest approved version with its frozen rows, if any version is approved.
+    pub fn latest_approved_soa(&self) -> Result<Option<ApprovedSoa>> {
+        let data = SoaData {
+            versions: self.list()?,
+            ..SoaData::default()
+        };
+        let Some(latest) = data.latest_version() else {
+            return Ok(None);
+        };
+        Ok(Some(ApprovedSoa {
+            reference: latest.reference.clone(),
+            version: latest.value.approved(),
+            rows: self.soa_version_rows(&latest.reference)?,
+        }))
+    }
+
     /// Today's SoA as an edition: compared with the latest approved version, if any.
     pub fn current_soa_edition(&self, soa: &SoaData) -> Result<SoaEdition> {
         Ok(match soa.latest_version() {
@@ -336,7 +353,9 @@ impl Store {
             anyhow::bail!(
                 "{}",
                 if labels.is_empty() {
-                    format!("no SoA version is labelled {label:?}: no version has been approved yet")
+                    format!(
+                        "no SoA version is labelled {label:?}: no version has been approved yet"
+                    )
                 } else {
                     format!(
                         "no SoA version is labelled {label:?}; the approved versions are {}",
