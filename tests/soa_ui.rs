@@ -186,6 +186,8 @@ fn the_demo_version_differs_from_today_and_a_new_approval_matches_it() {
     );
     insta::assert_snapshot!("soa_versions_80x24", h.screen(80, 24));
     h.key(KeyCode::Char('a'));
+    // Two controls are undecided in the demo: the question comes first.
+    h.key(KeyCode::Char('y'));
     h.key(KeyCode::Tab).keys("Priya Shah (CTO)");
     h.ctrl('s');
     let screen = h.screen(120, 40);
@@ -282,4 +284,76 @@ fn rendering_never_panics_at_any_size() {
         h.screen(width, height);
         h.key(KeyCode::Esc);
     }
+}
+
+#[test]
+fn approving_with_undecided_controls_says_how_many_and_asks_first() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Char('a'));
+    let screen = h.screen(80, 24);
+    insta::assert_snapshot!("soa_approve_undecided_question_80x24", screen);
+    assert!(
+        screen.contains("2 controls are still undecided"),
+        "{screen}"
+    );
+    // No: nothing opens, nothing is approved.
+    h.key(KeyCode::Char('n'));
+    assert!(!h.screen(80, 24).contains("Approve the SoA as it is now"));
+    assert_eq!(h.store().load_soa().unwrap().versions.len(), 1);
+    // Yes: the approval form opens.
+    h.key(KeyCode::Char('a')).key(KeyCode::Char('y'));
+    assert!(
+        h.screen(100, 30).contains("Approve the SoA as it is now"),
+        "{}",
+        h.screen(100, 30)
+    );
+    // With every control decided, approving asks nothing.
+    let mut h = harness();
+    {
+        let mut store = Store::open(&h.dir.path().join("w.sqlite3"), OpenMode::MustExist).unwrap();
+        for control in ["7.4", "8.23"] {
+            let mut decision = store.get::<SoaDecision>(control).unwrap().unwrap();
+            if decision.applicability == Applicability::Undecided {
+                decision.applicability = Applicability::Yes;
+                store.update(control, &decision).unwrap();
+            }
+        }
+    }
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Char('a'));
+    let screen = h.screen(100, 30);
+    assert!(!screen.contains("undecided ("), "{screen}");
+    assert!(screen.contains("Approve the SoA as it is now"), "{screen}");
+}
+
+#[test]
+fn an_approved_version_shows_its_frozen_rows_with_the_changes_marked() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Enter);
+    insta::assert_snapshot!("soa_version_view_80x24", h.screen(80, 24));
+    // 5.7 was undecided at approval and is applicable today: marked, and the detail says so.
+    h.key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Down);
+    h.key(KeyCode::Down).key(KeyCode::Down);
+    let screen = h.screen(160, 40);
+    insta::assert_snapshot!("soa_version_view_160x40", screen);
+    assert!(
+        screen.contains("5.7 Threat intelligence as approved"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("applicability: Undecided → Applicable"),
+        "{screen}"
+    );
+    // Read-only: Enter opens no form; Esc goes back to the versions.
+    h.key(KeyCode::Enter);
+    assert!(!h.screen(160, 40).contains("Ctrl-S"));
+    h.key(KeyCode::Esc);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Changes since v1.0"), "{screen}");
+    assert!(!screen.contains("as approved on"), "{screen}");
 }
