@@ -273,8 +273,8 @@ pub fn soa_version_complete(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         "6.1.3",
         &approved.reference,
         format!(
-            "The approved SoA {} leaves {count} {} undecided ({}{more}); decide {} and approve a \
-             new version.",
+            "SoA {} leaves {count} {} undecided ({}{more}); decide {} and approve a new \
+             version.",
             approved.version.describe(),
             if count == 1 { "control" } else { "controls" },
             shown.join(", "),
@@ -816,8 +816,8 @@ mod tests {
         assert_eq!(found[0].record, "SOAV-001");
         assert_eq!(
             found[0].message,
-            "The approved SoA v1.0 approved on 2026-10-01 by CEO leaves 2 controls undecided \
-             (5.2, 5.3); decide them and approve a new version."
+            "SoA v1.0 approved on 2026-10-01 by CEO leaves 2 controls undecided (5.2, 5.3); \
+             decide them and approve a new version."
         );
         // No version approved yet: nothing to find here (the gauges say it is missing).
         c.approved_soa = None;

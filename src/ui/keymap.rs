@@ -321,8 +321,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SoaList, [ch('/')], "/", Filter, Some("search"), "Search controls by id or title"),
     bind!(SoaList, [ch('f')], "f", Filters, Some("filters"), "Filter by theme, applicability, status or attribute"),
     bind!(SoaList, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
-    bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Approve the SoA as it is now: freeze a version (asks first while controls are undecided)"),
-    bind!(Versions, [plain(Enter)], "Enter", Edit, Some("view"), "View the selected version's frozen rows, read-only, with what changed since"),
+    bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Freeze the SoA as a version; asks first if any is undecided"),
+    bind!(Versions, [plain(Enter)], "Enter", Edit, Some("view"), "View the selected version read-only, changes marked"),
     bind!(SoaVersionView, [plain(Esc)], "Esc", Close, Some("back"), "Back to the approved versions"),
     // The Evidence tab.
     bind!(Required, [plain(Enter)], "Enter", Edit, Some("write/show"), "Write the missing document, or show those that fulfil it"),
