@@ -2,7 +2,7 @@
 //! derived reasons, exclusions, approved versions and their differences from today.
 
 use isms::domain::risk::Risk;
-use isms::domain::soa::{diff, Applicability, Implementation, SoaDecision};
+use isms::domain::soa::{diff, Applicability, Implementation, InclusionReason, SoaDecision};
 use isms::store::{OpenMode, SoaVersion, Store};
 use ratatui::crossterm::event::KeyCode;
 use tempfile::TempDir;
@@ -356,4 +356,95 @@ fn an_approved_version_shows_its_frozen_rows_with_the_changes_marked() {
     let screen = h.screen(120, 40);
     assert!(screen.contains("Changes since v1.0"), "{screen}");
     assert!(!screen.contains("as approved on"), "{screen}");
+}
+
+#[test]
+fn a_version_freezes_every_field_and_the_editions_compare_with_it() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let before = store.get::<SoaDecision>("5.1").unwrap().unwrap();
+    let reference = store
+        .approve_soa(&SoaVersion {
+            label: "v2.0".into(),
+            approved_by: "CEO".into(),
+            approved_on: today(),
+        })
+        .unwrap();
+    // Every field of 5.1 changes after the approval.
+    let after = SoaDecision {
+        applicability: Applicability::No,
+        reasons: vec![InclusionReason::Contractual],
+        justification: "Covered by the group policy.".into(),
+        status: Implementation::Planned,
+        how: "Group policy".into(),
+        owner: "Group CISO".into(),
+        target_date: isms::domain::dates::parse_optional("2027-06-30").unwrap(),
+        last_reviewed: Some(today()),
+    };
+    assert_ne!(before.reasons, after.reasons);
+    store.update("5.1", &after).unwrap();
+
+    let frozen = store.soa_version_rows(&reference).unwrap();
+    assert_eq!(frozen.len(), 93);
+    let row = frozen.iter().find(|r| r.control == "5.1").unwrap();
+    assert_eq!(
+        row.decision, before,
+        "the version holds 5.1 as it was approved"
+    );
+
+    let soa = store.load_soa().unwrap();
+    let latest = soa.latest_version().unwrap();
+    assert_eq!(latest.value.label, "v2.0");
+    let current = store.current_soa_edition(&soa).unwrap();
+    let change = current.change("5.1").expect("5.1 changed since v2.0");
+    let fields: Vec<&str> = change.changes.iter().map(|c| c.0).collect();
+    assert_eq!(fields, isms::domain::soa::DIFF_FIELDS);
+    assert_eq!(current.changes().len(), 1);
+    assert!(current
+        .changed_since()
+        .starts_with("1 control changed since v2.0 approved on 2026-11-28 by CEO"));
+
+    // The frozen edition of v2.0 compares with today alike; v1.0 is there too.
+    let (frozen_edition, rows) = store.frozen_soa_edition(&soa, " v2.0 ").unwrap();
+    assert_eq!(rows, frozen);
+    assert_eq!(frozen_edition.changes(), current.changes());
+    assert!(store.frozen_soa_edition(&soa, "v1.0").is_ok());
+    let error = store
+        .frozen_soa_edition(&soa, "v3")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "no SoA version is labelled \"v3\"; the approved versions are v1.0, v2.0"
+    );
+
+    // The readiness rules read the latest version: v2.0 froze the demo's undecided controls.
+    let approved = store.latest_approved_soa().unwrap().unwrap();
+    assert_eq!(approved.reference, reference);
+    assert_eq!(approved.undecided(), ["7.4", "8.23"]);
+    assert!(store
+        .check(today())
+        .unwrap()
+        .iter()
+        .any(|f| f.rule == "soa-version-undecided" && f.record == reference));
+}
+
+#[test]
+fn a_finding_on_a_version_opens_it_in_the_versions() {
+    let mut h = Harness::new(true, '1');
+    // The demo's findings: move to the one about the approved version, then Enter.
+    let position = h
+        .store()
+        .check(today())
+        .unwrap()
+        .iter()
+        .position(|f| f.rule == "soa-version-undecided")
+        .unwrap();
+    for _ in 0..position {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("▸Approved versions (1)◂"), "{screen}");
+    assert!(screen.contains("Changes since v1.0"), "{screen}");
 }
