@@ -508,7 +508,8 @@ mod tests {
             edit(&mut decision);
             diff(&before, &[row("5.1", decision, 0)])
         };
-        let cases: [(&str, &dyn Fn(&mut SoaDecision)); 7] = [
+        type Edit<'a> = &'a dyn Fn(&mut SoaDecision);
+        let cases: [(&str, Edit); 7] = [
             ("applicability", &|d| {
                 d.applicability = Applicability::Undecided
             }),
