@@ -343,10 +343,10 @@ impl SoaEdition {
 
     /// One sentence that says what the document is, for the top of every SoA export.
     pub fn statement(&self, today: Date) -> String {
-        let marks = if self.changes().is_empty() {
-            ""
-        } else {
-            "; the column \"Changed since approval\" marks them"
+        let marks = match self.changes().len() {
+            0 => "",
+            1 => "; the column \"Changed since approval\" marks it",
+            _ => "; the column \"Changed since approval\" marks them",
         };
         match self {
             SoaEdition::Current { since: None, .. } => format!(
@@ -573,7 +573,7 @@ mod tests {
             current.statement(today),
             "Today's Statement of Applicability on 2026-11-28, not an approved version: 1 control \
              changed since v1.0 approved on 2026-09-14 by Priya Shah; the column \"Changed since \
-             approval\" marks them."
+             approval\" marks it."
         );
         assert!(current.change("5.1").is_some() && current.change("5.2").is_none());
         let none = SoaEdition::Current {

@@ -192,16 +192,20 @@ impl SoaTab {
         }
         let shown: Vec<&str> = undecided.iter().take(5).copied().collect();
         let more = if count > shown.len() { ", ..." } else { "" };
-        let (controls, is) = if count == 1 {
-            ("control is", "it")
+        let which = if count == self.data.decisions.len() && count > 1 {
+            format!("All {count} controls are still undecided")
+        } else if count == 1 {
+            format!("1 control is still undecided ({})", shown.join(", "))
         } else {
-            ("controls are", "them")
+            format!(
+                "{count} controls are still undecided ({}{more})",
+                shown.join(", ")
+            )
         };
+        let is = if count == 1 { "it" } else { "them" };
         Some(format!(
-            "{count} {controls} still undecided ({}{more}). An approved SoA should decide every \
-             control, and the readiness check flags a version approved with undecided \
-             controls. Approve with {is} undecided?",
-            shown.join(", ")
+            "{which}. An approved SoA should decide every control, and the readiness check \
+             flags a version approved with undecided controls. Approve with {is} undecided?"
         ))
     }
 
