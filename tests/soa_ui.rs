@@ -448,3 +448,39 @@ fn a_finding_on_a_version_opens_it_in_the_versions() {
     assert!(screen.contains("▸Approved versions (1)◂"), "{screen}");
     assert!(screen.contains("Changes since v1.0"), "{screen}");
 }
+
+#[test]
+fn a_version_compares_with_the_one_before_it() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    // v1.0 is the first: c says it compares with today only.
+    h.key(KeyCode::Enter).key(KeyCode::Char('c'));
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("v1.0 is the first approved version: it compares with today only."),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    // Approve v2.0 as today stands, then compare it with v1.0: the demo's 7 changes.
+    h.key(KeyCode::Char('a')).key(KeyCode::Char('y'));
+    h.key(KeyCode::Tab).keys("Priya Shah (CTO)");
+    h.ctrl('s');
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen(100, 30)
+            .contains("No control changed since v2.0 approved on 2026-11-28"),
+        "{}",
+        h.screen(100, 30)
+    );
+    h.key(KeyCode::Char('c'));
+    insta::assert_snapshot!("soa_version_compared_80x24", h.screen(80, 24));
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("7 controls changed from v1.0 to v2.0 (marked ●)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Changed from v1.0"), "{screen}");
+    // c again: back to today.
+    h.key(KeyCode::Char('c'));
+    assert!(h.screen(120, 40).contains("Comparing v2.0 with today."));
+}

@@ -158,6 +158,8 @@ pub enum Action {
     ToggleGrouping,
     /// Approve (freeze) a version of the SoA.
     Approve,
+    /// Compare an approved SoA version with the version before it, or with today.
+    Compare,
     /// Compile a draft review's inputs from the workspace.
     Compile,
     /// Add a measurement to the selected objective.
@@ -324,6 +326,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Freeze the SoA as a version; asks first if any is undecided"),
     bind!(Versions, [plain(Enter)], "Enter", Edit, Some("view"), "View the selected version read-only, changes marked"),
     bind!(SoaVersionView, [plain(Esc)], "Esc", Close, Some("back"), "Back to the approved versions"),
+    bind!(SoaVersionView, [ch('c')], "c", Compare, Some("previous/today"), "Compare with the version before it, or with today"),
     // The Evidence tab.
     bind!(Required, [plain(Enter)], "Enter", Edit, Some("write/show"), "Write the missing document, or show those that fulfil it"),
     bind!(Required, [ch('n')], "n", New, Some("new for it"), "A new document that fulfils the selected requirement"),

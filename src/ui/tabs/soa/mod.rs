@@ -55,14 +55,36 @@ pub enum Pending {
     ApproveUndecided,
 }
 
-/// An approved version shown read-only: its frozen rows and what changed since.
+/// An approved version shown read-only: its frozen rows and what changed since (or, compared
+/// with the version before it, what this version changed).
 struct VersionView {
     reference: String,
     version: ApprovedVersion,
     rows: Vec<SoaRow>,
-    /// `diff(rows, today)`, kept up to date as the SoA changes.
+    /// The version approved before this one, with its frozen rows, if there is one.
+    previous: Option<(ApprovedVersion, Vec<SoaRow>)>,
+    /// Compared with the previous version instead of today.
+    against_previous: bool,
+    /// `diff(rows, today)`, or `diff(previous, rows)`; kept up to date as the SoA changes.
     changes: Vec<ControlChange>,
     table: TableState,
+}
+
+impl VersionView {
+    fn recompute(&mut self, today: &[SoaRow]) {
+        self.changes = match (&self.previous, self.against_previous) {
+            (Some((_, previous)), true) => diff(previous, &self.rows),
+            _ => diff(&self.rows, today),
+        };
+    }
+
+    /// The label of the version compared with, while compared with the previous one.
+    fn compared_with(&self) -> Option<&ApprovedVersion> {
+        match (&self.previous, self.against_previous) {
+            (Some((version, _)), true) => Some(version),
+            _ => None,
+        }
+    }
 }
 
 pub type Outcome = TabOutcome<Pending>;
@@ -150,30 +172,41 @@ impl SoaTab {
         self.recompute_changes(store);
         let now = self.data.rows();
         if let Some(view) = &mut self.viewing {
-            view.changes = diff(&view.rows, &now);
+            view.recompute(&now);
         }
         Ok(())
     }
 
     /// Opens the selected approved version read-only; false when none is selected.
     fn open_version(&mut self, store: &Store) -> Result<bool> {
-        let Some(version) = self
-            .versions
-            .selected()
-            .and_then(|i| self.data.versions.get(i))
-        else {
+        let Some(index) = self.versions.selected() else {
+            return Ok(false);
+        };
+        let Some(version) = self.data.versions.get(index) else {
             return Ok(false);
         };
         let rows = store.soa_version_rows(&version.reference)?;
+        // The version before it in the order of approval.
+        let previous = match index.checked_sub(1).and_then(|i| self.data.versions.get(i)) {
+            Some(before) => Some((
+                before.value.approved(),
+                store.soa_version_rows(&before.reference)?,
+            )),
+            None => None,
+        };
         let mut table = TableState::default();
         table.select((!rows.is_empty()).then_some(0));
-        self.viewing = Some(VersionView {
+        let mut view = VersionView {
             reference: version.reference.clone(),
             version: version.value.approved(),
-            changes: diff(&rows, &self.data.rows()),
             rows,
+            previous,
+            against_previous: false,
+            changes: Vec::new(),
             table,
-        });
+        };
+        view.recompute(&self.data.rows());
+        self.viewing = Some(view);
         Ok(true)
     }
 
@@ -390,6 +423,26 @@ impl SoaTab {
                     return Outcome::Done;
                 }
                 Action::History => return Outcome::ShowHistory(view.reference.clone()),
+                Action::Compare => {
+                    let Some((before, _)) = &view.previous else {
+                        return Outcome::Status(format!(
+                            "{} is the first approved version: it compares with today only.",
+                            view.version.label.trim()
+                        ));
+                    };
+                    let before = before.label.trim().to_string();
+                    view.against_previous = !view.against_previous;
+                    let now = self.data.rows();
+                    let Some(view) = &mut self.viewing else {
+                        return Outcome::Done;
+                    };
+                    view.recompute(&now);
+                    return Outcome::Status(if view.against_previous {
+                        format!("Comparing {} with {before}.", view.version.label.trim())
+                    } else {
+                        format!("Comparing {} with today.", view.version.label.trim())
+                    });
+                }
                 Action::Up => -1,
                 Action::Down => 1,
                 Action::PageUp => -10,

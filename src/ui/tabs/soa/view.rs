@@ -540,10 +540,21 @@ impl SoaTab {
         let count = view.changes.len();
         let style = if count > 0 { theme.warn } else { theme.ok };
         let marked = if count > 0 { " (marked ●)" } else { "" };
-        let mut text = format!("{}{marked}", sentence_case(&edition.changed_since()));
-        if text.chars().count() > usize::from(note.width) {
+        let label = view.version.label.trim().to_string();
+        let compared = view.compared_with().map(|v| v.label.trim().to_string());
+        let mut text = match &compared {
+            Some(before) => format!(
+                "{} from {before} to {label}{marked} · c compares with today",
+                sentence_case(&match count {
+                    0 => "no control changed".to_string(),
+                    1 => "1 control changed".to_string(),
+                    n => format!("{n} controls changed"),
+                })
+            ),
+            None => format!("{}{marked}", sentence_case(&edition.changed_since())),
+        };
+        if compared.is_none() && text.chars().count() > usize::from(note.width) {
             // The title names who approved it and when.
-            let label = view.version.label.trim();
             text = match count {
                 0 => format!("No control changed since {label}"),
                 1 => format!("1 control changed since {label}{marked}"),
@@ -605,7 +616,17 @@ impl SoaTab {
             ],
         )
         .header(
-            Row::new(["Id", "Control", "Applicable", "Status", "Changed since"]).style(theme.title),
+            Row::new(vec![
+                "Id".to_string(),
+                "Control".to_string(),
+                "Applicable".to_string(),
+                "Status".to_string(),
+                match &compared {
+                    Some(before) => format!("Changed from {before}"),
+                    None => "Changed since".to_string(),
+                },
+            ])
+            .style(theme.title),
         )
         .list_frame(title, theme);
         StatefulWidget::render(table, list_area, buf, &mut view.table);
@@ -632,15 +653,18 @@ impl SoaTab {
         let mut lines = Vec::new();
         match view.changes.iter().find(|c| c.control == row.control) {
             None => lines.push(Line::from(Span::styled(
-                format!("Unchanged since {}.", view.version.label.trim()),
+                match &compared {
+                    Some(before) => format!("Unchanged from {before}."),
+                    None => format!("Unchanged since {label}."),
+                },
                 theme.ok,
             ))),
             Some(change) => {
                 lines.push(Line::from(Span::styled(
-                    format!(
-                        "Changed since {} (then → today):",
-                        view.version.label.trim()
-                    ),
+                    match &compared {
+                        Some(before) => format!("Changed from {before} ({before} → {label}):"),
+                        None => format!("Changed since {label} (then → today):"),
+                    },
                     theme.warn,
                 )));
                 for (what, before, now) in &change.changes {
