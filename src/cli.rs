@@ -117,6 +117,11 @@ enum Command {
         /// Write into a folder that is not empty: the pack's files are replaced, others left alone
         #[arg(long)]
         force: bool,
+        /// Make the SoA files (03-soa/ and the SoA in report.html) from this approved version,
+        /// its content as frozen at approval, instead of today's SoA; the rest of the pack is
+        /// the workspace as it is today, and the pack's README says so
+        #[arg(long, value_name = "LABEL")]
+        soa_version: Option<String>,
     },
     /// Readiness findings, like a linter: rule, severity, clause, record, message; exit 1 when
     /// a blocker is found
@@ -332,7 +337,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             say(outcome.summary(&path))?;
         }
-        Some(Command::Export { out, force }) => {
+        Some(Command::Export {
+            out,
+            force,
+            soa_version,
+        }) => {
             let path = if cli.demo {
                 demo_path(today)?
             } else {
@@ -340,7 +349,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
             let bar = TerminalProgress::new("export");
-            let written = export::export_with_progress(&store, &out, force, today, &bar);
+            let written = export::export_soa_version(
+                &store,
+                &out,
+                force,
+                today,
+                soa_version.as_deref(),
+                &bar,
+            );
             // The bars are left as lines before anything else is printed.
             bar.finish();
             let written = written?;

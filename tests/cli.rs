@@ -623,3 +623,99 @@ fn isms_today_fixes_the_day_of_every_command() {
         assert!(line.contains("YYYY-MM-DD"), "{line}");
     }
 }
+
+#[test]
+fn export_says_which_soa_the_pack_holds() {
+    let env = Env::new();
+    let demo = env.demo("demo.sqlite3");
+    let changed = "7 controls changed since v1.0 approved on 2026-09-14 by Priya Shah (CTO)";
+
+    // Today's SoA: every SoA file and the README say how much changed since v1.0.
+    env.run(&["export", "--db", s(&demo), "--out", "today"])
+        .success();
+    let read = |path: &str| fs::read_to_string(env.path(path)).expect(path);
+    let csv = read("today/03-soa/statement-of-applicability.csv");
+    let first = csv.lines().next().unwrap();
+    assert!(
+        first.starts_with("\u{feff}\"Today's Statement of Applicability on 2026-11-28")
+            && first.contains(changed),
+        "{first}"
+    );
+    assert!(read("today/03-soa/statement-of-applicability.md").contains(changed));
+    assert!(read("today/README.md")
+        .contains(&format!("today's SoA, not an approved version: {changed}")));
+
+    // The approved version: its frozen rows, said so.
+    env.run(&[
+        "export",
+        "--db",
+        s(&demo),
+        "--out",
+        "v1",
+        "--soa-version",
+        "v1.0",
+    ])
+    .success();
+    let csv = read("v1/03-soa/statement-of-applicability.csv");
+    assert!(
+        csv.lines().next().unwrap().contains(&format!(
+            "Approved version v1.0 of the Statement of Applicability, its content as frozen at approval (exported on 2026-11-28): {changed}"
+        )),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("5.7,Threat intelligence,Organizational,Undecided,")),
+        "5.7 as it was approved"
+    );
+    assert!(
+        read("v1/README.md").contains("approved version v1.0, its content as frozen at approval")
+    );
+    assert!(read("v1/report.html").contains("Approved version v1.0"));
+
+    // An unknown label: one sentence naming the versions there are; nothing written.
+    let run = env.run(&[
+        "export",
+        "--db",
+        s(&demo),
+        "--out",
+        "v9",
+        "--soa-version",
+        "v9",
+    ]);
+    assert_eq!(
+        run.user_error(),
+        "isms: no SoA version is labelled \"v9\"; the approved versions are v1.0."
+    );
+    assert!(!env.path("v9").exists());
+
+    // A new workspace has no version yet, and says so.
+    let empty = env.path("empty.sqlite3");
+    env.run(&["init", "--db", s(&empty)]).success();
+    env.run(&["export", "--db", s(&empty), "--out", "empty"])
+        .success();
+    assert!(read("empty/03-soa/statement-of-applicability.md").contains("no version approved yet"));
+    assert!(read("empty/README.md").contains("no version approved yet"));
+    let run = env.run(&[
+        "export",
+        "--db",
+        s(&empty),
+        "--out",
+        "e2",
+        "--soa-version",
+        "v1.0",
+    ]);
+    assert_eq!(
+        run.user_error(),
+        "isms: no SoA version is labelled \"v1.0\": no version has been approved yet."
+    );
+
+    // The readiness check names the approved version that left controls undecided.
+    let check = env.run(&["check", "--db", s(&demo)]);
+    let line = check
+        .stdout
+        .lines()
+        .find(|l| l.contains("soa-version-undecided"))
+        .unwrap_or_else(|| panic!("{}", check.describe()));
+    assert!(line.starts_with("blocker 6.1.3  SOAV-001"), "{line}");
+}

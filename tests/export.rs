@@ -112,8 +112,28 @@ fn workspace(dir: &Path) -> (PathBuf, Store) {
             approved_on: date("2026-04-30"),
         })
         .unwrap();
+    // Two controls change after the approval: 5.15 is now implemented, 5.2 is decided.
+    let mut access = store.get::<SoaDecision>("5.15").unwrap().unwrap();
+    access.status = Implementation::Implemented;
+    store.update("5.15", &access).unwrap();
+    store
+        .update(
+            "5.2",
+            &SoaDecision {
+                applicability: Applicability::Yes,
+                reasons: vec![InclusionReason::Business],
+                status: Implementation::Implemented,
+                owner: "CEO".into(),
+                ..SoaDecision::default()
+            },
+        )
+        .unwrap();
     (path, store)
 }
+
+/// The sentence at the top of today's SoA files in the workspace above.
+const CHANGED_SINCE: &str =
+    "2 controls changed since v2.0-test approved on 2026-04-30 by Test Approver";
 
 fn export_to(store: &Store, out: &Path, force: bool) -> anyhow::Result<Vec<String>> {
     export::export(store, out, force, today())
@@ -212,22 +232,38 @@ fn exported_csv_reads_back_with_every_control_and_injection_neutralised() {
     export_to(&store, &out, false).unwrap();
 
     let bytes = fs::read(out.join(CSV)).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBFControl,Title,Theme,Applicable,"));
+    assert!(bytes.starts_with(
+        "\u{feff}\"Today's Statement of Applicability on 2026-05-01, not an approved version: "
+            .as_bytes()
+    ));
     let text = String::from_utf8(bytes).unwrap();
     assert_eq!(
         text.matches("\r\n").count(),
-        94,
+        95,
         "CRLF ends each record; line breaks inside a cell are kept as written"
     );
     assert!(text.contains("Policy set approved by the board.\nReviewed every year."));
 
     let rows = csv_rows(&out.join(CSV));
-    assert_eq!(rows[0], SoaTable::headers());
-    let data = &rows[1..];
+    assert!(rows[0][0].contains(CHANGED_SINCE), "{:?}", rows[0]);
+    assert!(rows[0][1..].iter().all(String::is_empty));
+    assert_eq!(rows[1], SoaTable::headers());
+    let data = &rows[2..];
     assert_eq!(data.len(), 93);
     assert_eq!(data[0][0], "5.1");
     assert_eq!(data[92][0], "8.34");
-    assert!(data.iter().all(|r| r.len() == 18));
+    assert!(data.iter().all(|r| r.len() == 19));
+
+    // The changed controls are marked with what changed; the others are not.
+    assert_eq!(cell(data, "5.15", "Changed since approval"), "status");
+    assert!(cell(data, "5.2", "Changed since approval").starts_with("applicability, "));
+    assert_eq!(cell(data, "5.1", "Changed since approval"), "");
+    assert_eq!(
+        data.iter()
+            .filter(|r| !r.last().unwrap().is_empty())
+            .count(),
+        2
+    );
 
     assert_eq!(cell(data, "7.4", "Applicable"), "No");
     assert_eq!(
@@ -272,13 +308,15 @@ fn exported_xlsx_reads_back_and_matches_the_csv() {
 
     let (names, rows) = xlsx_rows(&out.join(XLSX));
     assert_eq!(names, ["Statement of Applicability"]);
-    assert_eq!(rows[0], SoaTable::headers());
-    assert_eq!(rows.len(), 1 + 93);
+    assert!(rows[0][0].contains(CHANGED_SINCE), "{:?}", rows[0]);
+    assert_eq!(rows[1], SoaTable::headers());
+    assert_eq!(rows.len(), 2 + 93);
     assert_eq!(
-        cell(&rows[1..], "7.4", "Justification for exclusion"),
+        cell(&rows[2..], "7.4", "Justification for exclusion"),
         format!("'{INJECTION}")
     );
-    assert_eq!(cell(&rows[1..], "8.1", "Owner"), "'@helpdesk");
+    assert_eq!(cell(&rows[2..], "8.1", "Owner"), "'@helpdesk");
+    assert_eq!(cell(&rows[2..], "5.15", "Changed since approval"), "status");
     assert_eq!(rows, csv_rows(&out.join(CSV)), "the same cells as the CSV");
 }
 
@@ -421,7 +459,7 @@ fn export_command_writes_refuses_and_forces() {
     );
     let pack = dir.path().join("pack");
     assert!(files.iter().all(|file| pack.join(file).is_file()), "{text}");
-    assert_eq!(csv_rows(&pack.join(CSV)).len(), 94);
+    assert_eq!(csv_rows(&pack.join(CSV)).len(), 95);
 
     let line = one_sentence_error(&isms(dir.path(), &["export", "--db", db, "--out", "pack"]));
     assert!(line.contains("pack: the folder is not empty"), "{line}");
@@ -456,4 +494,114 @@ fn export_command_refuses_a_missing_workspace() {
     assert!(line.contains("missing.sqlite3"), "{line}");
     assert!(!missing.exists());
     assert!(!dir.path().join("pack").exists());
+}
+
+#[test]
+fn todays_soa_files_and_the_readme_say_what_changed_since_the_approved_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    let run = isms(
+        dir.path(),
+        &["export", "--db", db.to_str().unwrap(), "--out", "pack"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let pack = dir.path().join("pack");
+    let md = fs::read_to_string(pack.join(MD)).unwrap();
+    assert!(
+        md.contains(&format!(
+            "Today's Statement of Applicability on 2026-11-28, not an approved version: \
+             {CHANGED_SINCE}; the column \"Changed since approval\" marks them."
+        )),
+        "{md}"
+    );
+    assert!(md.contains("| 5.15 | status | Partially implemented | Implemented |"));
+    let readme = fs::read_to_string(pack.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!(
+            "Statement of Applicability (`03-soa/`): today's SoA, not an approved version: \
+             {CHANGED_SINCE} (each SoA file marks them)."
+        )),
+        "{readme}"
+    );
+    let csv = csv_rows(&pack.join(CSV));
+    assert!(csv[0][0].contains(CHANGED_SINCE));
+    let html = fs::read_to_string(pack.join("report.html")).unwrap();
+    assert!(html.contains(CHANGED_SINCE), "report.html says it too");
+}
+
+#[test]
+fn an_approved_version_exports_its_frozen_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    let db = db.to_str().unwrap();
+    let run = isms(
+        dir.path(),
+        &[
+            "export",
+            "--db",
+            db,
+            "--out",
+            "pack",
+            "--soa-version",
+            "v2.0-test",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let pack = dir.path().join("pack");
+    let rows = csv_rows(&pack.join(CSV));
+    assert_eq!(
+        rows[0][0],
+        format!(
+            "Approved version v2.0-test of the Statement of Applicability, its content as frozen \
+             at approval (exported on 2026-11-28): {CHANGED_SINCE}; the column \"Changed since \
+             approval\" marks them."
+        )
+    );
+    let data = &rows[2..];
+    // The rows as approved, not as they are today; the marks say what differs today.
+    assert_eq!(
+        cell(data, "5.15", "Implementation status"),
+        "Partially implemented"
+    );
+    assert_eq!(cell(data, "5.15", "Changed since approval"), "status");
+    assert_eq!(cell(data, "5.2", "Applicable"), "Undecided");
+    assert_eq!(cell(data, "5.1", "Owner"), "CISO");
+    let (_, sheet) = xlsx_rows(&pack.join(XLSX));
+    assert_eq!(sheet, rows, "the workbook holds the same frozen rows");
+    let md = fs::read_to_string(pack.join(MD)).unwrap();
+    assert!(md.contains("Approved version v2.0-test of the Statement of Applicability"));
+    assert!(
+        md.contains("| 5.15 | Access control | Yes | Risk treatment; Contractual | Partial | IT \\| Operations | status |"),
+        "{md}"
+    );
+    let readme = fs::read_to_string(pack.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!(
+            "approved version v2.0-test, its content as frozen at approval; on 2026-11-28, \
+             {CHANGED_SINCE} (each SoA file marks them). Every other file holds the workspace \
+             as it is on 2026-11-28."
+        )),
+        "{readme}"
+    );
+
+    // An unknown label is one sentence naming the versions there are, and writes nothing.
+    let line = one_sentence_error(&isms(
+        dir.path(),
+        &[
+            "export",
+            "--db",
+            db,
+            "--out",
+            "other",
+            "--soa-version",
+            "v9",
+        ],
+    ));
+    assert_eq!(
+        line,
+        "isms: no SoA version is labelled \"v9\"; the approved versions are v1.0, v2.0-test."
+    );
+    assert!(!dir.path().join("other").exists());
 }

@@ -491,7 +491,7 @@ fn the_pack_is_indexed_and_sealed() {
         "{readme}"
     );
     assert!(
-        readme.contains("**DRAFT: 7 blockers open on the export date**"),
+        readme.contains("**DRAFT: 8 blockers open on the export date**"),
         "{readme}"
     );
     assert!(readme.contains("| 6.1.3 | R-010 |"), "{readme}");
@@ -525,7 +525,7 @@ fn the_html_report_is_one_self_contained_page() {
         html.contains("<svg") && html.contains("</svg>"),
         "the heat map"
     );
-    assert!(html.contains("<strong>DRAFT:</strong> 7 blockers"));
+    assert!(html.contains("<strong>DRAFT:</strong> 8 blockers"));
     for text in [
         "R-010",
         "IA-2026-01",

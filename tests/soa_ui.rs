@@ -2,7 +2,7 @@
 //! derived reasons, exclusions, approved versions and their differences from today.
 
 use isms::domain::risk::Risk;
-use isms::domain::soa::{diff, Applicability, Implementation, SoaDecision};
+use isms::domain::soa::{diff, Applicability, Implementation, InclusionReason, SoaDecision};
 use isms::store::{OpenMode, SoaVersion, Store};
 use ratatui::crossterm::event::KeyCode;
 use tempfile::TempDir;
@@ -186,6 +186,8 @@ fn the_demo_version_differs_from_today_and_a_new_approval_matches_it() {
     );
     insta::assert_snapshot!("soa_versions_80x24", h.screen(80, 24));
     h.key(KeyCode::Char('a'));
+    // Two controls are undecided in the demo: the question comes first.
+    h.key(KeyCode::Char('y'));
     h.key(KeyCode::Tab).keys("Priya Shah (CTO)");
     h.ctrl('s');
     let screen = h.screen(120, 40);
@@ -282,4 +284,203 @@ fn rendering_never_panics_at_any_size() {
         h.screen(width, height);
         h.key(KeyCode::Esc);
     }
+}
+
+#[test]
+fn approving_with_undecided_controls_says_how_many_and_asks_first() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Char('a'));
+    let screen = h.screen(80, 24);
+    insta::assert_snapshot!("soa_approve_undecided_question_80x24", screen);
+    assert!(
+        screen.contains("2 controls are still undecided"),
+        "{screen}"
+    );
+    // No: nothing opens, nothing is approved.
+    h.key(KeyCode::Char('n'));
+    assert!(!h.screen(80, 24).contains("Approve the SoA as it is now"));
+    assert_eq!(h.store().load_soa().unwrap().versions.len(), 1);
+    // Yes: the approval form opens.
+    h.key(KeyCode::Char('a')).key(KeyCode::Char('y'));
+    assert!(
+        h.screen(100, 30).contains("Approve the SoA as it is now"),
+        "{}",
+        h.screen(100, 30)
+    );
+    // With every control decided, approving asks nothing.
+    let mut h = harness();
+    {
+        let mut store = Store::open(&h.dir.path().join("w.sqlite3"), OpenMode::MustExist).unwrap();
+        for control in ["7.4", "8.23"] {
+            let mut decision = store.get::<SoaDecision>(control).unwrap().unwrap();
+            if decision.applicability == Applicability::Undecided {
+                decision.applicability = Applicability::Yes;
+                store.update(control, &decision).unwrap();
+            }
+        }
+    }
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Char('a'));
+    let screen = h.screen(100, 30);
+    assert!(!screen.contains("undecided ("), "{screen}");
+    assert!(screen.contains("Approve the SoA as it is now"), "{screen}");
+}
+
+#[test]
+fn an_approved_version_shows_its_frozen_rows_with_the_changes_marked() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    h.key(KeyCode::Enter);
+    insta::assert_snapshot!("soa_version_view_80x24", h.screen(80, 24));
+    // 5.7 was undecided at approval and is applicable today: marked, and the detail says so.
+    h.key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Down)
+        .key(KeyCode::Down);
+    h.key(KeyCode::Down).key(KeyCode::Down);
+    let screen = h.screen(160, 40);
+    insta::assert_snapshot!("soa_version_view_160x40", screen);
+    assert!(
+        screen.contains("5.7 Threat intelligence as approved"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("applicability: Undecided → Applicable"),
+        "{screen}"
+    );
+    // Read-only: Enter opens no form; Esc goes back to the versions.
+    h.key(KeyCode::Enter);
+    assert!(!h.screen(160, 40).contains("Ctrl-S"));
+    h.key(KeyCode::Esc);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Changes since v1.0"), "{screen}");
+    assert!(!screen.contains("as approved on"), "{screen}");
+}
+
+#[test]
+fn a_version_freezes_every_field_and_the_editions_compare_with_it() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let before = store.get::<SoaDecision>("5.1").unwrap().unwrap();
+    let reference = store
+        .approve_soa(&SoaVersion {
+            label: "v2.0".into(),
+            approved_by: "CEO".into(),
+            approved_on: today(),
+        })
+        .unwrap();
+    // Every field of 5.1 changes after the approval.
+    let after = SoaDecision {
+        applicability: Applicability::No,
+        reasons: vec![InclusionReason::Contractual],
+        justification: "Covered by the group policy.".into(),
+        status: Implementation::Planned,
+        how: "Group policy".into(),
+        owner: "Group CISO".into(),
+        target_date: isms::domain::dates::parse_optional("2027-06-30").unwrap(),
+        last_reviewed: Some(today()),
+    };
+    assert_ne!(before.reasons, after.reasons);
+    store.update("5.1", &after).unwrap();
+
+    let frozen = store.soa_version_rows(&reference).unwrap();
+    assert_eq!(frozen.len(), 93);
+    let row = frozen.iter().find(|r| r.control == "5.1").unwrap();
+    assert_eq!(
+        row.decision, before,
+        "the version holds 5.1 as it was approved"
+    );
+
+    let soa = store.load_soa().unwrap();
+    let latest = soa.latest_version().unwrap();
+    assert_eq!(latest.value.label, "v2.0");
+    let current = store.current_soa_edition(&soa).unwrap();
+    let change = current.change("5.1").expect("5.1 changed since v2.0");
+    let fields: Vec<&str> = change.changes.iter().map(|c| c.0).collect();
+    assert_eq!(fields, isms::domain::soa::DIFF_FIELDS);
+    assert_eq!(current.changes().len(), 1);
+    assert!(current
+        .changed_since()
+        .starts_with("1 control changed since v2.0 approved on 2026-11-28 by CEO"));
+
+    // The frozen edition of v2.0 compares with today alike; v1.0 is there too.
+    let (frozen_edition, rows) = store.frozen_soa_edition(&soa, " v2.0 ").unwrap();
+    assert_eq!(rows, frozen);
+    assert_eq!(frozen_edition.changes(), current.changes());
+    assert!(store.frozen_soa_edition(&soa, "v1.0").is_ok());
+    let error = store
+        .frozen_soa_edition(&soa, "v3")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "no SoA version is labelled \"v3\"; the approved versions are v1.0, v2.0"
+    );
+
+    // The readiness rules read the latest version: v2.0 froze the demo's undecided controls.
+    let approved = store.latest_approved_soa().unwrap().unwrap();
+    assert_eq!(approved.reference, reference);
+    assert_eq!(approved.undecided(), ["7.4", "8.23"]);
+    assert!(store
+        .check(today())
+        .unwrap()
+        .iter()
+        .any(|f| f.rule == "soa-version-undecided" && f.record == reference));
+}
+
+#[test]
+fn a_finding_on_a_version_opens_it_in_the_versions() {
+    let mut h = Harness::new(true, '1');
+    // The demo's findings: move to the one about the approved version, then Enter.
+    let position = h
+        .store()
+        .check(today())
+        .unwrap()
+        .iter()
+        .position(|f| f.rule == "soa-version-undecided")
+        .unwrap();
+    for _ in 0..position {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("▸Approved versions (1)◂"), "{screen}");
+    assert!(screen.contains("Changes since v1.0"), "{screen}");
+}
+
+#[test]
+fn a_version_compares_with_the_one_before_it() {
+    let mut h = harness();
+    h.key(KeyCode::Right).key(KeyCode::Right);
+    // v1.0 is the first: c says it compares with today only.
+    h.key(KeyCode::Enter).key(KeyCode::Char('c'));
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("v1.0 is the first approved version: it compares with today only."),
+        "{screen}"
+    );
+    h.key(KeyCode::Esc);
+    // Approve v2.0 as today stands, then compare it with v1.0: the demo's 7 changes.
+    h.key(KeyCode::Char('a')).key(KeyCode::Char('y'));
+    h.key(KeyCode::Tab).keys("Priya Shah (CTO)");
+    h.ctrl('s');
+    h.key(KeyCode::Enter);
+    assert!(
+        h.screen(100, 30)
+            .contains("No control changed since v2.0 approved on 2026-11-28"),
+        "{}",
+        h.screen(100, 30)
+    );
+    h.key(KeyCode::Char('c'));
+    insta::assert_snapshot!("soa_version_compared_80x24", h.screen(80, 24));
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("7 controls changed from v1.0 to v2.0 (marked ●)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Changed from v1.0"), "{screen}");
+    // c again: back to today.
+    h.key(KeyCode::Char('c'));
+    assert!(h.screen(120, 40).contains("Comparing v2.0 with today."));
 }

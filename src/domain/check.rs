@@ -10,7 +10,7 @@ use super::method::RiskMethod;
 use super::review::{Measurement, Objective, Review, ReviewStatus};
 use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment, TreatmentProgress};
 use super::scope::ScopeItem;
-use super::soa::{Applicability, Implementation, SoaDecision};
+use super::soa::{Applicability, ApprovedSoa, Implementation, SoaDecision};
 use super::workspace::Workspace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -65,6 +65,8 @@ pub struct CheckWorkspace<'a> {
     pub method: &'a RiskMethod,
     pub risks: &'a [(String, Risk)],
     pub soa: &'a [(String, SoaDecision)],
+    /// The latest approved SoA version with its frozen rows, if one is approved.
+    pub approved_soa: Option<&'a ApprovedSoa>,
     /// Clauses 4.1-10.2, in order.
     pub clauses: &'a [String],
     pub audits: &'a [(String, Audit)],
@@ -301,6 +303,63 @@ pub fn soa_decisions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     findings
 }
 
+/// An applicable control needs a reason for its inclusion (6.1.3 d): risk treatment (a risk
+/// names it, as the SoA derives it) or a stated legal, contractual or business reason.
+pub fn soa_inclusions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.soa
+        .iter()
+        .filter(|(control, decision)| {
+            decision.applicability == Applicability::Yes
+                && decision.reasons.is_empty()
+                && !ws
+                    .risks
+                    .iter()
+                    .any(|(_, risk)| risk.controls.contains(control))
+        })
+        .map(|(control, _)| {
+            finding(
+                "soa-inclusion-unjustified",
+                Blocker,
+                "6.1.3",
+                control,
+                format!(
+                    "Control {control} is applicable with no reason for its inclusion: no risk \
+                     names it and no other reason is given."
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The SoA in force (the latest approved version) must decide every control: a version
+/// approved with undecided controls is not a complete statement (6.1.3 d).
+pub fn soa_version_complete(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let Some(approved) = ws.approved_soa else {
+        return Vec::new();
+    };
+    let undecided = approved.undecided();
+    if undecided.is_empty() {
+        return Vec::new();
+    }
+    let count = undecided.len();
+    let shown: Vec<&str> = undecided.iter().take(5).copied().collect();
+    let more = if count > shown.len() { ", ..." } else { "" };
+    vec![finding(
+        "soa-version-undecided",
+        Blocker,
+        "6.1.3",
+        &approved.reference,
+        format!(
+            "SoA {} leaves {count} {} undecided ({}{more}); decide {} and approve a new \
+             version.",
+            approved.version.describe(),
+            if count == 1 { "control" } else { "controls" },
+            shown.join(", "),
+            if count == 1 { "it" } else { "them" }
+        ),
+    )]
+}
+
 /// Clauses and applicable controls no audit of the programme has examined.
 pub fn audit_coverage(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     let audited = |label: String| {
@@ -523,7 +582,7 @@ pub fn blockers(findings: &[CheckFinding]) -> impl Iterator<Item = &CheckFinding
 
 /// Every rule, blockers first, then by clause and record.
 pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
-    let rules: [fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>; 14] = [
+    let rules: &[fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>] = &[
         scope_statement,
         scope_exclusions,
         risk_owners,
@@ -532,6 +591,8 @@ pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         overdue_treatments,
         acceptances,
         soa_decisions,
+        soa_inclusions,
+        soa_version_complete,
         audit_coverage,
         nonconformities,
         management_review,
@@ -550,6 +611,7 @@ mod tests {
     use crate::domain::audit::{NcStatus, Target};
     use crate::domain::dates::parse;
     use crate::domain::scope::ScopeItemKind;
+    use crate::domain::soa::{ApprovedVersion, InclusionReason, SoaRow};
 
     fn day(text: &str) -> Date {
         parse(text).unwrap()
@@ -563,6 +625,7 @@ mod tests {
         method: RiskMethod,
         risks: Vec<(String, Risk)>,
         soa: Vec<(String, SoaDecision)>,
+        approved_soa: Option<ApprovedSoa>,
         clauses: Vec<String>,
         audits: Vec<(String, Audit)>,
         items: Vec<ChecklistItem>,
@@ -630,10 +693,29 @@ mod tests {
                 "5.1".into(),
                 SoaDecision {
                     applicability: Applicability::Yes,
+                    reasons: vec![InclusionReason::Business],
                     status: Implementation::Implemented,
                     ..SoaDecision::default()
                 },
             )],
+            approved_soa: Some(ApprovedSoa {
+                reference: "SOAV-001".into(),
+                version: ApprovedVersion {
+                    label: "v1.0".into(),
+                    approved_by: "CEO".into(),
+                    approved_on: day("2026-10-01"),
+                },
+                rows: vec![SoaRow {
+                    control: "5.1".into(),
+                    decision: SoaDecision {
+                        applicability: Applicability::Yes,
+                        reasons: vec![InclusionReason::Business],
+                        status: Implementation::Implemented,
+                        ..SoaDecision::default()
+                    },
+                    linked_risks: 0,
+                }],
+            }),
             clauses: vec!["4.1".into()],
             audits: vec![(
                 "IA-2026-01".into(),
@@ -680,6 +762,7 @@ mod tests {
             method: &c.method,
             risks: &c.risks,
             soa: &c.soa,
+            approved_soa: c.approved_soa.as_ref(),
             clauses: &c.clauses,
             audits: &c.audits,
             items: &c.items,
@@ -877,6 +960,57 @@ mod tests {
     }
 
     #[test]
+    fn an_applicable_control_needs_a_reason_for_inclusion() {
+        let mut c = clean();
+        c.soa[0].1.reasons.clear();
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("soa-inclusion-unjustified", Blocker, "6.1.3")
+        );
+        assert_eq!(found[0].record, "5.1");
+        // A risk that names the control gives it risk treatment as its reason.
+        c.risks[0].1.controls.push("5.1".into());
+        c.risks[0].1.accept("CISO", day("2026-11-28"), None);
+        assert!(run(&c).is_empty(), "{:?}", run(&c));
+        // An excluded or undecided control needs no reason for inclusion.
+        let mut c = clean();
+        c.soa[0].1.reasons.clear();
+        c.soa[0].1.applicability = Applicability::No;
+        c.soa[0].1.justification = "x".into();
+        assert!(!rules(&c).contains(&"soa-inclusion-unjustified"));
+    }
+
+    #[test]
+    fn an_approved_version_with_undecided_controls_is_incomplete() {
+        let mut c = clean();
+        let version = c.approved_soa.as_mut().unwrap();
+        for control in ["5.2", "5.3"] {
+            version.rows.push(SoaRow {
+                control: control.into(),
+                decision: SoaDecision::default(),
+                linked_risks: 0,
+            });
+        }
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("soa-version-undecided", Blocker, "6.1.3")
+        );
+        assert_eq!(found[0].record, "SOAV-001");
+        assert_eq!(
+            found[0].message,
+            "SoA v1.0 approved on 2026-10-01 by CEO leaves 2 controls undecided (5.2, 5.3); \
+             decide them and approve a new version."
+        );
+        // No version approved yet: nothing to find here (the gauges say it is missing).
+        c.approved_soa = None;
+        assert!(run(&c).is_empty());
+    }
+
+    #[test]
     fn audit_and_nc_rules() {
         let mut c = clean();
         c.items[0].result = Finding::NotAudited;
@@ -1022,6 +1156,7 @@ mod tests {
             objectives: &c.objectives,
             measurements: &c.measurements,
             documents: &c.documents,
+            approved_soa: c.approved_soa.as_ref(),
             soa_approved: c.soa_approved,
         });
         let scope = in_place

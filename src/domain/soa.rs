@@ -171,62 +171,199 @@ pub struct SoaRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlChange {
     pub control: String,
-    /// (what changed, before, now)
+    /// (what changed, before, now), in the order of [`DIFF_FIELDS`].
     pub changes: Vec<(&'static str, String, String)>,
 }
 
-/// The controls whose applicability, reasons (derived risk treatment included), status or
-/// justification differ between `before` and `now`, in the order of `now`.
-pub fn diff(before: &[SoaRow], now: &[SoaRow]) -> Vec<ControlChange> {
-    let reasons = |d: &SoaDecision, risks: usize| {
-        let text = d.reasons_text(risks);
-        if text.is_empty() {
+impl ControlChange {
+    /// What changed, in words: "status, owner".
+    pub fn fields(&self) -> String {
+        self.changes
+            .iter()
+            .map(|(what, _, _)| *what)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The fields a version diff compares, as it names them: every part of the decision the SoA
+/// states. The date a control was last reviewed is not among them: reviewing a control without
+/// changing it does not change what the approved statement says.
+pub const DIFF_FIELDS: [&str; 7] = [
+    "applicability",
+    "reasons",
+    "justification",
+    "status",
+    "how implemented",
+    "owner",
+    "target date",
+];
+
+/// Each compared field's text for one row, in the order of [`DIFF_FIELDS`].
+fn diff_values(decision: &SoaDecision, linked_risks: usize) -> [String; 7] {
+    let reasons = decision.reasons_text(linked_risks);
+    [
+        decision.applicability.label().to_string(),
+        if reasons.is_empty() {
             "none".to_string()
         } else {
-            text
-        }
-    };
+            reasons
+        },
+        decision.justification.trim().to_string(),
+        decision.status.label().to_string(),
+        decision.how.trim().to_string(),
+        decision.owner.trim().to_string(),
+        super::dates::format_optional(decision.target_date),
+    ]
+}
+
+/// The controls whose applicability, reasons (derived risk treatment included), exclusion
+/// justification, implementation status, how implemented, owner or target date differ between
+/// `before` and `now`, in the order of `now`. A control missing from `before` compares with an
+/// undecided one. The one diff of the SoA: the tab, the exports and the pack's README use it.
+pub fn diff(before: &[SoaRow], now: &[SoaRow]) -> Vec<ControlChange> {
     now.iter()
         .filter_map(|row| {
-            let (control, current) = (&row.control, &row.decision);
             let (old, old_risks) = before
                 .iter()
-                .find(|r| r.control == *control)
+                .find(|r| r.control == row.control)
                 .map(|r| (r.decision.clone(), r.linked_risks))
                 .unwrap_or_default();
-            let mut changes = Vec::new();
-            if old.applicability != current.applicability {
-                changes.push((
-                    "applicability",
-                    old.applicability.label().to_string(),
-                    current.applicability.label().to_string(),
-                ));
-            }
-            // Reasons include risk treatment, which comes and goes with the risks' links.
-            let (was, is) = (reasons(&old, old_risks), reasons(current, row.linked_risks));
-            if was != is {
-                changes.push(("reasons", was, is));
-            }
-            if old.status != current.status {
-                changes.push((
-                    "status",
-                    old.status.label().to_string(),
-                    current.status.label().to_string(),
-                ));
-            }
-            if old.justification.trim() != current.justification.trim() {
-                changes.push((
-                    "justification",
-                    old.justification.clone(),
-                    current.justification.clone(),
-                ));
-            }
+            let was = diff_values(&old, old_risks);
+            let is = diff_values(&row.decision, row.linked_risks);
+            let changes: Vec<(&'static str, String, String)> = DIFF_FIELDS
+                .iter()
+                .zip(was.into_iter().zip(is))
+                .filter(|(_, (was, is))| was != is)
+                .map(|(what, (was, is))| (*what, was, is))
+                .collect();
             (!changes.is_empty()).then(|| ControlChange {
-                control: control.clone(),
+                control: row.control.clone(),
                 changes,
             })
         })
         .collect()
+}
+
+/// An approved version as the SoA's editions name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedVersion {
+    pub label: String,
+    pub approved_by: String,
+    pub approved_on: Date,
+}
+
+impl ApprovedVersion {
+    /// "v1.0 approved on 2026-09-14 by Priya Shah".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} approved on {} by {}",
+            self.label.trim(),
+            self.approved_on,
+            self.approved_by.trim()
+        )
+    }
+}
+
+/// An approved version with its frozen rows, as the readiness rules read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedSoa {
+    /// The version record's reference (`SOAV-001`).
+    pub reference: String,
+    pub version: ApprovedVersion,
+    pub rows: Vec<SoaRow>,
+}
+
+impl ApprovedSoa {
+    /// The controls the version left undecided, in its order.
+    pub fn undecided(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .filter(|r| r.decision.applicability == Applicability::Undecided)
+            .map(|r| r.control.as_str())
+            .collect()
+    }
+}
+
+/// What an SoA document holds: today's SoA compared with the latest approved version, or an
+/// approved version's frozen content compared with today. Either way `changes` is
+/// [`diff`]`(version, today)`: the controls that changed since the version was approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SoaEdition {
+    /// Today's decisions; `since` is the latest approved version, if any.
+    Current {
+        since: Option<ApprovedVersion>,
+        changes: Vec<ControlChange>,
+    },
+    /// An approved version's frozen rows.
+    Frozen {
+        version: ApprovedVersion,
+        changes: Vec<ControlChange>,
+    },
+}
+
+/// "1 control", "7 controls".
+fn controls(count: usize) -> String {
+    format!(
+        "{count} {}",
+        if count == 1 { "control" } else { "controls" }
+    )
+}
+
+impl SoaEdition {
+    pub fn changes(&self) -> &[ControlChange] {
+        match self {
+            SoaEdition::Current { changes, .. } | SoaEdition::Frozen { changes, .. } => changes,
+        }
+    }
+
+    /// The controls changed since the version, by control id.
+    pub fn change(&self, control: &str) -> Option<&ControlChange> {
+        self.changes().iter().find(|c| c.control == control)
+    }
+
+    /// "7 controls changed since v1.0 approved on 2026-09-14 by Priya Shah", "no control
+    /// changed since ...", or "no version approved yet".
+    pub fn changed_since(&self) -> String {
+        let (version, count) = match self {
+            SoaEdition::Current { since: None, .. } => return "no version approved yet".into(),
+            SoaEdition::Current {
+                since: Some(version),
+                changes,
+            }
+            | SoaEdition::Frozen { version, changes } => (version, changes.len()),
+        };
+        let count = if count == 0 {
+            "no control".to_string()
+        } else {
+            controls(count)
+        };
+        format!("{count} changed since {}", version.describe())
+    }
+
+    /// One sentence that says what the document is, for the top of every SoA export.
+    pub fn statement(&self, today: Date) -> String {
+        let marks = match self.changes().len() {
+            0 => "",
+            1 => "; the column \"Changed since approval\" marks it",
+            _ => "; the column \"Changed since approval\" marks them",
+        };
+        match self {
+            SoaEdition::Current { since: None, .. } => format!(
+                "Today's Statement of Applicability on {today}: no version approved yet."
+            ),
+            SoaEdition::Current { .. } => format!(
+                "Today's Statement of Applicability on {today}, not an approved version: {}{marks}.",
+                self.changed_since()
+            ),
+            SoaEdition::Frozen { version, .. } => format!(
+                "Approved version {} of the Statement of Applicability, its content as frozen at \
+                 approval (exported on {today}): {}{marks}.",
+                version.label.trim(),
+                self.changed_since()
+            ),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -341,7 +478,121 @@ mod tests {
         let fields: Vec<&str> = changes[1].changes.iter().map(|c| c.0).collect();
         assert_eq!(
             fields,
-            ["applicability", "reasons", "status", "justification"]
+            ["applicability", "reasons", "justification", "status"]
+        );
+    }
+
+    fn row(control: &str, decision: SoaDecision, linked_risks: usize) -> SoaRow {
+        SoaRow {
+            control: control.into(),
+            decision,
+            linked_risks,
+        }
+    }
+
+    #[test]
+    fn diff_covers_every_field_of_the_statement() {
+        let base = SoaDecision {
+            applicability: Applicability::Yes,
+            reasons: vec![InclusionReason::Legal],
+            justification: String::new(),
+            status: Implementation::Planned,
+            how: "Policy".into(),
+            owner: "CISO".into(),
+            target_date: crate::domain::dates::parse_optional("2027-01-31").unwrap(),
+            last_reviewed: None,
+        };
+        let before = [row("5.1", base.clone(), 0)];
+        let changed = |edit: &dyn Fn(&mut SoaDecision)| {
+            let mut decision = base.clone();
+            edit(&mut decision);
+            diff(&before, &[row("5.1", decision, 0)])
+        };
+        type Edit<'a> = &'a dyn Fn(&mut SoaDecision);
+        let cases: [(&str, Edit); 7] = [
+            ("applicability", &|d| {
+                d.applicability = Applicability::Undecided
+            }),
+            ("reasons", &|d| d.reasons.push(InclusionReason::Contractual)),
+            ("justification", &|d| d.justification = "Not ours".into()),
+            ("status", &|d| d.status = Implementation::Implemented),
+            ("how implemented", &|d| d.how = "Policy and training".into()),
+            ("owner", &|d| d.owner = "CTO".into()),
+            ("target date", &|d| d.target_date = None),
+        ];
+        for (field, edit) in cases {
+            let changes = changed(edit);
+            assert_eq!(changes.len(), 1, "{field}");
+            assert_eq!(changes[0].fields(), field);
+        }
+        assert_eq!(
+            changed(&|d| d.target_date = None)[0].changes[0],
+            ("target date", "2027-01-31".into(), String::new())
+        );
+        assert_eq!(
+            changed(&|d| d.owner = "CTO".into())[0].changes[0],
+            ("owner", "CISO".into(), "CTO".into())
+        );
+        // Reviewing a control changes no part of the statement; neither does trailing space.
+        assert!(changed(&|d| d.last_reviewed = Some(Date::default())).is_empty());
+        assert!(changed(&|d| d.owner = "CISO  ".into()).is_empty());
+        // Every field at once, named in a fixed order.
+        let all = changed(&|d| {
+            for (_, edit) in &cases {
+                edit(d);
+            }
+        });
+        assert_eq!(all[0].changes.len(), DIFF_FIELDS.len());
+        assert_eq!(all[0].fields(), DIFF_FIELDS.join(", "));
+    }
+
+    fn version() -> ApprovedVersion {
+        ApprovedVersion {
+            label: "v1.0".into(),
+            approved_by: "Priya Shah".into(),
+            approved_on: crate::domain::dates::parse("2026-09-14").unwrap(),
+        }
+    }
+
+    #[test]
+    fn each_edition_says_what_it_is() {
+        let today = crate::domain::dates::parse("2026-11-28").unwrap();
+        let changes = diff(
+            &[row("5.1", SoaDecision::default(), 0)],
+            &[row("5.1", yes(Implementation::Planned), 0)],
+        );
+        let current = SoaEdition::Current {
+            since: Some(version()),
+            changes: changes.clone(),
+        };
+        assert_eq!(
+            current.changed_since(),
+            "1 control changed since v1.0 approved on 2026-09-14 by Priya Shah"
+        );
+        assert_eq!(
+            current.statement(today),
+            "Today's Statement of Applicability on 2026-11-28, not an approved version: 1 control \
+             changed since v1.0 approved on 2026-09-14 by Priya Shah; the column \"Changed since \
+             approval\" marks it."
+        );
+        assert!(current.change("5.1").is_some() && current.change("5.2").is_none());
+        let none = SoaEdition::Current {
+            since: None,
+            changes: Vec::new(),
+        };
+        assert_eq!(
+            none.statement(today),
+            "Today's Statement of Applicability on 2026-11-28: no version approved yet."
+        );
+        let frozen = SoaEdition::Frozen {
+            version: version(),
+            changes: Vec::new(),
+        };
+        assert_eq!(
+            frozen.statement(today),
+            "Approved version v1.0 of the Statement of Applicability, its content as frozen at \
+             approval (exported on 2026-11-28): no control changed since v1.0 approved on \
+             2026-09-14 by Priya Shah."
         );
     }
 }

@@ -30,11 +30,18 @@ where
     Ok(writer.into_inner().map_err(|error| error.into_error())?)
 }
 
-/// `03-soa/statement-of-applicability.csv`
+/// `03-soa/statement-of-applicability.csv`: a first row that says what the file is (today's
+/// SoA or an approved version, and how many controls changed since the version was approved),
+/// padded to the table's width so that every row has the same number of cells, then the
+/// header and a row per control.
 pub fn soa(data: &PackData) -> Result<Vec<u8>> {
+    let statement = data.soa_table.statement(data.today);
+    let mut first = [""; super::soa::COLUMNS.len()];
+    first[0] = &statement;
+    let headers = SoaTable::headers();
     table(
-        &SoaTable::headers(),
-        data.soa_table.rows.iter().map(|row| row.cells()),
+        &first,
+        std::iter::once(headers).chain(data.soa_table.rows.iter().map(|row| row.cells())),
     )
 }
 

@@ -147,9 +147,21 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
         rows.len(),
         rows.len() - applicable - excluded
     );
+    let _ = write!(
+        out,
+        "<p>{}</p>",
+        escape(&data.soa_table.statement(data.today))
+    );
     table(
         &mut out,
-        &["Control", "Title", "Applicable", "Status", "Owner"],
+        &[
+            "Control",
+            "Title",
+            "Applicable",
+            "Status",
+            "Owner",
+            super::soa::CHANGED,
+        ],
         rows.iter().map(|r| {
             vec![
                 r.control.clone(),
@@ -157,6 +169,7 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
                 r.applicable.to_string(),
                 r.status.clone(),
                 r.owner.clone(),
+                r.changed.clone(),
             ]
         }),
     );

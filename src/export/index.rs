@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::markdown::{escape, heading, plural};
 use super::PackData;
 use crate::domain::dates;
+use crate::domain::soa::SoaEdition;
 
 pub const README: &str = "README.md";
 pub const SEAL: &str = "SHA256SUMS";
@@ -26,17 +27,33 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
          with `sha256sum -c SHA256SUMS` in this folder.\n",
         dates::format_optional(Some(data.today))
     );
-    match data.soa.versions.last() {
-        Some(version) => {
+    let edition = &data.soa_table.edition;
+    let marks = if edition.changes().is_empty() {
+        ""
+    } else {
+        " (each SoA file marks them)"
+    };
+    match edition {
+        SoaEdition::Current { .. } => {
             let _ = writeln!(
                 out,
-                "Statement of Applicability: version {}, approved by {} on {}.\n",
-                escape(&version.value.label),
-                escape(&version.value.approved_by),
-                dates::format_optional(Some(version.value.approved_on))
+                "Statement of Applicability (`03-soa/`): today's SoA, not an approved version: \
+                 {}{marks}.\n",
+                escape(&edition.changed_since())
             );
         }
-        None => out.push_str("Statement of Applicability: no version approved yet.\n\n"),
+        SoaEdition::Frozen { version, .. } => {
+            let _ = writeln!(
+                out,
+                "Statement of Applicability (`03-soa/` and its part of `report.html`): approved \
+                 version {}, its content as frozen at approval; on {}, {}{marks}. Every other \
+                 file holds the workspace as it is on {}.\n",
+                escape(version.label.trim()),
+                dates::format_optional(Some(data.today)),
+                escape(&edition.changed_since()),
+                dates::format_optional(Some(data.today))
+            );
+        }
     }
 
     out.push_str(

@@ -94,7 +94,7 @@ fn implementation(p: &Progress) -> String {
     )
 }
 
-fn table_row(out: &mut String, row: &SoaRow) {
+fn table_row(out: &mut String, row: &SoaRow, marks: bool) {
     let decision = &row.decision;
     let (reasons, status) = match decision.applicability {
         Applicability::No => (
@@ -103,7 +103,7 @@ fn table_row(out: &mut String, row: &SoaRow) {
         ),
         _ => (escape(&row.reasons), decision.status.short().to_string()),
     };
-    let _ = writeln!(
+    let _ = write!(
         out,
         "| {} | {} | {} | {} | {} | {} |",
         escape(&row.control),
@@ -113,6 +113,10 @@ fn table_row(out: &mut String, row: &SoaRow) {
         status,
         escape(&row.owner)
     );
+    if marks {
+        let _ = write!(out, " {} |", escape(&row.changed));
+    }
+    out.push('\n');
 }
 
 /// The SoA as a document: title, export date and approved version, counts, a table per theme,
@@ -131,29 +135,33 @@ pub fn soa(data: &PackData) -> String {
         );
     }
 
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "Exported on {} by ISMS Workbench. ",
-        dates::format_optional(Some(data.today))
+        "Exported on {} by ISMS Workbench. {}\n",
+        dates::format_optional(Some(data.today)),
+        escape(&data.soa_table.statement(data.today))
     );
-    match data.soa.versions.last() {
-        Some(version) => {
-            let v = &version.value;
-            let _ = writeln!(
-                out,
-                "Latest approved version: {}, approved by {} on {}.\n",
-                escape(&v.label),
-                escape(&v.approved_by),
-                dates::format_optional(Some(v.approved_on))
-            );
-        }
-        None => {
-            out.push_str("No version of this Statement of Applicability has been approved yet.\n\n")
-        }
-    }
-
     let all = progress(rows.iter().map(|row| &row.decision));
     let _ = writeln!(out, "{} {}\n", counts(&all), implementation(&all));
+
+    let changes = data.soa_table.edition.changes();
+    let marks = !changes.is_empty();
+    if marks {
+        let _ = writeln!(out, "## {}\n", escape(super::soa::CHANGED));
+        out.push_str("| Control | What changed | At approval | Today |\n|---|---|---|---|\n");
+        for change in changes {
+            for (what, before, now) in &change.changes {
+                let _ = writeln!(
+                    out,
+                    "| {} | {what} | {} | {} |",
+                    escape(&change.control),
+                    or(&shortened(before, JUSTIFICATION_IN_TABLE), "—"),
+                    or(&shortened(now, JUSTIFICATION_IN_TABLE), "—")
+                );
+            }
+        }
+        out.push('\n');
+    }
 
     let mut start = 0;
     while start < rows.len() {
@@ -170,12 +178,21 @@ pub fn soa(data: &PackData) -> String {
             "{}\n",
             counts(&progress(group.iter().map(|row| &row.decision)))
         );
-        out.push_str(
-            "| Control | Title | Applicable | Reasons / justification | Status | Owner |\n",
-        );
-        out.push_str("|---|---|---|---|---|---|\n");
+        if marks {
+            let _ = writeln!(
+                out,
+                "| Control | Title | Applicable | Reasons / justification | Status | Owner | {} |",
+                super::soa::CHANGED
+            );
+            out.push_str("|---|---|---|---|---|---|---|\n");
+        } else {
+            out.push_str(
+                "| Control | Title | Applicable | Reasons / justification | Status | Owner |\n",
+            );
+            out.push_str("|---|---|---|---|---|---|\n");
+        }
         for row in group {
-            table_row(&mut out, row);
+            table_row(&mut out, row, marks);
         }
         out.push('\n');
         start = end;

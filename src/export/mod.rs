@@ -51,6 +51,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::domain::certification::TimelineRow;
 use crate::domain::check::CheckFinding;
 use crate::domain::dates::Date;
+use crate::domain::soa::SoaEdition;
 use crate::domain::workspace::Workspace;
 use crate::progress::{Progress, Silent};
 use crate::store::{
@@ -130,6 +131,11 @@ impl PackData {
         PackData::load_with_progress(store, today, &Silent)
     }
 
+    /// True when the SoA files hold an approved version's frozen content, not today's SoA.
+    pub fn soa_is_frozen(&self) -> bool {
+        matches!(self.soa_table.edition, SoaEdition::Frozen { .. })
+    }
+
     /// How many parts [`PackData::load_with_progress`] reads, one step each.
     const PARTS: u64 = 10;
 
@@ -140,6 +146,27 @@ impl PackData {
         today: Date,
         progress: &dyn Progress,
     ) -> Result<PackData> {
+        PackData::load_soa_version(store, today, None, progress)
+    }
+
+    /// [`PackData::load_with_progress`] with the SoA files made from the approved version
+    /// labelled `soa_version` (its frozen content) instead of today's SoA; an unknown label is
+    /// an error naming the labels there are.
+    pub fn load_soa_version(
+        store: &Store,
+        today: Date,
+        soa_version: Option<&str>,
+        progress: &dyn Progress,
+    ) -> Result<PackData> {
+        // A label that does not exist stops the export before the long reads.
+        let soa = store.load_soa()?;
+        let soa_table = match soa_version {
+            None => soa::SoaTable::build_edition(&soa, store.current_soa_edition(&soa)?, None),
+            Some(label) => {
+                let (edition, rows) = store.frozen_soa_edition(&soa, label)?;
+                soa::SoaTable::build_edition(&soa, edition, Some(&rows))
+            }
+        };
         progress.stage("workspace parts read", PackData::PARTS);
         let step = || progress.advance(1);
         // The rules first: they read the whole workspace once more, and that copy is let go
@@ -152,9 +179,7 @@ impl PackData {
         step();
         let risks = store.load_risks()?;
         step();
-        let soa = store.load_soa()?;
         step();
-        let soa_table = soa::SoaTable::build(&soa);
         step();
         let documents = store.load_documents()?;
         let required = store.required_documents(today)?;
@@ -372,6 +397,20 @@ pub fn export(store: &Store, out: &Path, force: bool, today: Date) -> Result<Vec
     export_with_progress(store, out, force, today, &Silent)
 }
 
+/// [`export_with_progress`] with the SoA files (and report.html's SoA) made from the approved
+/// version labelled `soa_version`, its content frozen at approval; every other file is the
+/// workspace as it is on `today`, and the pack's README says so.
+pub fn export_soa_version(
+    store: &Store,
+    out: &Path,
+    force: bool,
+    today: Date,
+    soa_version: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    export_pack(store, out, force, today, soa_version, progress)
+}
+
 /// [`export`], reporting its three stages to `progress`: the workspace read, the pack's
 /// entries made in memory, its files written. The command line passes a bar; everything else
 /// calls [`export`], which reports nowhere.
@@ -382,6 +421,21 @@ pub fn export_with_progress(
     today: Date,
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
+    export_pack(store, out, force, today, None, progress)
+}
+
+fn export_pack(
+    store: &Store,
+    out: &Path,
+    force: bool,
+    today: Date,
+    soa_version: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    // The SoA version is checked before the folder: an unknown label writes nothing.
+    if let Some(label) = soa_version {
+        store.frozen_soa_edition(&store.load_soa()?, label)?;
+    }
     // On a large workspace, workspace.json is half the work: it is streamed from a second
     // connection on another thread (into a temporary file) while this thread reads the
     // records and makes the other files; it is put in place only when everything else is.
@@ -394,7 +448,7 @@ pub fn export_with_progress(
             let write = |out: &mut dyn std::io::Write| workspace_json::write_from(&reader, out);
             pack::write_temporary(&json_target, &pack::Body::Streamed(&write))
         });
-        let made = PackData::load_with_progress(store, today, progress)
+        let made = PackData::load_soa_version(store, today, soa_version, progress)
             .and_then(|data| render_with_progress(&data, progress));
         let streamed = streaming
             .join()

@@ -1,16 +1,18 @@
 //! The Statement of Applicability as one table: a row per Annex A control, in catalogue order,
-//! with the text of every cell worked out once for the CSV, XLSX and Markdown files.
+//! with the text of every cell worked out once for the CSV, XLSX and Markdown files, and the
+//! edition it is (today's SoA or an approved version's frozen content) with the controls
+//! changed since the version was approved.
 
 use std::collections::HashMap;
 
 use super::cells;
 use super::Column;
 use crate::domain::dates;
-use crate::domain::soa::{Applicability, SoaDecision};
+use crate::domain::soa::{self as domain, Applicability, SoaDecision, SoaEdition};
 use crate::store::SoaData;
 
 /// The columns of the SoA, in the order every format writes them.
-pub const COLUMNS: [Column; 18] = [
+pub const COLUMNS: [Column; 19] = [
     Column::new("Control", 8.0, false),
     Column::new("Title", 38.0, true),
     Column::new("Theme", 14.0, false),
@@ -29,7 +31,12 @@ pub const COLUMNS: [Column; 18] = [
     Column::new("Cybersecurity concepts", 16.0, true),
     Column::new("Operational capabilities", 28.0, true),
     Column::new("Security domains", 26.0, true),
+    Column::new(CHANGED, 24.0, true),
 ];
+
+/// The header of the column that marks each control changed since the version was approved,
+/// naming what changed.
+pub const CHANGED: &str = "Changed since approval";
 
 /// How the Applicable column reads.
 pub fn applicable_text(applicability: Applicability) -> &'static str {
@@ -64,6 +71,8 @@ pub struct SoaRow {
     pub cybersecurity_concepts: String,
     pub operational_capabilities: String,
     pub security_domains: String,
+    /// What changed since the version was approved ("status, owner"), empty when nothing did.
+    pub changed: String,
 }
 
 impl SoaRow {
@@ -88,36 +97,75 @@ impl SoaRow {
             &self.cybersecurity_concepts,
             &self.operational_capabilities,
             &self.security_domains,
+            &self.changed,
         ]
     }
 }
 
-/// The whole SoA, one row per control of the catalogue.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The whole SoA, one row per control of the catalogue, and what edition it is.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SoaTable {
+    pub edition: SoaEdition,
     pub rows: Vec<SoaRow>,
 }
 
+impl Default for SoaTable {
+    fn default() -> Self {
+        SoaTable {
+            edition: SoaEdition::Current {
+                since: None,
+                changes: Vec::new(),
+            },
+            rows: Vec::new(),
+        }
+    }
+}
+
 impl SoaTable {
-    /// The rows in catalogue (Annex A) order; a control without a stored decision reads as
-    /// undecided.
+    /// Today's SoA, rows in catalogue (Annex A) order; a control without a stored decision
+    /// reads as undecided.
     pub fn build(soa: &SoaData) -> SoaTable {
-        let decisions: HashMap<&str, &SoaDecision> = soa
-            .decisions
-            .iter()
-            .map(|stored| (stored.reference.as_str(), &stored.value))
-            .collect();
+        let edition = SoaEdition::Current {
+            since: None,
+            changes: Vec::new(),
+        };
+        SoaTable::build_edition(soa, edition, None)
+    }
+
+    /// The table of `edition`: today's decisions, or for a frozen version its `frozen` rows
+    /// (a version froze how many risks named each control, not which, and no evidence).
+    pub fn build_edition(
+        soa: &SoaData,
+        edition: SoaEdition,
+        frozen: Option<&[domain::SoaRow]>,
+    ) -> SoaTable {
+        let decisions: HashMap<&str, (&SoaDecision, Option<usize>)> = match frozen {
+            Some(rows) => rows
+                .iter()
+                .map(|r| (r.control.as_str(), (&r.decision, Some(r.linked_risks))))
+                .collect(),
+            None => soa
+                .decisions
+                .iter()
+                .map(|stored| (stored.reference.as_str(), (&stored.value, None)))
+                .collect(),
+        };
         let no_refs: Vec<String> = Vec::new();
         let rows = soa
             .controls
             .iter()
             .map(|control| {
-                let decision = decisions
+                let (decision, frozen_risks) = decisions
                     .get(control.id.as_str())
-                    .map(|d| (*d).clone())
+                    .map(|(d, n)| ((*d).clone(), *n))
                     .unwrap_or_default();
                 let risks = soa.risks.get(&control.id).unwrap_or(&no_refs);
                 let evidence = soa.evidence.get(&control.id).unwrap_or(&no_refs);
+                let (risk_count, linked_risks, evidence) = match frozen_risks {
+                    Some(0) => (0, String::new(), String::new()),
+                    Some(n) => (n, format!("{n} at approval"), String::new()),
+                    None => (risks.len(), cells::list(risks), cells::list(evidence)),
+                };
                 let status = match decision.applicability {
                     Applicability::No => String::new(),
                     _ => decision.status.label().to_string(),
@@ -127,25 +175,34 @@ impl SoaTable {
                     title: control.title.clone(),
                     theme: control.theme.clone(),
                     applicable: applicable_text(decision.applicability),
-                    reasons: decision.reasons_text(risks.len()),
+                    reasons: decision.reasons_text(risk_count),
                     justification: decision.justification.trim().to_string(),
                     status,
                     how: decision.how.trim().to_string(),
                     owner: decision.owner.trim().to_string(),
                     target_date: dates::format_optional(decision.target_date),
                     last_reviewed: dates::format_optional(decision.last_reviewed),
-                    linked_risks: cells::list(risks),
-                    evidence: cells::list(evidence),
+                    linked_risks,
+                    evidence,
                     control_type: cells::attributes(&control.control_type),
                     security_properties: cells::attributes(&control.security_properties),
                     cybersecurity_concepts: cells::attributes(&control.cybersecurity_concepts),
                     operational_capabilities: cells::attributes(&control.operational_capabilities),
                     security_domains: cells::attributes(&control.security_domains),
+                    changed: edition
+                        .change(&control.id)
+                        .map(|c| c.fields())
+                        .unwrap_or_default(),
                     decision,
                 }
             })
             .collect();
-        SoaTable { rows }
+        SoaTable { edition, rows }
+    }
+
+    /// The sentence that says what this table is, for the top of each SoA file.
+    pub fn statement(&self, today: dates::Date) -> String {
+        self.edition.statement(today)
     }
 
     /// The header texts, in column order.

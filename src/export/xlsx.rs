@@ -57,6 +57,20 @@ where
     R: IntoIterator,
     R::Item: IntoIterator<Item = &'a str>,
 {
+    titled_workbook(properties, None, sheet)
+}
+
+/// A workbook of one sheet as XLSX bytes; with a `title`, that line comes first (bold, in
+/// the first cell) and the header on the row below it.
+pub fn titled_workbook<'a, R>(
+    properties: &Properties<'_>,
+    title: Option<&str>,
+    sheet: Sheet<'_, R>,
+) -> Result<Vec<u8>>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = &'a str>,
+{
     let mut workbook = Workbook::new();
     let date = properties.created;
     let created = &ExcelDateTime::from_ymd(
@@ -85,14 +99,19 @@ where
     // register of 10,000 risks otherwise holds every cell in memory until the end.
     let worksheet = workbook.add_worksheet_with_low_memory()?;
     worksheet.set_name(sheet.name)?;
+    let header_row = u32::from(title.is_some());
+    if let Some(title) = title {
+        let bold = Format::new().set_bold();
+        worksheet.write_string_with_format(0, 0, cell_text(title), &bold)?;
+    }
     for (col, column) in sheet.columns.iter().enumerate() {
         let col = u16::try_from(col)?;
         worksheet.set_column_width(col, column.width)?;
-        worksheet.write_string_with_format(0, col, cell_text(column.header), &header)?;
+        worksheet.write_string_with_format(header_row, col, cell_text(column.header), &header)?;
     }
-    let mut last_row = 0u32;
+    let mut last_row = header_row;
     for (index, row) in sheet.rows.into_iter().enumerate() {
-        last_row = u32::try_from(index + 1)?;
+        last_row = header_row + u32::try_from(index + 1)?;
         for (col, (text, column)) in row.into_iter().zip(sheet.columns).enumerate() {
             let format = if column.wrap { &wrapped } else { &plain };
             worksheet.write_string_with_format(
@@ -104,11 +123,11 @@ where
         }
     }
     let last_col = u16::try_from(sheet.columns.len().saturating_sub(1))?;
-    worksheet.set_freeze_panes(1, 0)?;
-    worksheet.autofilter(0, 0, last_row, last_col)?;
+    worksheet.set_freeze_panes(header_row + 1, 0)?;
+    worksheet.autofilter(header_row, 0, last_row, last_col)?;
     worksheet.set_landscape();
     worksheet.set_print_fit_to_pages(1, 0);
-    worksheet.set_repeat_rows(0, 0)?;
+    worksheet.set_repeat_rows(0, header_row)?;
 
     workbook
         .save_to_buffer()
@@ -119,13 +138,15 @@ where
 pub fn soa(data: &PackData) -> Result<Vec<u8>> {
     let organisation = data.workspace.organisation.trim();
     let title = data.title("Statement of Applicability");
-    workbook(
+    let statement = data.soa_table.statement(data.today);
+    titled_workbook(
         &Properties {
             title: &title,
             subject: "ISO/IEC 27001:2022 Annex A controls (6.1.3 d)",
             company: organisation,
             created: data.today,
         },
+        Some(&statement),
         Sheet {
             name: "Statement of Applicability",
             columns: &COLUMNS,

@@ -17,7 +17,7 @@ pub use crate::domain::readiness::Readiness;
 use crate::domain::review::{Measurement, Objective, Review};
 use crate::domain::risk::Risk;
 use crate::domain::scope::ScopeItem;
-use crate::domain::soa::SoaDecision;
+use crate::domain::soa::{ApprovedSoa, SoaDecision};
 use crate::domain::status::{readiness, Status};
 use crate::domain::workspace::Workspace;
 
@@ -32,6 +32,7 @@ struct Gathered {
     method: RiskMethod,
     risks: Vec<(String, Risk)>,
     soa: Vec<(String, SoaDecision)>,
+    approved_soa: Option<ApprovedSoa>,
     clauses: Vec<String>,
     audits: Vec<(String, Audit)>,
     items: Vec<ChecklistItem>,
@@ -52,6 +53,7 @@ impl Gathered {
             method: &self.method,
             risks: &self.risks,
             soa: &self.soa,
+            approved_soa: self.approved_soa.as_ref(),
             clauses: &self.clauses,
             audits: &self.audits,
             items: &self.items,
@@ -74,6 +76,7 @@ impl Store {
             method: self.risk_method()?,
             risks: pairs(self.list()?),
             soa: pairs(self.list()?),
+            approved_soa: self.latest_approved_soa()?,
             clauses: auditable_clauses().map(|c| c.id.clone()).collect(),
             audits: pairs(self.list()?),
             items: values(self.list::<ChecklistItem>()?),

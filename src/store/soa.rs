@@ -12,7 +12,10 @@ use super::row::{conversion_error, date, key, text};
 use super::Store;
 use crate::domain::dates::{self, Date};
 use crate::domain::document::Document;
-use crate::domain::soa::{Applicability, Implementation, SoaDecision, SoaRow};
+use crate::domain::soa::{
+    diff, Applicability, ApprovedSoa, ApprovedVersion, Implementation, SoaDecision, SoaEdition,
+    SoaRow,
+};
 use crate::domain::FieldError;
 
 /// Reads the decision columns in the order of `SoaDecision::FIELDS`.
@@ -103,6 +106,15 @@ impl Record for SoaVersion {
 }
 
 impl SoaVersion {
+    /// The version as the SoA's editions and the readiness rules name it.
+    pub fn approved(&self) -> ApprovedVersion {
+        ApprovedVersion {
+            label: self.label.clone(),
+            approved_by: self.approved_by.clone(),
+            approved_on: self.approved_on,
+        }
+    }
+
     pub fn validate_fields(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.label.trim().is_empty() {
@@ -165,6 +177,24 @@ impl SoaData {
 
     pub fn evidence_count(&self, control: &str) -> usize {
         self.evidence.get(control).map_or(0, Vec::len)
+    }
+
+    /// The latest approved version: the one approved last (by date, then by the order of
+    /// approval).
+    pub fn latest_version(&self) -> Option<&Stored<SoaVersion>> {
+        self.versions
+            .iter()
+            .enumerate()
+            .max_by_key(|(index, v)| (v.value.approved_on, *index))
+            .map(|(_, v)| v)
+    }
+
+    /// The approved version labelled `label` (compared without surrounding spaces).
+    pub fn version_labelled(&self, label: &str) -> Option<&Stored<SoaVersion>> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|v| v.value.label.trim() == label.trim())
     }
 
     /// Every control's decision with its count of linked risks, for diffs.
@@ -282,6 +312,67 @@ impl Store {
     /// See [`Writer::approve_soa`].
     pub fn approve_soa(&mut self, version: &SoaVersion) -> Result<String> {
         self.write(|writer| writer.approve_soa(version))
+    }
+
+    /// The latest approved version with its frozen rows, if any version is approved.
+    pub fn latest_approved_soa(&self) -> Result<Option<ApprovedSoa>> {
+        let data = SoaData {
+            versions: self.list()?,
+            ..SoaData::default()
+        };
+        let Some(latest) = data.latest_version() else {
+            return Ok(None);
+        };
+        Ok(Some(ApprovedSoa {
+            reference: latest.reference.clone(),
+            version: latest.value.approved(),
+            rows: self.soa_version_rows(&latest.reference)?,
+        }))
+    }
+
+    /// Today's SoA as an edition: compared with the latest approved version, if any.
+    pub fn current_soa_edition(&self, soa: &SoaData) -> Result<SoaEdition> {
+        Ok(match soa.latest_version() {
+            None => SoaEdition::Current {
+                since: None,
+                changes: Vec::new(),
+            },
+            Some(version) => SoaEdition::Current {
+                since: Some(version.value.approved()),
+                changes: diff(&self.soa_version_rows(&version.reference)?, &soa.rows()),
+            },
+        })
+    }
+
+    /// The approved version labelled `label` as an edition, with its frozen rows; an unknown
+    /// label is an error that names the labels there are.
+    pub fn frozen_soa_edition(
+        &self,
+        soa: &SoaData,
+        label: &str,
+    ) -> Result<(SoaEdition, Vec<SoaRow>)> {
+        let Some(version) = soa.version_labelled(label) else {
+            let labels: Vec<&str> = soa.versions.iter().map(|v| v.value.label.trim()).collect();
+            anyhow::bail!(
+                "{}",
+                if labels.is_empty() {
+                    format!(
+                        "no SoA version is labelled {label:?}: no version has been approved yet"
+                    )
+                } else {
+                    format!(
+                        "no SoA version is labelled {label:?}; the approved versions are {}",
+                        labels.join(", ")
+                    )
+                }
+            );
+        };
+        let rows = self.soa_version_rows(&version.reference)?;
+        let edition = SoaEdition::Frozen {
+            version: version.value.approved(),
+            changes: diff(&rows, &soa.rows()),
+        };
+        Ok((edition, rows))
     }
 
     /// The frozen rows of an approved version, in catalogue order.

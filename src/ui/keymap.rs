@@ -33,6 +33,8 @@ pub enum Context {
     SoaList,
     /// The SoA's approved versions (on top of the list keys).
     Versions,
+    /// An approved SoA version's frozen rows, read-only (on top of the list keys).
+    SoaVersionView,
     /// An audit's checklist: one key per result.
     Checklist,
     /// The nonconformity register (on top of the list keys).
@@ -87,6 +89,7 @@ impl Context {
             Context::Method => "Risk method",
             Context::SoaList => "Statement of Applicability",
             Context::Versions => "SoA versions",
+            Context::SoaVersionView => "An approved SoA version",
             Context::Checklist => "Audit checklist",
             Context::NcRegister => "Nonconformities",
             Context::Reading => "Reports",
@@ -155,6 +158,8 @@ pub enum Action {
     ToggleGrouping,
     /// Approve (freeze) a version of the SoA.
     Approve,
+    /// Compare an approved SoA version with the version before it, or with today.
+    Compare,
     /// Compile a draft review's inputs from the workspace.
     Compile,
     /// Add a measurement to the selected objective.
@@ -318,7 +323,10 @@ pub const BINDINGS: &[Binding] = &[
     bind!(SoaList, [ch('/')], "/", Filter, Some("search"), "Search controls by id or title"),
     bind!(SoaList, [ch('f')], "f", Filters, Some("filters"), "Filter by theme, applicability, status or attribute"),
     bind!(SoaList, [ch('x')], "x", ClearFilters, None, "Clear every filter"),
-    bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Approve the SoA as it is now: freeze a version"),
+    bind!(Versions, [ch('a')], "a", Approve, Some("approve SoA"), "Freeze the SoA as a version; asks first if any is undecided"),
+    bind!(Versions, [plain(Enter)], "Enter", Edit, Some("view"), "View the selected version read-only, changes marked"),
+    bind!(SoaVersionView, [plain(Esc)], "Esc", Close, Some("back"), "Back to the approved versions"),
+    bind!(SoaVersionView, [ch('c')], "c", Compare, Some("previous/today"), "Compare with the version before it, or with today"),
     // The Evidence tab.
     bind!(Required, [plain(Enter)], "Enter", Edit, Some("write/show"), "Write the missing document, or show those that fulfil it"),
     bind!(Required, [ch('n')], "n", New, Some("new for it"), "A new document that fulfils the selected requirement"),
@@ -400,7 +408,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 31] = [
+    const ORDER: [Context; 32] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -416,6 +424,7 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Method,
         Context::SoaList,
         Context::Versions,
+        Context::SoaVersionView,
         Context::Required,
         Context::Documents,
         Context::Checklist,

@@ -61,7 +61,11 @@ pub fn tab_of(finding: &CheckFinding) -> Tab {
         | "residual-not-accepted"
         | "acceptance-stale"
         | "acceptance-expired" => Tab::Risks,
-        "soa-undecided" | "soa-exclusion-unjustified" | "control-without-target" => Tab::Soa,
+        "soa-undecided"
+        | "soa-exclusion-unjustified"
+        | "soa-inclusion-unjustified"
+        | "soa-version-undecided"
+        | "control-without-target" => Tab::Soa,
         "clause-not-audited"
         | "control-not-audited"
         | "major-nc-open"

@@ -11,7 +11,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::widgets::TableState;
 
-use crate::domain::soa::{diff, Applicability, ControlChange, SoaDecision};
+use crate::domain::soa::{
+    diff, progress, Applicability, ApprovedVersion, ControlChange, SoaDecision, SoaRow,
+};
 use crate::domain::FieldError;
 use crate::store::{SoaData, Store};
 use crate::ui::components::form_session::{fill_drafts, FormSession, FormStep, REFUSED};
@@ -49,6 +51,40 @@ pub enum Pending {
         control: String,
         decision: Box<SoaDecision>,
     },
+    /// Approve the SoA while controls are undecided: open the approval form.
+    ApproveUndecided,
+}
+
+/// An approved version shown read-only: its frozen rows and what changed since (or, compared
+/// with the version before it, what this version changed).
+struct VersionView {
+    reference: String,
+    version: ApprovedVersion,
+    rows: Vec<SoaRow>,
+    /// The version approved before this one, with its frozen rows, if there is one.
+    previous: Option<(ApprovedVersion, Vec<SoaRow>)>,
+    /// Compared with the previous version instead of today.
+    against_previous: bool,
+    /// `diff(rows, today)`, or `diff(previous, rows)`; kept up to date as the SoA changes.
+    changes: Vec<ControlChange>,
+    table: TableState,
+}
+
+impl VersionView {
+    fn recompute(&mut self, today: &[SoaRow]) {
+        self.changes = match (&self.previous, self.against_previous) {
+            (Some((_, previous)), true) => diff(previous, &self.rows),
+            _ => diff(&self.rows, today),
+        };
+    }
+
+    /// The label of the version compared with, while compared with the previous one.
+    fn compared_with(&self) -> Option<&ApprovedVersion> {
+        match (&self.previous, self.against_previous) {
+            (Some((version, _)), true) => Some(version),
+            _ => None,
+        }
+    }
 }
 
 pub type Outcome = TabOutcome<Pending>;
@@ -70,6 +106,8 @@ pub struct SoaTab {
     changes_scroll: usize,
     changes_error: Option<String>,
     form: Option<FormSession<FormTarget>>,
+    /// The approved version being viewed, if one is.
+    viewing: Option<VersionView>,
     list_area: Rect,
 }
 
@@ -88,6 +126,7 @@ impl SoaTab {
             changes_scroll: 0,
             changes_error: None,
             form: None,
+            viewing: None,
             list_area: Rect::default(),
         };
         tab.refilter();
@@ -131,7 +170,76 @@ impl SoaTab {
             _ => keep_in_range(&mut self.versions, versions),
         }
         self.recompute_changes(store);
+        let now = self.data.rows();
+        if let Some(view) = &mut self.viewing {
+            view.recompute(&now);
+        }
         Ok(())
+    }
+
+    /// Opens the selected approved version read-only; false when none is selected.
+    fn open_version(&mut self, store: &Store) -> Result<bool> {
+        let Some(index) = self.versions.selected() else {
+            return Ok(false);
+        };
+        let Some(version) = self.data.versions.get(index) else {
+            return Ok(false);
+        };
+        let rows = store.soa_version_rows(&version.reference)?;
+        // The version before it in the order of approval.
+        let previous = match index.checked_sub(1).and_then(|i| self.data.versions.get(i)) {
+            Some(before) => Some((
+                before.value.approved(),
+                store.soa_version_rows(&before.reference)?,
+            )),
+            None => None,
+        };
+        let mut table = TableState::default();
+        table.select((!rows.is_empty()).then_some(0));
+        let mut view = VersionView {
+            reference: version.reference.clone(),
+            version: version.value.approved(),
+            rows,
+            previous,
+            against_previous: false,
+            changes: Vec::new(),
+            table,
+        };
+        view.recompute(&self.data.rows());
+        self.viewing = Some(view);
+        Ok(true)
+    }
+
+    /// The question asked before approving while controls are undecided, if any are.
+    fn undecided_question(&self) -> Option<String> {
+        let undecided: Vec<&str> = self
+            .data
+            .decisions
+            .iter()
+            .filter(|d| d.value.applicability == Applicability::Undecided)
+            .map(|d| d.reference.as_str())
+            .collect();
+        let count = progress(self.data.decisions.iter().map(|d| &d.value)).undecided;
+        if count == 0 {
+            return None;
+        }
+        let shown: Vec<&str> = undecided.iter().take(5).copied().collect();
+        let more = if count > shown.len() { ", ..." } else { "" };
+        let which = if count == self.data.decisions.len() && count > 1 {
+            format!("All {count} controls are still undecided")
+        } else if count == 1 {
+            format!("1 control is still undecided ({})", shown.join(", "))
+        } else {
+            format!(
+                "{count} controls are still undecided ({}{more})",
+                shown.join(", ")
+            )
+        };
+        let is = if count == 1 { "it" } else { "them" };
+        Some(format!(
+            "{which}. An approved SoA should decide every control, and the readiness check \
+             flags a version approved with undecided controls. Approve with {is} undecided?"
+        ))
     }
 
     /// Compares the selected version with today (a query, made on selection, not per frame).
@@ -170,15 +278,23 @@ impl SoaTab {
         self.form.is_some() || self.typing
     }
 
-    /// Shows the control `id` in the list, clearing a filter that hides it; false while the
-    /// user is typing, or when there is no such control.
+    /// Shows the control `id` in the list, clearing a filter that hides it, or the approved
+    /// version `id` in the versions; false while the user is typing, or when there is no such
+    /// control or version.
     pub fn reveal(&mut self, id: &str) -> bool {
-        let Some(index) = self.data.controls.iter().position(|c| c.id == id) else {
-            return false;
-        };
         if self.is_typing() {
             return false;
         }
+        if let Some(position) = self.data.versions.iter().position(|v| v.reference == id) {
+            self.viewing = None;
+            self.section = Section::Versions;
+            self.versions.select(Some(position));
+            return true;
+        }
+        let Some(index) = self.data.controls.iter().position(|c| c.id == id) else {
+            return false;
+        };
+        self.viewing = None;
         self.section = Section::Controls;
         if !self.order.contains(&index) {
             self.filter = SoaFilter::default();
@@ -237,6 +353,9 @@ impl SoaTab {
         if let Some(session) = &self.form {
             return session.contexts();
         }
+        if self.viewing.is_some() {
+            return vec![Context::SoaVersionView, Context::List];
+        }
         match self.section {
             Section::Controls if self.typing => vec![Context::FilterInput],
             Section::Controls => vec![Context::SoaList, Context::List, Context::Sections],
@@ -257,6 +376,13 @@ impl SoaTab {
             return false;
         }
         let row = usize::from(y - first);
+        if let Some(view) = &mut self.viewing {
+            let position = view.table.offset() + row;
+            if position < view.rows.len() {
+                view.table.select(Some(position));
+            }
+            return true;
+        }
         match self.section {
             Section::Controls => {
                 let position = self.controls.offset() + row;
@@ -288,6 +414,49 @@ impl SoaTab {
     pub fn perform(&mut self, action: Action, store: &mut Store) -> Outcome {
         if self.form.is_some() {
             return self.perform_in_form(action, store);
+        }
+        if let Some(view) = &mut self.viewing {
+            let len = view.rows.len();
+            let delta: isize = match action {
+                Action::Close => {
+                    self.viewing = None;
+                    return Outcome::Done;
+                }
+                Action::History => return Outcome::ShowHistory(view.reference.clone()),
+                Action::Compare => {
+                    let Some((before, _)) = &view.previous else {
+                        return Outcome::Status(format!(
+                            "{} is the first approved version: it compares with today only.",
+                            view.version.label.trim()
+                        ));
+                    };
+                    let before = before.label.trim().to_string();
+                    view.against_previous = !view.against_previous;
+                    let now = self.data.rows();
+                    let Some(view) = &mut self.viewing else {
+                        return Outcome::Done;
+                    };
+                    view.recompute(&now);
+                    return Outcome::Status(if view.against_previous {
+                        format!("Comparing {} with {before}.", view.version.label.trim())
+                    } else {
+                        format!("Comparing {} with today.", view.version.label.trim())
+                    });
+                }
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -10,
+                Action::PageDown => 10,
+                Action::Top => isize::MIN / 2,
+                Action::Bottom => isize::MAX / 2,
+                _ => return Outcome::Ignored,
+            };
+            if len > 0 {
+                let current = view.table.selected().unwrap_or(0);
+                view.table
+                    .select(Some(current.saturating_add_signed(delta).min(len - 1)));
+            }
+            return Outcome::Done;
         }
         if self.typing {
             match action {
@@ -330,9 +499,18 @@ impl SoaTab {
                     return Outcome::Ignored;
                 }
             }
+            Action::Edit if self.section == Section::Versions => match self.open_version(store) {
+                Ok(true) => {}
+                Ok(false) => return Outcome::Ignored,
+                Err(error) => {
+                    return Outcome::Error(format!("Could not read the version: {error}"))
+                }
+            },
             Action::Approve => {
-                let form = forms::approval_form(&self.data, "", self.today);
-                self.form = Some(FormSession::new(form, FormTarget::Approve));
+                if let Some(question) = self.undecided_question() {
+                    return Outcome::Ask(question, Pending::ApproveUndecided);
+                }
+                self.open_approval();
             }
             Action::History => {
                 let reference = match self.section {
@@ -349,6 +527,11 @@ impl SoaTab {
             _ => return Outcome::Ignored,
         }
         Outcome::Done
+    }
+
+    fn open_approval(&mut self) {
+        let form = forms::approval_form(&self.data, "", self.today);
+        self.form = Some(FormSession::new(form, FormTarget::Approve));
     }
 
     fn validate(target: &FormTarget, form: &crate::ui::components::form::Form) -> Vec<FieldError> {
@@ -509,6 +692,10 @@ impl SoaTab {
             }
             Pending::Exclude { control, decision } => {
                 self.save_decision(store, &control, &decision)
+            }
+            Pending::ApproveUndecided => {
+                self.open_approval();
+                Outcome::Done
             }
         }
     }

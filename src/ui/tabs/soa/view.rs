@@ -80,10 +80,14 @@ impl SoaTab {
             theme,
         );
         self.render_summary(summary, buf, theme);
-        match self.section {
-            Section::Controls => self.render_controls(body, buf, theme),
-            Section::Progress => self.render_progress(body, buf, theme),
-            Section::Versions => self.render_versions(body, buf, theme),
+        if self.viewing.is_some() {
+            self.render_version_view(body, buf, theme);
+        } else {
+            match self.section {
+                Section::Controls => self.render_controls(body, buf, theme),
+                Section::Progress => self.render_progress(body, buf, theme),
+                Section::Versions => self.render_versions(body, buf, theme),
+            }
         }
         if let Some(session) = &self.form {
             let popup = body.inner(Margin::new(if body.width > 110 { 6 } else { 0 }, 0));
@@ -518,5 +522,197 @@ impl SoaTab {
                     .title(Span::styled(title, theme.title)),
             )
             .render(detail_area, buf);
+    }
+
+    /// An approved version's frozen rows, read-only: each control that changed since marked
+    /// with what changed, and beside (or below) the list the selected row as frozen with its
+    /// changes up to today.
+    fn render_version_view(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let Some(view) = &mut self.viewing else {
+            return;
+        };
+        let [note, area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let edition = crate::domain::soa::SoaEdition::Frozen {
+            version: view.version.clone(),
+            changes: view.changes.clone(),
+        };
+        let count = view.changes.len();
+        let style = if count > 0 { theme.warn } else { theme.ok };
+        let marked = if count > 0 { " (marked ●)" } else { "" };
+        let label = view.version.label.trim().to_string();
+        let compared = view.compared_with().map(|v| v.label.trim().to_string());
+        let mut text = match &compared {
+            Some(before) => format!(
+                "{} from {before} to {label}{marked} · c compares with today",
+                sentence_case(&match count {
+                    0 => "no control changed".to_string(),
+                    1 => "1 control changed".to_string(),
+                    n => format!("{n} controls changed"),
+                })
+            ),
+            None => format!("{}{marked}", sentence_case(&edition.changed_since())),
+        };
+        if compared.is_none() && text.chars().count() > usize::from(note.width) {
+            // The title names who approved it and when.
+            text = match count {
+                0 => format!("No control changed since {label}"),
+                1 => format!("1 control changed since {label}{marked}"),
+                n => format!("{n} controls changed since {label}{marked}"),
+            };
+        }
+        Paragraph::new(Line::from(Span::styled(text, style))).render(note, buf);
+        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
+        self.list_area = list_area;
+        let titles: std::collections::HashMap<&str, &str> = self
+            .data
+            .controls
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.as_str()))
+            .collect();
+        let rows: Vec<Row> = view
+            .rows
+            .iter()
+            .map(|row| {
+                let decision = &row.decision;
+                let (applicable, style) = match decision.applicability {
+                    Applicability::Yes => ("Yes", Style::default()),
+                    Applicability::No => ("No", theme.muted),
+                    Applicability::Undecided => ("? undecided", theme.warn),
+                };
+                let status = match decision.applicability {
+                    Applicability::Yes => decision.status.short(),
+                    _ => "",
+                };
+                let changed = view
+                    .changes
+                    .iter()
+                    .find(|c| c.control == row.control)
+                    .map(|c| format!("● {}", c.fields()))
+                    .unwrap_or_default();
+                Row::new(vec![
+                    Cell::from(row.control.clone()),
+                    Cell::from(titles.get(row.control.as_str()).copied().unwrap_or("")),
+                    Cell::from(Span::styled(applicable, style)),
+                    Cell::from(status),
+                    Cell::from(Span::styled(changed, theme.warn)),
+                ])
+            })
+            .collect();
+        let title = format!(
+            " {} as approved on {} by {} · read-only ",
+            view.version.label.trim(),
+            view.version.approved_on,
+            view.version.approved_by.trim()
+        );
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(5),
+                Constraint::Fill(3),
+                Constraint::Length(11),
+                Constraint::Length(11),
+                Constraint::Fill(2),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                "Id".to_string(),
+                "Control".to_string(),
+                "Applicable".to_string(),
+                "Status".to_string(),
+                match &compared {
+                    Some(before) => format!("Changed from {before}"),
+                    None => "Changed since".to_string(),
+                },
+            ])
+            .style(theme.title),
+        )
+        .list_frame(title, theme);
+        StatefulWidget::render(table, list_area, buf, &mut view.table);
+
+        let Some(row) = view.table.selected().and_then(|i| view.rows.get(i)) else {
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border)
+                .render(detail_area, buf);
+            return;
+        };
+        let decision = &row.decision;
+        let field = |label: &str, value: String| {
+            Line::from(vec![
+                Span::styled(format!("{label}: "), theme.label_focus),
+                Span::raw(if value.trim().is_empty() {
+                    "—".to_string()
+                } else {
+                    value
+                }),
+            ])
+        };
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let mut lines = Vec::new();
+        match view.changes.iter().find(|c| c.control == row.control) {
+            None => lines.push(Line::from(Span::styled(
+                match &compared {
+                    Some(before) => format!("Unchanged from {before}."),
+                    None => format!("Unchanged since {label}."),
+                },
+                theme.ok,
+            ))),
+            Some(change) => {
+                lines.push(Line::from(Span::styled(
+                    match &compared {
+                        Some(before) => format!("Changed from {before} ({before} → {label}):"),
+                        None => format!("Changed since {label} (then → today):"),
+                    },
+                    theme.warn,
+                )));
+                for (what, before, now) in &change.changes {
+                    let text = |t: &str| {
+                        if t.trim().is_empty() {
+                            "—".to_string()
+                        } else {
+                            t.replace('\n', " ")
+                        }
+                    };
+                    lines.push(Line::from(format!(
+                        "  {what}: {} → {}",
+                        text(before),
+                        text(now)
+                    )));
+                }
+            }
+        }
+        lines.push(Line::from(""));
+        lines.extend([
+            field("Decision", decision.applicability.label().into()),
+            field("Reasons", decision.reasons_text(row.linked_risks)),
+            field("Why excluded", decision.justification.clone()),
+            field("Status", decision.status.label().into()),
+            field("How implemented", decision.how.clone()),
+            field("Owner", decision.owner.clone()),
+            field("Target date", date(decision.target_date)),
+            field("Risks naming it", row.linked_risks.to_string()),
+        ]);
+        render_detail(
+            format!(
+                " {} {} as approved ",
+                row.control,
+                titles.get(row.control.as_str()).copied().unwrap_or("")
+            ),
+            lines,
+            detail_area,
+            buf,
+            theme,
+        );
+    }
+}
+
+/// The sentence with its first letter in capitals.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
