@@ -315,6 +315,10 @@ impl Writer<'_> {
 
     /// Saves a checklist item's result; a minor or major NC raises a nonconformity linked to
     /// the item (once), in the same transaction. Returns the new nonconformity's reference.
+    ///
+    /// The nonconformity's statement is the auditor's note of what was found, never the
+    /// checklist question (a question is not a finding); a nonconformity with no note is
+    /// refused, and so nothing is saved.
     pub fn record_result(
         &mut self,
         item_ref: &str,
@@ -331,11 +335,12 @@ impl Writer<'_> {
         if already {
             return Ok(None);
         }
-        let statement = if item.notes.trim().is_empty() {
-            format!("{}: {}", item.target.label(), item.question)
-        } else {
-            item.notes.clone()
-        };
+        if item.notes.trim().is_empty() {
+            bail!(
+                "{item_ref}: a nonconformity needs a note of what was found, which becomes its statement."
+            );
+        }
+        let statement = item.notes.clone();
         let nc = Nonconformity {
             source: NcSource::InternalAudit,
             audit: item.audit.clone(),
