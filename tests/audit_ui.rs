@@ -45,7 +45,15 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
     // The planned audit: nothing audited yet.
     h.key(KeyCode::Down).key(KeyCode::Right);
     let before = h.app.store().list::<Nonconformity>().unwrap().len();
-    h.keys("coimc");
+    // Conforming needs no note; an observation, an OFI and a minor NC ask for one.
+    h.keys("co").keys("Leavers list kept by hand");
+    h.ctrl('s');
+    h.key(KeyCode::Char('i')).keys("Automate the leavers list");
+    h.ctrl('s');
+    h.key(KeyCode::Char('m'))
+        .keys("Two leavers kept VPN access");
+    h.ctrl('s');
+    h.key(KeyCode::Char('c'));
     let screen = h.screen(120, 36);
     assert!(screen.contains("5/"), "{screen}");
     let audit = h.app.audit().data().audits[1].reference.clone();
@@ -69,6 +77,7 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
             Finding::Conforming
         ]
     );
+    assert_eq!(items[1].notes, "Leavers list kept by hand");
     let ncs = h.app.store().list::<Nonconformity>().unwrap();
     assert_eq!(
         ncs.len(),
@@ -78,6 +87,53 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
     let raised = &ncs.last().unwrap().value;
     assert_eq!(raised.item, format!("{audit}/{}", items[3].target.label()));
     assert_eq!(raised.status, NcStatus::Open);
+    // The statement is the auditor's note, not the checklist question.
+    assert_eq!(raised.statement, "Two leavers kept VPN access");
+    assert!(!raised.statement.contains(&items[3].question));
+}
+
+#[test]
+fn an_observation_is_not_saved_without_a_note() {
+    let mut h = harness();
+    h.key(KeyCode::Down).key(KeyCode::Right);
+    let audit = h.app.audit().data().audits[1].reference.clone();
+    let first = |h: &Harness| {
+        h.app
+            .store()
+            .list::<ChecklistItem>()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.value.audit == audit)
+            .unwrap()
+            .value
+    };
+    h.key(KeyCode::Char('o'));
+    insta::assert_snapshot!("checklist_note_prompt_80x24", h.screen(80, 24));
+    // Saving with no note is refused, and nothing is stored.
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("✗ An observation needs a note"), "{screen}");
+    assert_eq!(first(&h).result, Finding::NotAudited);
+    // Esc leaves the result as it was.
+    h.key(KeyCode::Esc);
+    if h.screen(80, 24).contains("Discard") {
+        h.key(KeyCode::Char('y'));
+    }
+    assert_eq!(first(&h).result, Finding::NotAudited);
+    assert!(!h.app.audit().is_typing());
+    // A major NC with its note raises the NC with that statement and moves on.
+    h.key(KeyCode::Char('M'))
+        .keys("No backups tested since 2025");
+    h.ctrl('s');
+    let item = first(&h);
+    assert_eq!(item.result, Finding::MajorNc);
+    let raised = h.app.store().list::<Nonconformity>().unwrap();
+    assert_eq!(
+        raised.last().unwrap().value.statement,
+        "No backups tested since 2025"
+    );
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("1/"), "{screen}");
 }
 
 #[test]

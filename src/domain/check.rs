@@ -912,7 +912,11 @@ mod tests {
             (found[0].rule, found[0].severity, found[0].clause),
             ("nc-check-date", Blocker, "10.2")
         );
-        assert!(found[0].message.contains("in the future"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("in the future"),
+            "{}",
+            found[0].message
+        );
         c.ncs[0].1.checked_on = parse("2026-11-28").ok();
         assert!(run(&c).is_empty(), "checked today is fine");
         // Before the audit that found it started: the action cannot come first.

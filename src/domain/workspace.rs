@@ -1,6 +1,8 @@
 //! The one-per-file workspace record: who the ISMS belongs to, its scope statement (4.3) and
 //! whether climate change is a relevant issue (4.1, as amended in 2024).
 
+use super::validation::FieldError;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Workspace {
     pub organisation: String,
@@ -40,6 +42,17 @@ pub fn climate_label(decision: Option<bool>) -> &'static str {
 }
 
 impl Workspace {
+    /// A climate change decision needs its reasons: an auditor asks why.
+    pub fn validate_climate(&self) -> Vec<FieldError> {
+        if self.climate_relevant.is_some() && self.climate_note.trim().is_empty() {
+            return vec![FieldError::new(
+                "climate_note",
+                "Say why, and what it means for the ISMS: an auditor will ask.",
+            )];
+        }
+        Vec::new()
+    }
+
     /// The name to show in headers: the organisation, or a hint that it is not set yet.
     pub fn display_name(&self) -> &str {
         if self.organisation.trim().is_empty() {
@@ -47,5 +60,27 @@ impl Workspace {
         } else {
             self.organisation.trim()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_climate_decision_needs_its_reasons() {
+        let mut workspace = Workspace::default();
+        assert!(
+            workspace.validate_climate().is_empty(),
+            "undecided is allowed"
+        );
+        workspace.climate_relevant = Some(false);
+        assert_eq!(workspace.validate_climate()[0].field, "climate_note");
+        workspace.climate_note = "Offices and hosting are not exposed.".into();
+        assert!(workspace.validate_climate().is_empty());
+        for decision in [None, Some(true), Some(false)] {
+            assert_eq!(climate_from_key(climate_key(decision)), decision);
+        }
+        assert_eq!(climate_label(None), "Not decided");
     }
 }

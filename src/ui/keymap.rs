@@ -19,6 +19,8 @@ pub enum Context {
     Sections,
     /// The scope statement, read-only.
     Statement,
+    /// Any section of the Scope tab: the workspace's own fields.
+    Scope,
     /// The risk register (on top of the list keys).
     Register,
     /// Typing the register's text filter.
@@ -80,6 +82,7 @@ impl Context {
             Context::Records => "Lists of records",
             Context::Sections => "Tabs with sections",
             Context::Statement => "Scope statement",
+            Context::Scope => "Scope tab",
             Context::Register => "Risk register",
             Context::FilterInput => "Typing a filter",
             Context::HeatMap => "Heat map",
@@ -129,6 +132,8 @@ pub enum Action {
     Edit,
     /// Edit the organisation's name and the ISMS's name.
     EditOrganisation,
+    /// Decide whether climate change is a relevant issue (4.1).
+    EditClimate,
     /// Edit the certification body and what was confirmed about it.
     EditCertificationBody,
     Delete,
@@ -269,12 +274,13 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Editor, [plain(Esc)], "Esc", Cancel, Some("stop editing"), "Stop editing (asks if there are unsaved changes)"),
     // The scope statement, read-only.
     bind!(Statement, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the scope statement"),
-    bind!(Statement, [ch('o')], "o", EditOrganisation, Some("organisation"), "Edit the organisation and ISMS names"),
     bind!(Statement, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll the statement up"),
     bind!(Statement, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll the statement down"),
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
+    bind!(Scope, [ch('o')], "o", EditOrganisation, Some("organisation"), "Edit the organisation and ISMS names (from any Scope section)"),
+    bind!(Scope, [ch('c')], "c", EditClimate, Some("climate"), "Decide whether climate change is a relevant issue (4.1), with a note"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
@@ -400,7 +406,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 31] = [
+    const ORDER: [Context; 32] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -409,6 +415,7 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Milestones,
         Context::Certification,
         Context::Statement,
+        Context::Scope,
         Context::Register,
         Context::FilterInput,
         Context::HeatMap,

@@ -49,6 +49,9 @@ impl Sections for Section {
 enum FormTarget {
     Audit(Option<String>),
     Item(String),
+    /// The item's form opened by a result key (o, i, m, M) to ask for the note the finding
+    /// needs; saved, the checklist moves on to the next item as the key would have.
+    Finding(String),
     Nc(Option<String>),
     Filter,
 }
@@ -313,7 +316,8 @@ impl AuditTab {
         let record = match &session.target {
             FormTarget::Audit(Some(record))
             | FormTarget::Nc(Some(record))
-            | FormTarget::Item(record) => record.clone(),
+            | FormTarget::Item(record)
+            | FormTarget::Finding(record) => record.clone(),
             FormTarget::Audit(None) => new_record_key("audit"),
             FormTarget::Nc(None) => new_record_key("nonconformity"),
             FormTarget::Filter => return None,
@@ -511,6 +515,17 @@ impl AuditTab {
             result: finding,
             ..item.clone()
         };
+        if finding.needs_note() && item.notes.trim().is_empty() {
+            // A finding is only as good as its note: ask for it before anything is saved.
+            let form = forms::finding_form(&self.data, &changed);
+            let form = with_marks(form, "checklist_item", Some(&reference), store);
+            self.form = Some(FormSession::new(form, FormTarget::Finding(reference)));
+            return Outcome::Status(format!(
+                "{}: {} needs a note of what was found · Ctrl-S saves · Esc leaves the result as it was",
+                changed.target.label(),
+                finding.short()
+            ));
+        }
         match store.record_result(&reference, &changed) {
             Ok(raised) => {
                 if let Err(error) = self.refresh(store) {
@@ -548,7 +563,8 @@ impl AuditTab {
             FormTarget::Nc(_) => forms::nc_from(form, &Nonconformity::default())
                 .err()
                 .unwrap_or_default(),
-            FormTarget::Item(_) | FormTarget::Filter => Vec::new(),
+            FormTarget::Item(_) | FormTarget::Finding(_) => forms::item_errors(form),
+            FormTarget::Filter => Vec::new(),
         }
     }
 
@@ -613,7 +629,7 @@ impl AuditTab {
                     }
                 })
             }
-            FormTarget::Item(reference) => {
+            FormTarget::Item(reference) | FormTarget::Finding(reference) => {
                 let Some(base) = self
                     .data
                     .items
@@ -654,12 +670,26 @@ impl AuditTab {
                 })
             }
         };
+        let prompted = matches!(session.target, FormTarget::Finding(_));
         match result {
             Ok(saved) => {
                 self.form = None;
                 if let Err(error) = self.refresh(store) {
                     return Outcome::Error(format!(
                         "Saved {saved}, but could not re-read the audits: {error}"
+                    ));
+                }
+                if prompted {
+                    // As the result key would have: on to the next item.
+                    self.move_selection(1);
+                    let checklist = self.checklist();
+                    let done = checklist
+                        .iter()
+                        .filter(|(_, i)| i.result != Finding::NotAudited)
+                        .count();
+                    return Outcome::Status(format!(
+                        "Saved {saved} · {done}/{} audited",
+                        checklist.len()
                     ));
                 }
                 if let Some(index) = self.data.audits.iter().position(|a| a.reference == saved) {
