@@ -274,13 +274,14 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Editor, [plain(Esc)], "Esc", Cancel, Some("stop editing"), "Stop editing (asks if there are unsaved changes)"),
     // The scope statement, read-only.
     bind!(Statement, [plain(Enter), ch('e')], "Enter", Edit, Some("edit"), "Edit the scope statement"),
+    bind!(Statement, [ch('o')], "o", EditOrganisation, Some("organisation"), "Edit the organisation and ISMS names"),
     bind!(Statement, [plain(Up), ch('k')], "↑/k", Up, None, "Scroll the statement up"),
     bind!(Statement, [plain(Down), ch('j')], "↓/j", Down, Some("scroll"), "Scroll the statement down"),
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
-    bind!(Scope, [ch('o')], "o", EditOrganisation, Some("organisation"), "Edit the organisation and ISMS names (from any Scope section)"),
-    bind!(Scope, [ch('c')], "c", EditClimate, Some("climate"), "Decide whether climate change is a relevant issue (4.1), with a note"),
+    bind!(Scope, [ch('o')], "o", EditOrganisation, None, "Edit the organisation and ISMS names (any Scope section)"),
+    bind!(Scope, [ch('c')], "c", EditClimate, None, "Decide whether climate change is a relevant issue (4.1)"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),

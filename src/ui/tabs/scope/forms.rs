@@ -53,9 +53,8 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                     Field::note(
                         "needs_prompt",
                         "Needs",
-                        "What this party requires of you or expects: laws, contracts, \
-                         standards, and climate-related demands too (emissions figures a \
-                         customer asks for, a regulator's climate reporting).",
+                        "Laws, contracts, standards, expectations; climate-related ones too \
+                         (say, emissions figures a customer asks for).",
                     ),
                     Field::multiline("needs", "Needs", &party.needs),
                     Field::multiline("addressed", "ISMS addresses", &party.addressed),
@@ -101,18 +100,16 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                     Field::note(
                         "climate_prompt",
                         "Decide",
-                        "Since the 2024 amendment to ISO/IEC 27001, the context (4.1) must \
-                         say whether climate change is a relevant issue for the ISMS. Think \
-                         of weather that can stop sites, hosting or suppliers, and of \
-                         climate-related requirements from customers or regulators (4.2).",
+                        "Required since the 2024 amendment. Think of weather that stops sites, \
+                         hosting or suppliers.",
                     ),
                     Field::choice(
                         "climate_relevant",
                         "Relevant issue",
                         vec![
-                            ("".into(), "Not decided yet".into()),
-                            ("yes".into(), "Yes: climate change is relevant".into()),
-                            ("no".into(), "No: it is not relevant".into()),
+                            ("".into(), "Not decided".into()),
+                            ("yes".into(), "Yes, relevant".into()),
+                            ("no".into(), "No, not relevant".into()),
                         ],
                         climate_key(workspace.climate_relevant),
                     ),

@@ -245,7 +245,7 @@ impl ScopeTab {
         let workspace = &self.data.workspace;
         let decision = workspace.climate_relevant;
         let mut spans = vec![
-            Span::styled(" Climate change relevant (4.1): ", theme.label),
+            Span::styled(" Climate change relevant (4.1, c): ", theme.label),
             Span::styled(
                 climate_label(decision),
                 if decision.is_some() {
@@ -264,7 +264,20 @@ impl ScopeTab {
         if decision.is_none() {
             spans.push(Span::styled(" · press c to decide", theme.muted));
         } else if !note.trim().is_empty() {
-            spans.push(Span::raw(format!(" · {note}")));
+            // Cut to the line with "…": the whole note is in the form (c).
+            let used: usize = spans
+                .iter()
+                .map(|s| s.content.chars().count())
+                .sum::<usize>()
+                + 3;
+            let room = usize::from(area.width).saturating_sub(used);
+            let shown = if note.chars().count() > room {
+                let cut: String = note.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                note
+            };
+            spans.push(Span::raw(format!(" · {shown}")));
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
     }
