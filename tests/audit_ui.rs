@@ -251,3 +251,84 @@ fn rendering_never_panics_at_any_size() {
         h.key(KeyCode::Esc);
     }
 }
+
+#[test]
+fn a_planned_audit_follows_its_planned_start_into_another_year() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let day = |text: &str| isms::domain::dates::parse(text).ok();
+    // No planned start yet: the year of the day it is created.
+    let audit = Audit {
+        title: "Supplier controls".into(),
+        lead_auditor: "Ruth".into(),
+        controls: vec!["5.19".into()],
+        ..Audit::default()
+    };
+    let first = store.create_audit(&audit, today()).unwrap();
+    assert_eq!(first, "IA-2026-02");
+    // Planned for 2027: renumbered there, the checklist with it.
+    let moved = Audit {
+        planned_start: day("2027-03-01"),
+        ..audit.clone()
+    };
+    let renumbered = store
+        .write(|w| {
+            w.update(&first, &moved)?;
+            w.renumber_audit(&first, today())
+        })
+        .unwrap();
+    assert_eq!(renumbered.as_deref(), Some("IA-2027-02"));
+    assert!(store.get::<Audit>(&first).unwrap().is_none());
+    let items: Vec<String> = store
+        .list::<ChecklistItem>()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.value.audit.starts_with("IA-2026-02") || i.value.audit == "IA-2027-02")
+        .map(|i| i.reference)
+        .collect();
+    assert_eq!(items, ["IA-2027-02/A.5.19"]);
+    // Same year: nothing to do.
+    let again = store
+        .write(|w| w.renumber_audit("IA-2027-02", today()))
+        .unwrap();
+    assert_eq!(again, None);
+    // Once a result is recorded the reference is cited, and it stays.
+    let item_ref = "IA-2027-02/A.5.19";
+    let mut item = store.get::<ChecklistItem>(item_ref).unwrap().unwrap();
+    item.result = Finding::Conforming;
+    store.record_result(item_ref, &item).unwrap();
+    let later = Audit {
+        planned_start: day("2028-01-10"),
+        ..moved.clone()
+    };
+    let kept = store
+        .write(|w| {
+            w.update("IA-2027-02", &later)?;
+            w.renumber_audit("IA-2027-02", today())
+        })
+        .unwrap();
+    assert_eq!(kept, None);
+    // So does an audit that is no longer planned.
+    let started = store
+        .create_audit(
+            &Audit {
+                title: "Started".into(),
+                lead_auditor: "Ruth".into(),
+                planned_start: day("2026-12-10"),
+                status: AuditStatus::InProgress,
+                ..Audit::default()
+            },
+            today(),
+        )
+        .unwrap();
+    let kept = store
+        .write(|w| {
+            let mut audit = w.get::<Audit>(&started)?.unwrap();
+            audit.planned_start = day("2027-01-05");
+            w.update(&started, &audit)?;
+            w.renumber_audit(&started, today())
+        })
+        .unwrap();
+    assert_eq!(kept, None);
+    assert!(store.verify_change_log().unwrap().is_ok());
+}

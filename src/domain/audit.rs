@@ -176,10 +176,14 @@ impl Audit {
             .collect()
     }
 
-    /// The year its reference carries: the planned start's, else `fallback`'s.
+    /// The year its reference carries: the planned start's, else the actual start's, else
+    /// `fallback`'s (the day it is created).
     pub fn year(&self, fallback: Date) -> i32 {
         use chrono::Datelike;
-        self.planned_start.unwrap_or(fallback).year()
+        self.planned_start
+            .or(self.actual_start)
+            .unwrap_or(fallback)
+            .year()
     }
 }
 

@@ -618,12 +618,15 @@ impl AuditTab {
                             .iter()
                             .find(|a| &a.reference == r)
                             .map(|a| a.value.clone());
+                        let today = self.today;
                         store
                             .write(|writer| {
                                 writer.update_from(r, before.as_ref(), &audit)?;
                                 writer.sync_checklist(r)?;
-                                save_marks(writer, r, form)?;
-                                Ok(r.clone())
+                                // A planned audit moved to another year takes that year's number.
+                                let saved = writer.renumber_audit(r, today)?.unwrap_or(r.clone());
+                                save_marks(writer, &saved, form)?;
+                                Ok(saved)
                             })
                             .map_err(store_error)
                     }
@@ -671,6 +674,10 @@ impl AuditTab {
             }
         };
         let prompted = matches!(session.target, FormTarget::Finding(_));
+        let renumbered_from = match &session.target {
+            FormTarget::Audit(Some(old)) => Some(old.clone()),
+            _ => None,
+        };
         match result {
             Ok(saved) => {
                 self.form = None;
@@ -696,7 +703,12 @@ impl AuditTab {
                     self.audits.select(Some(index));
                     self.rebuild();
                 }
-                Outcome::Status(format!("Saved {saved}."))
+                match renumbered_from {
+                    Some(old) if old != saved => Outcome::Status(format!(
+                        "Saved {saved} (was {old}: a planned audit takes the year of its planned start)."
+                    )),
+                    _ => Outcome::Status(format!("Saved {saved}.")),
+                }
             }
             Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
         }
