@@ -204,11 +204,15 @@ impl AuditTab {
         self.form.is_some()
     }
 
-    /// Shows the audit or nonconformity `reference`; a clause or control id opens the
-    /// coverage of the cycle. False while the user is typing, or when nothing matches.
+    /// Shows the audit, checklist item or nonconformity `reference`; a clause or control id
+    /// opens the coverage of the cycle. False while the user is typing, or when nothing matches.
     pub fn reveal(&mut self, reference: &str) -> bool {
         if self.is_typing() {
             return false;
+        }
+        // A checklist item ("IA-2026-01/9.2.2"), as a readiness finding names it.
+        if reference.contains('/') && self.reveal_item(reference) {
+            return true;
         }
         if let Some(index) = self
             .data
