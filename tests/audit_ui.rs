@@ -134,6 +134,7 @@ fn an_observation_is_not_saved_without_a_note() {
     );
     let screen = h.screen(120, 36);
     assert!(screen.contains("1/"), "{screen}");
+    assert!(screen.contains(": Major NC · raised NC-"), "{screen}");
 }
 
 #[test]

@@ -525,7 +525,7 @@ impl AuditTab {
             let form = with_marks(form, "checklist_item", Some(&reference), store);
             self.form = Some(FormSession::new(form, FormTarget::Finding(reference)));
             return Outcome::Status(format!(
-                "{}: {} needs a note of what was found · Ctrl-S saves · Esc leaves the result as it was",
+                "{}: {} needs a note",
                 changed.target.label(),
                 finding.short()
             ));
@@ -677,7 +677,10 @@ impl AuditTab {
                 })
             }
         };
-        let prompted = matches!(session.target, FormTarget::Finding(_));
+        let prompted = match &session.target {
+            FormTarget::Finding(item) => Some(item.clone()),
+            _ => None,
+        };
         let renumbered_from = match &session.target {
             FormTarget::Audit(Some(old)) => Some(old.clone()),
             _ => None,
@@ -690,7 +693,7 @@ impl AuditTab {
                         "Saved {saved}, but could not re-read the audits: {error}"
                     ));
                 }
-                if prompted {
+                if let Some(item_ref) = prompted {
                     // As the result key would have: on to the next item.
                     self.move_selection(1);
                     let checklist = self.checklist();
@@ -698,8 +701,18 @@ impl AuditTab {
                         .iter()
                         .filter(|(_, i)| i.result != Finding::NotAudited)
                         .count();
+                    let what = checklist
+                        .iter()
+                        .find(|(r, _)| *r == item_ref)
+                        .map(|(_, i)| format!("{}: {}", i.target.label(), i.result.short()))
+                        .unwrap_or(item_ref.clone());
+                    let raised = if saved == item_ref {
+                        String::new()
+                    } else {
+                        format!(" · raised {saved}")
+                    };
                     return Outcome::Status(format!(
-                        "Saved {saved} · {done}/{} audited",
+                        "{what}{raised} · {done}/{} audited",
                         checklist.len()
                     ));
                 }
@@ -709,7 +722,7 @@ impl AuditTab {
                 }
                 match renumbered_from {
                     Some(old) if old != saved => Outcome::Status(format!(
-                        "Saved {saved} (was {old}: a planned audit takes the year of its planned start)."
+                        "Saved as {saved}, the year of its planned start (was {old})."
                     )),
                     _ => Outcome::Status(format!("Saved {saved}.")),
                 }
