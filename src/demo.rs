@@ -90,6 +90,8 @@ struct DemoOrganisation {
     organisation: String,
     isms_name: String,
     scope_statement: String,
+    climate_relevant: bool,
+    climate_note: String,
     context_issues: Vec<DemoIssue>,
     interested_parties: Vec<DemoParty>,
     scope_items: Vec<DemoItem>,
@@ -412,6 +414,8 @@ fn write_scope(writer: &mut Writer<'_>, demo: DemoOrganisation) -> Result<()> {
             organisation: demo.organisation,
             isms_name: demo.isms_name,
             scope_statement: demo.scope_statement,
+            climate_relevant: Some(demo.climate_relevant),
+            climate_note: demo.climate_note,
         },
     )?;
     for issue in demo.context_issues {

@@ -170,6 +170,10 @@ fn write_scope(writer: &mut Writer<'_>) -> Result<()> {
             scope_statement: "The ISMS covers the group's freight booking, tracking and billing \
                 services, the systems and people that run them, in all twelve countries."
                 .into(),
+            climate_relevant: Some(true),
+            climate_note: "Floods and heat close depots and roads; customers ask for the \
+                emissions of each shipment."
+                .into(),
         },
     )?;
     for (n, system) in SYSTEMS.iter().enumerate() {
@@ -486,6 +490,14 @@ fn write_audits(
                     random.pick(SYSTEMS),
                     random.pick(PEOPLE)
                 );
+                if item.result.needs_note() {
+                    // Every finding says what was found; a nonconformity's note is its statement.
+                    item.notes = format!(
+                        "{} at {}: the sample did not fully show the requirement met.",
+                        item.result.short(),
+                        item.target.label()
+                    );
+                }
                 writer.record_result(&stored.reference, &item)?;
             }
             close_nonconformities(writer, &reference, n + 2 < size.audits, start)?;

@@ -94,7 +94,15 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
     // The planned audit: nothing audited yet.
     h.key(KeyCode::Down).key(KeyCode::Right);
     let before = h.app.store().list::<Nonconformity>().unwrap().len();
-    h.keys("coimc");
+    // Conforming needs no note; an observation, an OFI and a minor NC ask for one.
+    h.keys("co").keys("Leavers list kept by hand");
+    h.ctrl('s');
+    h.key(KeyCode::Char('i')).keys("Automate the leavers list");
+    h.ctrl('s');
+    h.key(KeyCode::Char('m'))
+        .keys("Two leavers kept VPN access");
+    h.ctrl('s');
+    h.key(KeyCode::Char('c'));
     let screen = h.screen(120, 36);
     assert!(screen.contains("5/"), "{screen}");
     let audit = h.app.audit().data().audits[1].reference.clone();
@@ -118,6 +126,7 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
             Finding::Conforming
         ]
     );
+    assert_eq!(items[1].notes, "Leavers list kept by hand");
     let ncs = h.app.store().list::<Nonconformity>().unwrap();
     assert_eq!(
         ncs.len(),
@@ -127,6 +136,54 @@ fn five_results_with_the_result_keys_raise_an_nc_and_move_on() {
     let raised = &ncs.last().unwrap().value;
     assert_eq!(raised.item, format!("{audit}/{}", items[3].target.label()));
     assert_eq!(raised.status, NcStatus::Open);
+    // The statement is the auditor's note, not the checklist question.
+    assert_eq!(raised.statement, "Two leavers kept VPN access");
+    assert!(!raised.statement.contains(&items[3].question));
+}
+
+#[test]
+fn an_observation_is_not_saved_without_a_note() {
+    let mut h = harness();
+    h.key(KeyCode::Down).key(KeyCode::Right);
+    let audit = h.app.audit().data().audits[1].reference.clone();
+    let first = |h: &Harness| {
+        h.app
+            .store()
+            .list::<ChecklistItem>()
+            .unwrap()
+            .into_iter()
+            .find(|i| i.value.audit == audit)
+            .unwrap()
+            .value
+    };
+    h.key(KeyCode::Char('o'));
+    insta::assert_snapshot!("checklist_note_prompt_80x24", h.screen(80, 24));
+    // Saving with no note is refused, and nothing is stored.
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("✗ An observation needs a note"), "{screen}");
+    assert_eq!(first(&h).result, Finding::NotAudited);
+    // Esc leaves the result as it was.
+    h.key(KeyCode::Esc);
+    if h.screen(80, 24).contains("Discard") {
+        h.key(KeyCode::Char('y'));
+    }
+    assert_eq!(first(&h).result, Finding::NotAudited);
+    assert!(!h.app.audit().is_typing());
+    // A major NC with its note raises the NC with that statement and moves on.
+    h.key(KeyCode::Char('M'))
+        .keys("No backups tested since 2025");
+    h.ctrl('s');
+    let item = first(&h);
+    assert_eq!(item.result, Finding::MajorNc);
+    let raised = h.app.store().list::<Nonconformity>().unwrap();
+    assert_eq!(
+        raised.last().unwrap().value.statement,
+        "No backups tested since 2025"
+    );
+    let screen = h.screen(120, 36);
+    assert!(screen.contains("1/"), "{screen}");
+    assert!(screen.contains(": Major NC · raised NC-"), "{screen}");
 }
 
 #[test]
@@ -243,4 +300,85 @@ fn rendering_never_panics_at_any_size() {
         h.screen(width, height);
         h.key(KeyCode::Esc);
     }
+}
+
+#[test]
+fn a_planned_audit_follows_its_planned_start_into_another_year() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    let day = |text: &str| isms::domain::dates::parse(text).ok();
+    // No planned start yet: the year of the day it is created.
+    let audit = Audit {
+        title: "Supplier controls".into(),
+        lead_auditor: "Ruth".into(),
+        controls: vec!["5.19".into()],
+        ..Audit::default()
+    };
+    let first = store.create_audit(&audit, today()).unwrap();
+    assert_eq!(first, "IA-2026-02");
+    // Planned for 2027: renumbered there, the checklist with it.
+    let moved = Audit {
+        planned_start: day("2027-03-01"),
+        ..audit.clone()
+    };
+    let renumbered = store
+        .write(|w| {
+            w.update(&first, &moved)?;
+            w.renumber_audit(&first, today())
+        })
+        .unwrap();
+    assert_eq!(renumbered.as_deref(), Some("IA-2027-02"));
+    assert!(store.get::<Audit>(&first).unwrap().is_none());
+    let items: Vec<String> = store
+        .list::<ChecklistItem>()
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.value.audit.starts_with("IA-2026-02") || i.value.audit == "IA-2027-02")
+        .map(|i| i.reference)
+        .collect();
+    assert_eq!(items, ["IA-2027-02/A.5.19"]);
+    // Same year: nothing to do.
+    let again = store
+        .write(|w| w.renumber_audit("IA-2027-02", today()))
+        .unwrap();
+    assert_eq!(again, None);
+    // Once a result is recorded the reference is cited, and it stays.
+    let item_ref = "IA-2027-02/A.5.19";
+    let mut item = store.get::<ChecklistItem>(item_ref).unwrap().unwrap();
+    item.result = Finding::Conforming;
+    store.record_result(item_ref, &item).unwrap();
+    let later = Audit {
+        planned_start: day("2028-01-10"),
+        ..moved.clone()
+    };
+    let kept = store
+        .write(|w| {
+            w.update("IA-2027-02", &later)?;
+            w.renumber_audit("IA-2027-02", today())
+        })
+        .unwrap();
+    assert_eq!(kept, None);
+    // So does an audit that is no longer planned.
+    let started = store
+        .create_audit(
+            &Audit {
+                title: "Started".into(),
+                lead_auditor: "Ruth".into(),
+                planned_start: day("2026-12-10"),
+                status: AuditStatus::InProgress,
+                ..Audit::default()
+            },
+            today(),
+        )
+        .unwrap();
+    let kept = store
+        .write(|w| {
+            let mut audit = w.get::<Audit>(&started)?.unwrap();
+            audit.planned_start = day("2027-01-05");
+            w.update(&started, &audit)?;
+            w.renumber_audit(&started, today())
+        })
+        .unwrap();
+    assert_eq!(kept, None);
+    assert!(store.verify_change_log().unwrap().is_ok());
 }

@@ -524,7 +524,22 @@ fn records_five_audit_results_and_finds_them_after_restart() {
     tui.wait_for("IA-2026-01");
     tui.send("\x1b[C"); // the checklist
     tui.wait_for("0/5 audited");
-    tui.send("coimc");
+    // Conforming is one key; an observation, an OFI and an NC ask for a note first.
+    tui.send("c");
+    tui.wait_for("1/5 audited");
+    for (key, note, done) in [
+        ("o", "Leavers list kept by hand", "2/5 audited"),
+        ("i", "Automate the leavers list", "3/5 audited"),
+        ("m", "Two leavers kept VPN access", "4/5 audited"),
+    ] {
+        tui.send(key);
+        tui.wait_for("note what was found");
+        tui.send(note);
+        tui.wait_for(note);
+        tui.send("\x13"); // Ctrl-S
+        tui.wait_for(done);
+    }
+    tui.send("c");
     tui.wait_for("5/5 audited");
     drop(quit(tui));
 
@@ -555,6 +570,13 @@ fn records_five_audit_results_and_finds_them_after_restart() {
         .query_row("SELECT count(*) FROM nonconformity", [], |row| row.get(0))
         .unwrap();
     assert_eq!(ncs, 1, "the minor NC raised one nonconformity");
+    let statement: String = conn
+        .query_row("SELECT statement FROM nonconformity", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        statement, "Two leavers kept VPN access",
+        "the note, not the question"
+    );
 }
 
 #[test]

@@ -215,6 +215,7 @@ fn half_done() -> Harness {
             organisation: "Halfway Ltd".into(),
             isms_name: "Halfway ISMS".into(),
             scope_statement: "The hosted payroll service.".into(),
+            ..Workspace::default()
         })
         .unwrap();
     store

@@ -706,3 +706,67 @@ fn the_document_register_reads_back_with_links_and_overdue_reviews() {
     assert_eq!(injected[1], "'=HYPERLINK(\"http://x\",\"click\")");
     assert_eq!(injected[9], "'@cmd");
 }
+
+#[test]
+fn the_scope_document_writes_multi_line_text_as_paragraphs_without_br() {
+    use isms::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = workspace(dir.path());
+    let workspace = isms::domain::workspace::Workspace {
+        scope_statement: "First paragraph,\nsame paragraph.\n\n# Not a heading\n\n- one\n- two"
+            .into(),
+        climate_relevant: Some(true),
+        climate_note: "Floods close the depot.\n\nCustomers ask for emissions.".into(),
+        ..store.workspace().unwrap()
+    };
+    store.update_workspace(&workspace).unwrap();
+    store
+        .insert(&ContextIssue {
+            kind: IssueKind::External,
+            description: "New rules for hosting\nin the EU".into(),
+            effect: "Move backups | tighten contracts".into(),
+        })
+        .unwrap();
+    store
+        .insert(&InterestedParty {
+            name: "Customers".into(),
+            needs: "Yearly emissions figures\nand uptime".into(),
+            addressed: String::new(),
+        })
+        .unwrap();
+    store
+        .insert(&ScopeItem {
+            kind: ScopeItemKind::Site,
+            name: "Old depot".into(),
+            in_scope: false,
+            justification: "Closing in March.\n\nNo data kept there.".into(),
+        })
+        .unwrap();
+    let out = dir.path().join("pack");
+    export_to(&store, &out, today());
+    let scope = fs::read_to_string(out.join(SCOPE)).unwrap();
+    assert!(!scope.contains("<br>"), "{scope}");
+    assert!(
+        scope.contains("First paragraph,\nsame paragraph.\n\n\\# Not a heading\n\n- one\n- two\n"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains(
+            "**Climate change as a relevant issue:** Relevant\n\nFloods close the depot.\n\n\
+             Customers ask for emissions.\n"
+        ),
+        "{scope}"
+    );
+    assert!(
+        scope.contains("New rules for hosting\nin the EU\n\n**Effect on the ISMS:**\n\nMove backups \\| tighten contracts\n"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains("**Needs and expectations:**\n\nYearly emissions figures\nand uptime\n"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains(": Old depot\n\nClosing in March.\n\nNo data kept there.\n"),
+        "{scope}"
+    );
+}

@@ -201,11 +201,11 @@ fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
     for version in [1, 3, SCHEMA_VERSION - 1] {
         let dir = tempfile::tempdir().unwrap();
         let path = copy_of(dir.path(), version);
-        // A table in the way of the last migration (as a hand-edited or damaged file might
+        // A column in the way of the last migration (as a hand-edited or damaged file might
         // have): every earlier step succeeds, the last one fails.
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE change_log_head (anything TEXT)")
+            conn.execute_batch("ALTER TABLE workspace ADD COLUMN climate_note TEXT")
                 .unwrap();
         }
         assert!(sidecars(&path).is_empty());
@@ -236,5 +236,31 @@ fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
             .filter(|name| name.contains(".before-v"))
             .collect();
         assert!(copies.is_empty(), "{copies:?}");
+    }
+}
+
+#[test]
+fn an_older_workspace_has_not_yet_decided_on_climate_change() {
+    for version in [1, SCHEMA_VERSION - 1] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of(dir.path(), version);
+        let out = isms(dir.path(), &["check", "--db", s(&path)]);
+        let report = text(&out.stdout);
+        assert!(
+            report.contains("climate-undecided"),
+            "schema {version}: {report}"
+        );
+        let conn = Connection::open(&path).unwrap();
+        let (decision, note): (String, String) = conn
+            .query_row(
+                "SELECT climate_relevant, climate_note FROM workspace",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((decision.as_str(), note.as_str()), ("", ""));
+        // The schema keeps to yes, no or undecided.
+        let refused = conn.execute("UPDATE workspace SET climate_relevant = 'maybe'", []);
+        assert!(refused.is_err(), "schema {version}");
     }
 }

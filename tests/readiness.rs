@@ -344,6 +344,7 @@ fn half_done(dir: &TempDir) -> Store {
             organisation: "Halfway Ltd".into(),
             isms_name: "Halfway ISMS".into(),
             scope_statement: "The hosted payroll service.".into(),
+            ..Workspace::default()
         })
         .unwrap();
     for (control, applicability) in [

@@ -251,7 +251,9 @@ fn an_old_workspace_gets_its_soa_rows_by_migration() {
     // Take the file back to schema 2: drop what migrations 3 and later made.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE change_log_head; DROP TABLE draft; DROP TABLE confidential_field; DROP TABLE budget_line; DROP TABLE milestone;
+        "ALTER TABLE workspace DROP COLUMN climate_note;
+         ALTER TABLE workspace DROP COLUMN climate_relevant;
+         DROP TABLE change_log_head; DROP TABLE draft; DROP TABLE confidential_field; DROP TABLE budget_line; DROP TABLE milestone;
          DROP TABLE certification_plan; DROP TABLE document_requirement;
          DROP TABLE measurement; DROP TABLE objective; DROP TABLE review_action; DROP TABLE review;
          DROP TABLE nonconformity; DROP TABLE checklist_item; DROP TABLE audit_control;

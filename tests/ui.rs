@@ -173,7 +173,8 @@ fn mouse_click_selects_a_row() {
     h.app.handle_event(&Event::Mouse(MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 10,
-        row: 6,
+        // The list starts below the section bar and the climate change line.
+        row: 7,
         modifiers: KeyModifiers::NONE,
     }));
     let screen = h.screen(80, 24);
@@ -435,5 +436,87 @@ fn organisation_and_isms_names_are_edited_from_the_statement_section() {
         store.history("WS").unwrap().len(),
         3,
         "creation plus two named fields"
+    );
+}
+
+#[test]
+fn organisation_names_are_edited_from_every_scope_section() {
+    let mut h = harness(true);
+    for section in ["Issues", "Parties", "Statement", "Items"] {
+        h.key(KeyCode::Char('o'));
+        let screen = h.screen(100, 30);
+        assert!(
+            screen.contains("Organisation and ISMS"),
+            "{section}: {screen}"
+        );
+        assert!(!screen.contains("New "), "{section}: {screen}");
+        h.key(KeyCode::Esc).key(KeyCode::Right);
+    }
+}
+
+#[test]
+fn climate_change_is_decided_on_the_scope_tab() {
+    let mut h = harness(false);
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Climate change relevant (4.1, c): Not decided · press c to decide"),
+        "{screen}"
+    );
+    // From another section too.
+    h.key(KeyCode::Right).key(KeyCode::Char('c'));
+    insta::assert_snapshot!("scope_climate_form_80x24", h.screen(80, 24));
+    // A decision needs its reasons.
+    h.key(KeyCode::Right);
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("✗ Say why"), "{screen}");
+    // The refused save put the cursor in the note.
+    h.type_text("Floods close the Leeds office; customers ask for emissions.");
+    h.ctrl('s');
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("Saved the climate change decision."),
+        "{screen}"
+    );
+    h.key(KeyCode::Left);
+    insta::assert_snapshot!("scope_climate_decided_80x24", h.screen(80, 24));
+    let store = h.reopen();
+    let workspace = store.workspace().unwrap();
+    assert_eq!(workspace.climate_relevant, Some(true));
+    assert_eq!(
+        workspace.climate_note,
+        "Floods close the Leeds office; customers ask for emissions."
+    );
+    // Through the write path: both fields are in the change log, by the actor.
+    let history = store.history("WS").unwrap();
+    let fields: Vec<&str> = history.iter().map(|e| e.field.as_str()).collect();
+    assert!(
+        fields.contains(&"climate_relevant") && fields.contains(&"climate_note"),
+        "{fields:?}"
+    );
+    assert!(history
+        .iter()
+        .filter(|e| e.field.starts_with("climate"))
+        .all(|e| e.actor == "tester"));
+    assert!(store.verify_change_log().unwrap().is_ok());
+}
+
+#[test]
+fn the_party_form_says_needs_may_be_about_climate() {
+    let mut h = harness(false);
+    h.key(KeyCode::Right).key(KeyCode::Char('n'));
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("climate-related"), "{screen}");
+    h.type_text("Key customers");
+    h.key(KeyCode::Tab)
+        .type_text("Yearly emissions figures for the hosting we provide");
+    h.ctrl('s');
+    let store = h.reopen();
+    let parties = store
+        .list::<isms::domain::scope::InterestedParty>()
+        .unwrap();
+    assert_eq!(
+        parties[0].value.needs,
+        "Yearly emissions figures for the hosting we provide"
     );
 }

@@ -306,6 +306,45 @@ fn an_imported_workspace_exports_the_same_pack_byte_for_byte() {
     }
 }
 
+#[test]
+fn the_climate_decision_travels_in_workspace_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = demo(dir.path());
+    let workspace = isms::domain::workspace::Workspace {
+        climate_relevant: Some(false),
+        climate_note: "Offices and hosting are not exposed.\nReviewed yearly.".into(),
+        ..store.workspace().unwrap()
+    };
+    store.update_workspace(&workspace).unwrap();
+    let json: Value = serde_json::from_slice(&json_of(&store)).unwrap();
+    let row = &json["tables"]["workspace"][0];
+    assert_eq!(row["climate_relevant"], json!("no"));
+    assert_eq!(
+        row["climate_note"],
+        json!("Offices and hosting are not exposed.\nReviewed yearly.")
+    );
+
+    let file = dir.path().join("ws.json");
+    fs::write(&file, json_of(&store)).unwrap();
+    let restored = dir.path().join("restored.sqlite3");
+    let outcome = workspace::run(&file, &restored, false, ACTOR).unwrap();
+    assert!(matches!(outcome, Outcome::Imported(_)), "{outcome:?}");
+    let restored = Store::open_as(&restored, OpenMode::MustExist, ACTOR).unwrap();
+    assert_eq!(restored.workspace().unwrap(), workspace);
+
+    // A value the schema does not allow is refused, naming the place.
+    let bad = changed(|v| v["tables"]["workspace"][0]["climate_relevant"] = json!("maybe"));
+    let bad_file = dir.path().join("bad.json");
+    fs::write(&bad_file, bad).unwrap();
+    let error = workspace::run(&bad_file, &dir.path().join("bad.sqlite3"), false, ACTOR)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("workspace") && error.contains("climate_relevant"),
+        "{error}"
+    );
+}
+
 fn mode(path: &Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }

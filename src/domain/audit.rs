@@ -40,6 +40,15 @@ impl Finding {
         }
     }
 
+    /// Whether the auditor must write down what was found: an observation, an opportunity for
+    /// improvement or a nonconformity (its note becomes the nonconformity's statement).
+    pub fn needs_note(self) -> bool {
+        matches!(
+            self,
+            Finding::Observation | Finding::Improvement | Finding::MinorNc | Finding::MajorNc
+        )
+    }
+
     /// The grade of the nonconformity this finding raises, if it is one.
     pub fn grade(self) -> Option<NcGrade> {
         match self {
@@ -167,10 +176,14 @@ impl Audit {
             .collect()
     }
 
-    /// The year its reference carries: the planned start's, else `fallback`'s.
+    /// The year its reference carries: the planned start's, else the actual start's, else
+    /// `fallback`'s (the day it is created).
     pub fn year(&self, fallback: Date) -> i32 {
         use chrono::Datelike;
-        self.planned_start.unwrap_or(fallback).year()
+        self.planned_start
+            .or(self.actual_start)
+            .unwrap_or(fallback)
+            .year()
     }
 }
 
@@ -219,6 +232,22 @@ pub struct ChecklistItem {
 }
 
 impl ChecklistItem {
+    /// A finding needs a note of what was found.
+    pub fn validate(&self) -> Vec<FieldError> {
+        if self.result.needs_note() && self.notes.trim().is_empty() {
+            let what = match self.result {
+                Finding::Observation => "An observation",
+                Finding::Improvement => "An opportunity for improvement",
+                _ => "A nonconformity",
+            };
+            return vec![FieldError::new(
+                "notes",
+                format!("{what} needs a note: what was found, and where."),
+            )];
+        }
+        Vec::new()
+    }
+
     /// Items are referenced as "IA-2026-01/9.2.2" and "IA-2026-01/A.8.13".
     pub fn reference(&self) -> String {
         format!("{}/{}", self.audit, self.target.label())
@@ -412,9 +441,11 @@ impl<'a> OwnerIndex<'a> {
     pub fn warnings(&self, audit: &Audit) -> Vec<String> {
         let in_scope: HashSet<&str> = audit.controls.iter().map(String::as_str).collect();
         let mut warnings = Vec::new();
+        let mut seen = HashSet::new();
         for auditor in audit.auditor_names() {
             let who = person(&auditor);
-            if who.is_empty() {
+            // Someone named twice (as the lead and in the team) is flagged once.
+            if who.is_empty() || !seen.insert(who.clone()) {
                 continue;
             }
             let owned: Vec<&str> = self
@@ -425,12 +456,6 @@ impl<'a> OwnerIndex<'a> {
                 .copied()
                 .filter(|id| in_scope.contains(id))
                 .collect();
-            if !owned.is_empty() {
-                warnings.push(format!(
-                    "{auditor} owns in-scope controls {}",
-                    owned.join(", ")
-                ));
-            }
             let risks: Vec<&str> = self
                 .risks
                 .get(&who)
@@ -439,12 +464,35 @@ impl<'a> OwnerIndex<'a> {
                 .filter(|(_, linked)| linked.iter().any(|c| in_scope.contains(c.as_str())))
                 .map(|(reference, _)| *reference)
                 .collect();
-            if !risks.is_empty() {
-                warnings.push(format!(
-                    "{auditor} owns in-scope risks {}",
+            // One warning per auditor, naming everything of theirs in scope.
+            let plural = |n: usize, one: &str, many: &str| {
+                if n == 1 {
+                    one.to_string()
+                } else {
+                    many.to_string()
+                }
+            };
+            let owns = match (owned.is_empty(), risks.is_empty()) {
+                (true, true) => continue,
+                (false, true) => format!(
+                    "{} {}",
+                    plural(owned.len(), "control", "controls"),
+                    owned.join(", ")
+                ),
+                (true, false) => format!(
+                    "{} {}",
+                    plural(risks.len(), "risk", "risks"),
                     risks.join(", ")
-                ));
-            }
+                ),
+                (false, false) => format!(
+                    "{} {} and {} {}",
+                    plural(owned.len(), "control", "controls"),
+                    owned.join(", "),
+                    plural(risks.len(), "risk", "risks"),
+                    risks.join(", ")
+                ),
+            };
+            warnings.push(format!("{auditor} owns in-scope {owns}"));
         }
         warnings
     }
@@ -580,9 +628,18 @@ mod tests {
             vec!["8.13".to_string()],
         )];
         let warnings = independence_warnings(&audit(), &owners, &risks);
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("5.15") && !warnings[0].contains("5.1,"));
-        assert!(warnings[1].contains("R-003"));
+        assert_eq!(
+            warnings,
+            ["Dev Okafor (EM) owns in-scope control 5.15 and risk R-003"],
+            "one warning per auditor, 5.1 is not in scope"
+        );
+        // Named as lead and in the team: still once.
+        let twice = Audit {
+            lead_auditor: "Dev Okafor".into(),
+            auditors: "dev okafor".into(),
+            ..audit()
+        };
+        assert_eq!(independence_warnings(&twice, &owners, &risks).len(), 1);
         let independent = Audit {
             auditors: String::new(),
             ..audit()

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::audit::{Audit, ChecklistItem, Finding, NcGrade, Nonconformity};
+use super::audit::{Audit, ChecklistItem, Finding, NcGrade, NcStatus, Nonconformity};
 use super::dates::Date;
 use super::document::{Document, RequiredState};
 use super::method::RiskMethod;
@@ -95,6 +95,22 @@ pub fn scope_statement(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     } else {
         Vec::new()
     }
+}
+
+/// Whether climate change is a relevant issue is a decision the context must record (4.1, as
+/// amended by ISO/IEC 27001:2022/Amd 1:2024); undecided, an auditor has nothing to look at.
+pub fn climate_decision(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    if ws.workspace.climate_relevant.is_some() {
+        return Vec::new();
+    }
+    vec![finding(
+        "climate-undecided",
+        Blocker,
+        "4.1",
+        "WS",
+        "The context does not say whether climate change is a relevant issue (Scope tab, c)."
+            .into(),
+    )]
 }
 
 pub fn scope_exclusions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
@@ -433,6 +449,89 @@ pub fn nonconformities(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     findings
 }
 
+/// Checklist results that are findings (an observation, an opportunity for improvement or a
+/// nonconformity) with no note saying what was found: the audit report has nothing to show
+/// for them (9.2.2 asks for the results to be retained as evidence).
+pub fn findings_without_notes(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    ws.items
+        .iter()
+        .filter(|item| item.result.needs_note() && item.notes.trim().is_empty())
+        .map(|item| {
+            finding(
+                "finding-without-note",
+                Warning,
+                "9.2.2",
+                &item.reference(),
+                format!(
+                    "{} is recorded as {} with no note of what was found.",
+                    item.reference(),
+                    item.result.label().to_lowercase()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Nonconformities whose records do not hold up: closed (or verified effective) with no root
+/// cause (10.2 b), or an effectiveness check dated in the future or before the corrective
+/// action could have been done.
+///
+/// A nonconformity has no date of its own for when the corrective action was done, so the
+/// check is compared with what the record holds: the action cannot come before the finding,
+/// which for a nonconformity from an internal audit is that audit's (actual, else planned)
+/// start; and a check recorded while the action is not yet implemented is early too.
+pub fn nc_records(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    let mut findings = Vec::new();
+    for (r, nc) in ws.ncs {
+        if nc.status.is_done() && nc.root_cause.trim().is_empty() {
+            findings.push(finding(
+                "nc-closed-without-root-cause",
+                Blocker,
+                "10.2",
+                r,
+                format!(
+                    "{r} is {} with no root cause recorded.",
+                    nc.status.label().to_lowercase()
+                ),
+            ));
+        }
+        let Some(checked) = nc.checked_on else {
+            continue;
+        };
+        let found = ws
+            .audits
+            .iter()
+            .find(|(reference, _)| !nc.audit.is_empty() && *reference == nc.audit)
+            .and_then(|(reference, audit)| {
+                audit
+                    .actual_start
+                    .or(audit.planned_start)
+                    .map(|d| (d, reference))
+            });
+        let message = if checked > ws.today {
+            Some(format!(
+                "The effectiveness check of {r} is dated {checked}, which is in the future."
+            ))
+        } else if let Some((start, audit)) = found.filter(|(start, _)| checked < *start) {
+            Some(format!(
+                "The effectiveness check of {r} is dated {checked}, before the audit {audit} \
+                 that found it started ({start}): the corrective action cannot precede it."
+            ))
+        } else if matches!(nc.status, NcStatus::Open | NcStatus::ActionPlanned) {
+            Some(format!(
+                "{r} has an effectiveness check dated {checked} while its corrective action is \
+                 not yet implemented."
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            findings.push(finding("nc-check-date", Blocker, "10.2", r, message));
+        }
+    }
+    findings
+}
+
 /// A management review held within the last 12 months, and since the last internal audit.
 pub fn management_review(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     let last_review = ws
@@ -584,6 +683,7 @@ pub fn blockers(findings: &[CheckFinding]) -> impl Iterator<Item = &CheckFinding
 pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     let rules: &[fn(&CheckWorkspace<'_>) -> Vec<CheckFinding>] = &[
         scope_statement,
+        climate_decision,
         scope_exclusions,
         risk_owners,
         untreated_risks,
@@ -595,6 +695,8 @@ pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         soa_version_complete,
         audit_coverage,
         nonconformities,
+        findings_without_notes,
+        nc_records,
         management_review,
         objectives,
         required_documents,
@@ -677,6 +779,8 @@ mod tests {
                 organisation: "Acme".into(),
                 isms_name: "Acme ISMS".into(),
                 scope_statement: "Everything".into(),
+                climate_relevant: Some(false),
+                climate_note: "No site or service depends on the climate.".into(),
             },
             scope_items: vec![(
                 "SC-001".into(),
@@ -1032,6 +1136,137 @@ mod tests {
         assert!(found.iter().any(|f| f.rule == "nc-overdue"));
         c.ncs[0].1.status = NcStatus::Closed;
         assert!(!rules(&c).contains(&"major-nc-open"));
+    }
+
+    #[test]
+    fn climate_rule() {
+        let mut c = clean();
+        c.workspace.climate_relevant = None;
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("climate-undecided", Blocker, "4.1")
+        );
+        // Either answer is a decision; the note is the organisation's own business.
+        c.workspace.climate_relevant = Some(true);
+        c.workspace.climate_note.clear();
+        assert!(run(&c).is_empty());
+    }
+
+    #[test]
+    fn finding_note_rule() {
+        for result in [
+            Finding::Observation,
+            Finding::Improvement,
+            Finding::MinorNc,
+            Finding::MajorNc,
+        ] {
+            let mut c = clean();
+            c.items[0].result = result;
+            let found = run(&c);
+            assert_eq!(found.len(), 1, "{result:?}: {found:?}");
+            assert_eq!(
+                (found[0].rule, found[0].severity, found[0].clause),
+                ("finding-without-note", Warning, "9.2.2")
+            );
+            assert_eq!(found[0].record, "IA-2026-01/4.1");
+            c.items[0].notes = "Two leavers kept access.".into();
+            assert!(run(&c).is_empty(), "{result:?} with a note");
+        }
+        // Conforming and not yet audited need no note.
+        let mut c = clean();
+        c.items[0].result = Finding::NotAudited;
+        assert!(!rules(&c).contains(&"finding-without-note"));
+    }
+
+    /// A closed nonconformity of the audit IA-2026-01 (which started on 2026-08-20), checked
+    /// on 2026-11-01, with its root cause: it passes every rule.
+    fn closed_nc(c: &mut Clean) {
+        c.audits[0].1.actual_start = parse("2026-08-20").ok();
+        c.ncs.push((
+            "NC-001".into(),
+            Nonconformity {
+                audit: "IA-2026-01".into(),
+                statement: "Leavers kept access".into(),
+                root_cause: "No one owned the leaver step".into(),
+                corrective_action: "Named an owner".into(),
+                status: NcStatus::Closed,
+                checked_by: "CISO".into(),
+                checked_on: parse("2026-11-01").ok(),
+                check_result: "Sampled ten leavers".into(),
+                ..Nonconformity::default()
+            },
+        ));
+    }
+
+    #[test]
+    fn nc_root_cause_rule() {
+        let mut c = clean();
+        closed_nc(&mut c);
+        assert!(run(&c).is_empty(), "{:?}", run(&c));
+        c.ncs[0].1.root_cause = " ".into();
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("nc-closed-without-root-cause", Blocker, "10.2")
+        );
+        assert_eq!(found[0].record, "NC-001");
+        c.ncs[0].1.status = NcStatus::VerifiedEffective;
+        assert_eq!(rules(&c), ["nc-closed-without-root-cause"]);
+        // Still being worked on: the cause may come later.
+        c.ncs[0].1.status = NcStatus::Implemented;
+        assert!(run(&c).is_empty());
+    }
+
+    #[test]
+    fn nc_check_date_rule() {
+        // In the future.
+        let mut c = clean();
+        closed_nc(&mut c);
+        c.ncs[0].1.checked_on = parse("2026-11-29").ok();
+        let found = run(&c);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].rule, found[0].severity, found[0].clause),
+            ("nc-check-date", Blocker, "10.2")
+        );
+        assert!(
+            found[0].message.contains("in the future"),
+            "{}",
+            found[0].message
+        );
+        c.ncs[0].1.checked_on = parse("2026-11-28").ok();
+        assert!(run(&c).is_empty(), "checked today is fine");
+        // Before the audit that found it started: the action cannot come first.
+        c.ncs[0].1.checked_on = parse("2026-08-19").ok();
+        let found = run(&c);
+        assert_eq!(rules(&c), ["nc-check-date"]);
+        assert!(
+            found[0].message.contains("before the audit IA-2026-01"),
+            "{}",
+            found[0].message
+        );
+        // Without an actual start, the planned start counts.
+        c.audits[0].1.actual_start = None;
+        c.audits[0].1.planned_start = parse("2026-08-25").ok();
+        c.ncs[0].1.checked_on = parse("2026-08-24").ok();
+        assert_eq!(rules(&c), ["nc-check-date"]);
+        c.ncs[0].1.checked_on = parse("2026-08-25").ok();
+        assert!(run(&c).is_empty());
+        // Checked while the corrective action is only planned.
+        c.ncs[0].1.status = NcStatus::ActionPlanned;
+        let found = run(&c);
+        assert_eq!(rules(&c), ["nc-check-date"]);
+        assert!(
+            found[0].message.contains("not yet implemented"),
+            "{}",
+            found[0].message
+        );
+        // No check recorded: nothing to date.
+        c.ncs[0].1.checked_on = None;
+        assert!(run(&c).is_empty());
     }
 
     #[test]

@@ -868,7 +868,8 @@ mod tests {
         );
         let audits = input_audits(&ws);
         assert!(
-            audits.contains("3 items; 1 conforming, 0 observations, 1 OFI, 1 minor NC, 0 major NCs"),
+            audits
+                .contains("3 items; 1 conforming, 0 observations, 1 OFI, 1 minor NC, 0 major NCs"),
             "{audits}"
         );
         assert_eq!(

@@ -208,7 +208,7 @@ mod tests {
         };
         assert_eq!(
             independence_warnings(&audit, &data()),
-            ["Dev Okafor (EM) owns in-scope controls 5.15"]
+            ["Dev Okafor (EM) owns in-scope control 5.15"]
         );
     }
 }

@@ -32,6 +32,55 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Multi-line text as Markdown paragraphs: each line escaped as [`escape`] does, a single line
+/// break kept in the source (a renderer joins the lines into one paragraph), blank lines
+/// separating paragraphs, and never a `<br>`. A line that Markdown would read as a heading or a rule is escaped too. Lines
+/// typed as a list ("- item") stay a list.
+pub fn paragraphs(text: &str) -> String {
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    let mut blank = false;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank = true;
+            continue;
+        }
+        if blank && !out.is_empty() {
+            out.push(String::new());
+        }
+        blank = false;
+        let mut escaped = escape(line);
+        let bare = line.trim_start();
+        let rule = bare.len() >= 3 && bare.chars().all(|c| c == '-' || c == '=' || c == ' ');
+        if bare.starts_with('#') || bare.starts_with('=') || rule {
+            let indent = escaped.len() - escaped.trim_start().len();
+            escaped.insert(indent, '\\');
+        }
+        out.push(escaped);
+    }
+    out.join("\n")
+}
+
+/// Prose paragraphs ([`paragraphs`]), or `missing` in their place when there is no text.
+pub fn paragraphs_or(text: &str, missing: &str) -> String {
+    if text.trim().is_empty() {
+        missing.to_string()
+    } else {
+        paragraphs(text)
+    }
+}
+
+/// Text for one table cell: its lines joined with spaces, escaped, no `<br>`.
+pub fn one_line(text: &str) -> String {
+    let joined: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    escape(&joined.join(" "))
+}
+
 /// A document's first line: `# Title — Organisation`, or just the title without one.
 pub fn heading(out: &mut String, title: &str, organisation: &str) {
     let organisation = organisation.trim();
@@ -236,6 +285,16 @@ mod tests {
             "\\<script\\>\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\~\\~s\\~\\~ \\\\"
         );
         assert_eq!(escape("R-001, 5.1 & more"), "R-001, 5.1 & more");
+    }
+
+    #[test]
+    fn paragraphs_keep_their_breaks_without_br() {
+        assert_eq!(
+            paragraphs(" One\r\ntwo\n\n\nThree | *x*\n# not a heading\n---\n- a list"),
+            "One\ntwo\n\nThree \\| \\*x\\*\n\\# not a heading\n\\---\n- a list"
+        );
+        assert_eq!(paragraphs_or("  ", "*None.*"), "*None.*");
+        assert_eq!(one_line("a\n\nb | c"), "a b \\| c");
     }
 
     #[test]

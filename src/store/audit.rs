@@ -272,6 +272,50 @@ impl Writer<'_> {
         Ok(reference)
     }
 
+    /// Gives a planned audit the reference of its year again after its dates changed: an audit
+    /// is numbered in the year of its planned start (IA-2027-01), so one planned from a date in
+    /// another year than its reference says is renumbered there, its checklist and confidential
+    /// marks going with it. Only while it is planned and nothing was recorded against it (no
+    /// result on its checklist, no nonconformity from it): from then on the reference is cited
+    /// in findings and reports, and it stays. Returns the new reference, if it changed; the
+    /// change log keeps the old record's history under the old reference, ending in its
+    /// deletion, and the new one's from its creation.
+    pub fn renumber_audit(&mut self, reference: &str, today: Date) -> Result<Option<String>> {
+        let Some(audit) = self.get::<Audit>(reference)? else {
+            bail!("{reference} no longer exists.");
+        };
+        if audit.status != AuditStatus::Planned
+            || audit.planned_start.or(audit.actual_start).is_none()
+        {
+            return Ok(None);
+        }
+        let prefix = format!("IA-{}", audit.year(today));
+        if reference.starts_with(&format!("{prefix}-")) {
+            return Ok(None);
+        }
+        let audited = self
+            .list_where::<ChecklistItem>("audit", reference)?
+            .iter()
+            .any(|item| item.value.result != Finding::NotAudited);
+        let raised = !self
+            .list_where::<Nonconformity>("audit", reference)?
+            .is_empty();
+        if audited || raised {
+            return Ok(None);
+        }
+        let marks: Vec<crate::domain::confidential::ConfidentialMark> = self
+            .list::<crate::domain::confidential::ConfidentialMark>()?
+            .into_iter()
+            .filter(|m| m.value.record == reference)
+            .map(|m| m.value)
+            .collect();
+        self.delete_audit(reference)?;
+        let renumbered = self.insert_numbered(&prefix, 2, &audit)?;
+        self.sync_checklist(&renumbered)?;
+        self.set_confidential_marks(&renumbered, &marks)?;
+        Ok(Some(renumbered))
+    }
+
     /// Brings an audit's checklist in line with its scope and the SoA: adds an item for each
     /// clause and applicable control in scope, and removes items no longer in scope that
     /// have no result yet (audited items always stay). Returns (added, removed).
@@ -315,6 +359,10 @@ impl Writer<'_> {
 
     /// Saves a checklist item's result; a minor or major NC raises a nonconformity linked to
     /// the item (once), in the same transaction. Returns the new nonconformity's reference.
+    ///
+    /// The nonconformity's statement is the auditor's note of what was found, never the
+    /// checklist question (a question is not a finding); a nonconformity with no note is
+    /// refused, and so nothing is saved.
     pub fn record_result(
         &mut self,
         item_ref: &str,
@@ -331,11 +379,12 @@ impl Writer<'_> {
         if already {
             return Ok(None);
         }
-        let statement = if item.notes.trim().is_empty() {
-            format!("{}: {}", item.target.label(), item.question)
-        } else {
-            item.notes.clone()
-        };
+        if item.notes.trim().is_empty() {
+            bail!(
+                "{item_ref}: a nonconformity needs a note of what was found, which becomes its statement."
+            );
+        }
+        let statement = item.notes.clone();
         let nc = Nonconformity {
             source: NcSource::InternalAudit,
             audit: item.audit.clone(),

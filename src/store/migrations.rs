@@ -48,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SCHEMA_8,
         seed: None,
     },
+    Migration {
+        sql: SCHEMA_9,
+        seed: None,
+    },
 ];
 
 // 1: the workspace, the Scope tab (4.1-4.4), reference counters and the change log.
@@ -445,6 +449,14 @@ const SCHEMA_8: &str = r#"
     );
     INSERT INTO change_log_head (id, seq, hash)
         SELECT 1, seq, hash FROM change_log ORDER BY seq DESC LIMIT 1;
+"#;
+
+// 9: whether climate change is a relevant issue (4.1, added by ISO/IEC 27001:2022/Amd 1:2024),
+// with a note: '' until the organisation has decided, then 'yes' or 'no'.
+const SCHEMA_9: &str = r#"
+    ALTER TABLE workspace ADD COLUMN climate_relevant TEXT NOT NULL DEFAULT ''
+        CHECK (climate_relevant IN ('', 'yes', 'no'));
+    ALTER TABLE workspace ADD COLUMN climate_note TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Loads the Annex A controls and the clauses 4-10.2 that ship with this build.

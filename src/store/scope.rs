@@ -8,7 +8,7 @@ use super::records::{Record, Stored};
 use super::row::{key, text};
 use super::Store;
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
-use crate::domain::workspace::Workspace;
+use crate::domain::workspace::{climate_from_key, climate_key, Workspace};
 use crate::domain::FieldError;
 
 /// The workspace row's fixed reference.
@@ -17,21 +17,32 @@ pub const WORKSPACE_REF: &str = "WS";
 impl Record for Workspace {
     const TABLE: &'static str = "workspace";
     const PREFIX: &'static str = WORKSPACE_REF;
-    const FIELDS: &'static [&'static str] = &["organisation", "isms_name", "scope_statement"];
+    const FIELDS: &'static [&'static str] = &[
+        "organisation",
+        "isms_name",
+        "scope_statement",
+        "climate_relevant",
+        "climate_note",
+    ];
 
     fn values(&self) -> Vec<Value> {
         vec![
             text(&self.organisation),
             text(&self.isms_name),
             text(&self.scope_statement),
+            text(climate_key(self.climate_relevant)),
+            text(&self.climate_note),
         ]
     }
 
     fn from_row(row: &Row<'_>, offset: usize) -> rusqlite::Result<Self> {
+        let climate: String = row.get(offset + 3)?;
         Ok(Workspace {
             organisation: row.get(offset)?,
             isms_name: row.get(offset + 1)?,
             scope_statement: row.get(offset + 2)?,
+            climate_relevant: climate_from_key(&climate),
+            climate_note: row.get(offset + 4)?,
         })
     }
 }
@@ -144,7 +155,7 @@ impl Store {
         Ok(self.get::<Workspace>(WORKSPACE_REF)?.unwrap_or_default())
     }
 
-    /// Saves the workspace row (organisation, ISMS name, scope statement).
+    /// Saves the workspace row (organisation, ISMS name, scope statement, climate change).
     pub fn update_workspace(&mut self, workspace: &Workspace) -> Result<usize> {
         self.update(WORKSPACE_REF, workspace)
     }

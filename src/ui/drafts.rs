@@ -131,12 +131,13 @@ fn is_number(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
 }
 
-/// How a record key reads in the question: `R-001`, `the new risk`, `the scope statement`.
+/// How a record key reads in the question: `R-001`, `a new scope item`, `the scope statement`.
 fn record_label(record: &str) -> String {
     match record {
         WORKSPACE_REF => "the scope statement".into(),
         _ => match record.strip_prefix("new:") {
-            Some(table) => format!("a new {table}"),
+            // The table's name in words: `new:scope_item` -> `a new scope item`.
+            Some(table) => format!("a new {}", table.replace('_', " ")),
             None => record.to_string(),
         },
     }
@@ -233,6 +234,10 @@ mod tests {
         assert_eq!(
             question(&[draft("R-001", "threat"), draft("R-001", "plan")]),
             "Unsaved text from not a time for R-001 · Threat (and 1 more). Restore it? y/n"
+        );
+        assert_eq!(
+            question(&[draft("new:scope_item", "justification")]),
+            "Unsaved text from not a time for a new scope item · Justification. Restore it? y/n"
         );
         assert_eq!(
             question(&[draft(WORKSPACE_REF, "scope_statement")]),

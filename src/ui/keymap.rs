@@ -19,6 +19,8 @@ pub enum Context {
     Sections,
     /// The scope statement, read-only.
     Statement,
+    /// Any section of the Scope tab: the workspace's own fields.
+    Scope,
     /// The risk register (on top of the list keys).
     Register,
     /// Typing the register's text filter.
@@ -82,6 +84,7 @@ impl Context {
             Context::Records => "Lists of records",
             Context::Sections => "Tabs with sections",
             Context::Statement => "Scope statement",
+            Context::Scope => "Scope tab",
             Context::Register => "Risk register",
             Context::FilterInput => "Typing a filter",
             Context::HeatMap => "Heat map",
@@ -132,6 +135,8 @@ pub enum Action {
     Edit,
     /// Edit the organisation's name and the ISMS's name.
     EditOrganisation,
+    /// Decide whether climate change is a relevant issue (4.1).
+    EditClimate,
     /// Edit the certification body and what was confirmed about it.
     EditCertificationBody,
     Delete,
@@ -280,6 +285,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Statement, [plain(PageUp)], "PgUp", PageUp, None, "Scroll a page up"),
     bind!(Statement, [plain(PageDown)], "PgDn", PageDown, None, "Scroll a page down"),
     bind!(Statement, [ch('h')], "h", History, Some("history"), "History of the scope statement"),
+    bind!(Scope, [ch('o')], "o", EditOrganisation, None, "Edit the organisation and ISMS names (any Scope section)"),
+    bind!(Scope, [ch('c')], "c", EditClimate, None, "Decide whether climate change is a relevant issue (4.1)"),
     // Lists.
     bind!(List, [plain(Up), ch('k')], "↑/k", Up, None, "Previous row"),
     bind!(List, [plain(Down), ch('j')], "↓/j", Down, None, "Next row"),
@@ -334,10 +341,10 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Documents, [ch('x')], "x", ClearFilters, None, "Clear the filter"),
     // The Audit tab.
     bind!(Checklist, [ch('c')], "c", Record(Finding::Conforming), Some("conforming"), "Conforming, then the next item"),
-    bind!(Checklist, [ch('o')], "o", Record(Finding::Observation), Some("observation"), "Observation, then the next item"),
-    bind!(Checklist, [ch('i')], "i", Record(Finding::Improvement), Some("OFI"), "Opportunity for improvement, then the next item"),
-    bind!(Checklist, [ch('m')], "m", Record(Finding::MinorNc), Some("minor NC"), "Minor nonconformity (raises an NC), then the next item"),
-    bind!(Checklist, [ch('M')], "M", Record(Finding::MajorNc), Some("major NC"), "Major nonconformity (raises an NC), then the next item"),
+    bind!(Checklist, [ch('o')], "o", Record(Finding::Observation), Some("observation"), "Observation (asks for a note first), then the next item"),
+    bind!(Checklist, [ch('i')], "i", Record(Finding::Improvement), Some("OFI"), "Opportunity for improvement (asks for a note), then next item"),
+    bind!(Checklist, [ch('m')], "m", Record(Finding::MinorNc), Some("minor NC"), "Minor NC: raises an NC whose statement is the note asked for"),
+    bind!(Checklist, [ch('M')], "M", Record(Finding::MajorNc), Some("major NC"), "Major NC: raises an NC whose statement is the note asked for"),
     bind!(Checklist, [ch('u')], "u", Record(Finding::NotAudited), None, "Back to not yet audited"),
     bind!(Checklist, [plain(Enter)], "Enter", Edit, Some("notes"), "Evidence examined, records sampled and notes"),
     bind!(NcRegister, [ch('f')], "f", Filters, Some("filters"), "Filter by grade, status, owner or source"),
@@ -408,7 +415,7 @@ pub fn hints(stack: &[Context]) -> Vec<&'static Binding> {
 
 /// The help overlay's sections, in the order a user meets them.
 pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
-    const ORDER: [Context; 32] = [
+    const ORDER: [Context; 33] = [
         Context::Global,
         Context::Sections,
         Context::List,
@@ -417,6 +424,7 @@ pub fn help_sections() -> Vec<(Context, Vec<&'static Binding>)> {
         Context::Milestones,
         Context::Certification,
         Context::Statement,
+        Context::Scope,
         Context::Register,
         Context::FilterInput,
         Context::HeatMap,

@@ -496,6 +496,14 @@ impl Form {
         self.fields.iter().any(|field| field.error.is_some())
     }
 
+    /// Puts the cursor on the field `key` (if the form has it).
+    pub fn focus_on(&mut self, key: &str) {
+        if let Some(index) = self.fields.iter().position(|field| field.key == key) {
+            self.focus = index;
+            self.apply_focus_styles();
+        }
+    }
+
     /// Moves the focus to the first field with an error.
     pub fn focus_first_error(&mut self) {
         if let Some(index) = self.fields.iter().position(|field| field.error.is_some()) {

@@ -138,6 +138,38 @@ pub fn item_form(data: &AuditData, item: &ChecklistItem) -> Form {
     )
 }
 
+/// The checklist item's form opened by a result key whose finding needs a note: the result
+/// chosen, the cursor in the notes, and a title that says what the note is for.
+pub fn finding_form(data: &AuditData, item: &ChecklistItem) -> Form {
+    let mut form = item_form(data, item);
+    let what = match item.result.grade() {
+        Some(_) => "note what was found: it becomes the nonconformity's statement",
+        None => "note what was found",
+    };
+    form.title = format!(
+        "{} · {} · {}: {what}",
+        item.target.label(),
+        item.audit,
+        item.result.short()
+    );
+    form.focus_on("notes");
+    form
+}
+
+/// The domain's verdict on the result and notes the form holds.
+pub fn item_errors(form: &Form) -> Vec<FieldError> {
+    ChecklistItem {
+        audit: String::new(),
+        target: crate::domain::audit::Target::Clause(String::new()),
+        question: String::new(),
+        result: Finding::from_key(&form.value("result")).unwrap_or(Finding::NotAudited),
+        evidence: String::new(),
+        records: String::new(),
+        notes: form.value("notes"),
+    }
+    .validate()
+}
+
 pub fn item_from(form: &Form, base: &ChecklistItem) -> ChecklistItem {
     ChecklistItem {
         result: Finding::from_key(&form.value("result")).unwrap_or(Finding::NotAudited),

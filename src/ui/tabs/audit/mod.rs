@@ -49,6 +49,9 @@ impl Sections for Section {
 enum FormTarget {
     Audit(Option<String>),
     Item(String),
+    /// The item's form opened by a result key (o, i, m, M) to ask for the note the finding
+    /// needs; saved, the checklist moves on to the next item as the key would have.
+    Finding(String),
     Nc(Option<String>),
     Filter,
 }
@@ -201,11 +204,15 @@ impl AuditTab {
         self.form.is_some()
     }
 
-    /// Shows the audit or nonconformity `reference`; a clause or control id opens the
-    /// coverage of the cycle. False while the user is typing, or when nothing matches.
+    /// Shows the audit, checklist item or nonconformity `reference`; a clause or control id
+    /// opens the coverage of the cycle. False while the user is typing, or when nothing matches.
     pub fn reveal(&mut self, reference: &str) -> bool {
         if self.is_typing() {
             return false;
+        }
+        // A checklist item ("IA-2026-01/9.2.2"), as a readiness finding names it.
+        if reference.contains('/') && self.reveal_item(reference) {
+            return true;
         }
         if let Some(index) = self
             .data
@@ -313,7 +320,8 @@ impl AuditTab {
         let record = match &session.target {
             FormTarget::Audit(Some(record))
             | FormTarget::Nc(Some(record))
-            | FormTarget::Item(record) => record.clone(),
+            | FormTarget::Item(record)
+            | FormTarget::Finding(record) => record.clone(),
             FormTarget::Audit(None) => new_record_key("audit"),
             FormTarget::Nc(None) => new_record_key("nonconformity"),
             FormTarget::Filter => return None,
@@ -511,6 +519,17 @@ impl AuditTab {
             result: finding,
             ..item.clone()
         };
+        if finding.needs_note() && item.notes.trim().is_empty() {
+            // A finding is only as good as its note: ask for it before anything is saved.
+            let form = forms::finding_form(&self.data, &changed);
+            let form = with_marks(form, "checklist_item", Some(&reference), store);
+            self.form = Some(FormSession::new(form, FormTarget::Finding(reference)));
+            return Outcome::Status(format!(
+                "{}: {} needs a note",
+                changed.target.label(),
+                finding.short()
+            ));
+        }
         match store.record_result(&reference, &changed) {
             Ok(raised) => {
                 if let Err(error) = self.refresh(store) {
@@ -548,7 +567,8 @@ impl AuditTab {
             FormTarget::Nc(_) => forms::nc_from(form, &Nonconformity::default())
                 .err()
                 .unwrap_or_default(),
-            FormTarget::Item(_) | FormTarget::Filter => Vec::new(),
+            FormTarget::Item(_) | FormTarget::Finding(_) => forms::item_errors(form),
+            FormTarget::Filter => Vec::new(),
         }
     }
 
@@ -602,18 +622,21 @@ impl AuditTab {
                             .iter()
                             .find(|a| &a.reference == r)
                             .map(|a| a.value.clone());
+                        let today = self.today;
                         store
                             .write(|writer| {
                                 writer.update_from(r, before.as_ref(), &audit)?;
                                 writer.sync_checklist(r)?;
-                                save_marks(writer, r, form)?;
-                                Ok(r.clone())
+                                // A planned audit moved to another year takes that year's number.
+                                let saved = writer.renumber_audit(r, today)?.unwrap_or(r.clone());
+                                save_marks(writer, &saved, form)?;
+                                Ok(saved)
                             })
                             .map_err(store_error)
                     }
                 })
             }
-            FormTarget::Item(reference) => {
+            FormTarget::Item(reference) | FormTarget::Finding(reference) => {
                 let Some(base) = self
                     .data
                     .items
@@ -654,6 +677,14 @@ impl AuditTab {
                 })
             }
         };
+        let prompted = match &session.target {
+            FormTarget::Finding(item) => Some(item.clone()),
+            _ => None,
+        };
+        let renumbered_from = match &session.target {
+            FormTarget::Audit(Some(old)) => Some(old.clone()),
+            _ => None,
+        };
         match result {
             Ok(saved) => {
                 self.form = None;
@@ -662,11 +693,39 @@ impl AuditTab {
                         "Saved {saved}, but could not re-read the audits: {error}"
                     ));
                 }
+                if let Some(item_ref) = prompted {
+                    // As the result key would have: on to the next item.
+                    self.move_selection(1);
+                    let checklist = self.checklist();
+                    let done = checklist
+                        .iter()
+                        .filter(|(_, i)| i.result != Finding::NotAudited)
+                        .count();
+                    let what = checklist
+                        .iter()
+                        .find(|(r, _)| *r == item_ref)
+                        .map(|(_, i)| format!("{}: {}", i.target.label(), i.result.short()))
+                        .unwrap_or(item_ref.clone());
+                    let raised = if saved == item_ref {
+                        String::new()
+                    } else {
+                        format!(" · raised {saved}")
+                    };
+                    return Outcome::Status(format!(
+                        "{what}{raised} · {done}/{} audited",
+                        checklist.len()
+                    ));
+                }
                 if let Some(index) = self.data.audits.iter().position(|a| a.reference == saved) {
                     self.audits.select(Some(index));
                     self.rebuild();
                 }
-                Outcome::Status(format!("Saved {saved}."))
+                match renumbered_from {
+                    Some(old) if old != saved => Outcome::Status(format!(
+                        "Saved as {saved}, the year of its planned start (was {old})."
+                    )),
+                    _ => Outcome::Status(format!("Saved {saved}.")),
+                }
             }
             Err(errors) => Outcome::Error(refused(self.form.as_mut(), &errors)),
         }

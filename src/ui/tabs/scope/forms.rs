@@ -1,7 +1,7 @@
 //! Building each Scope record's form and reading the record back out of it.
 
 use crate::domain::scope::{ContextIssue, InterestedParty, IssueKind, ScopeItem, ScopeItemKind};
-use crate::domain::workspace::Workspace;
+use crate::domain::workspace::{climate_from_key, climate_key, Workspace};
 use crate::domain::FieldError;
 use crate::store::ScopeData;
 use crate::ui::components::form::{choices, Field, Form};
@@ -50,6 +50,12 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                 ),
                 vec![
                     Field::line("name", "Party", &party.name),
+                    Field::note(
+                        "needs_prompt",
+                        "Needs",
+                        "Laws, contracts, standards, expectations; climate-related ones too \
+                         (say, emissions figures a customer asks for).",
+                    ),
                     Field::multiline("needs", "Needs", &party.needs),
                     Field::multiline("addressed", "ISMS addresses", &party.addressed),
                 ],
@@ -86,6 +92,31 @@ pub fn form_for(section: Section, data: &ScopeData, index: Option<usize>) -> For
                 ],
             )
         }
+        Section::Climate => {
+            let workspace = &data.workspace;
+            Form::new(
+                "Climate change (4.1)",
+                vec![
+                    Field::note(
+                        "climate_prompt",
+                        "Decide",
+                        "Required since the 2024 amendment. Think of weather that stops sites, \
+                         hosting or suppliers.",
+                    ),
+                    Field::choice(
+                        "climate_relevant",
+                        "Relevant issue",
+                        vec![
+                            ("".into(), "Not decided".into()),
+                            ("yes".into(), "Yes, relevant".into()),
+                            ("no".into(), "No, not relevant".into()),
+                        ],
+                        climate_key(workspace.climate_relevant),
+                    ),
+                    Field::multiline("climate_note", "Why", &workspace.climate_note),
+                ],
+            )
+        }
         Section::Statement => {
             let workspace = &data.workspace;
             Form::new(
@@ -104,6 +135,15 @@ pub fn workspace_from(form: &Form, current: &Workspace) -> Workspace {
     Workspace {
         organisation: form.value("organisation").trim().to_string(),
         isms_name: form.value("isms_name").trim().to_string(),
+        ..current.clone()
+    }
+}
+
+/// The workspace with the climate decision from the form and everything else as it was.
+pub fn climate_from(form: &Form, current: &Workspace) -> Workspace {
+    Workspace {
+        climate_relevant: climate_from_key(&form.value("climate_relevant")),
+        climate_note: form.value("climate_note").trim_end().to_string(),
         ..current.clone()
     }
 }
@@ -139,6 +179,7 @@ pub fn validate(section: Section, form: &Form) -> Vec<FieldError> {
         Section::Issues => issue_from(form).validate(),
         Section::Parties => party_from(form).validate(),
         Section::Items => item_from(form).validate(),
+        Section::Climate => climate_from(form, &Workspace::default()).validate_climate(),
         Section::Statement => Vec::new(),
     }
 }

@@ -28,6 +28,9 @@ pub enum Section {
     Parties,
     Statement,
     Items,
+    /// Not a section of its own: the climate change decision (4.1), shown and edited from the
+    /// context issues, kept on the workspace row.
+    Climate,
 }
 
 impl Sections for Section {
@@ -46,7 +49,7 @@ impl Section {
             Section::Issues => Some(0),
             Section::Parties => Some(1),
             Section::Items => Some(2),
-            Section::Statement => None,
+            Section::Statement | Section::Climate => None,
         }
     }
 
@@ -55,7 +58,8 @@ impl Section {
         match self {
             Section::Issues => "context_issue",
             Section::Parties => "interested_party",
-            Section::Items | Section::Statement => "scope_item",
+            Section::Items => "scope_item",
+            Section::Statement | Section::Climate => "workspace",
         }
     }
 
@@ -65,6 +69,7 @@ impl Section {
             Section::Parties => "interested party",
             Section::Statement => "scope statement",
             Section::Items => "scope item",
+            Section::Climate => "climate change decision",
         }
     }
 }
@@ -144,8 +149,9 @@ impl ScopeTab {
         if let Some(session) = &self.form {
             let (section, reference) = &session.target;
             let record = match (section, reference) {
-                // The organisation form edits two names, not text worth a draft.
-                (Section::Statement, _) => return None,
+                // The organisation form edits two names, and the climate decision a short
+                // note kept on the workspace row beside the statement's draft: no drafts.
+                (Section::Statement | Section::Climate, _) => return None,
                 (_, Some(reference)) => reference.clone(),
                 (section, None) => new_record_key(section.table()),
             };
@@ -178,13 +184,13 @@ impl ScopeTab {
         for section in [Section::Issues, Section::Parties, Section::Items] {
             if record == new_record_key(section.table()) {
                 self.section = section;
-                self.open_form(None, store);
+                self.open_form(section, None, store);
                 return fill_drafts(self.form.as_mut(), fields);
             }
             if let Some(index) = self.index_of(section, record) {
                 self.section = section;
                 self.select(section, index);
-                self.open_form(Some(index), store);
+                self.open_form(section, Some(index), store);
                 return fill_drafts(self.form.as_mut(), fields);
             }
         }
@@ -222,8 +228,13 @@ impl ScopeTab {
             return vec![Context::Editor];
         }
         match self.section {
-            Section::Statement => vec![Context::Statement, Context::Sections],
-            _ => vec![Context::Records, Context::List, Context::Sections],
+            Section::Statement => vec![Context::Statement, Context::Scope, Context::Sections],
+            _ => vec![
+                Context::Records,
+                Context::List,
+                Context::Scope,
+                Context::Sections,
+            ],
         }
     }
 
@@ -238,7 +249,7 @@ impl ScopeTab {
             Section::Issues => self.data.issues.len(),
             Section::Parties => self.data.parties.len(),
             Section::Items => self.data.items.len(),
-            Section::Statement => 0,
+            Section::Statement | Section::Climate => 0,
         }
     }
 
@@ -247,7 +258,7 @@ impl ScopeTab {
             Section::Issues => self.data.issues.get(index).map(|s| s.reference.clone()),
             Section::Parties => self.data.parties.get(index).map(|s| s.reference.clone()),
             Section::Items => self.data.items.get(index).map(|s| s.reference.clone()),
-            Section::Statement => None,
+            Section::Statement | Section::Climate => None,
         }
     }
 
@@ -346,11 +357,15 @@ impl ScopeTab {
             Action::Bottom => self.move_selection(isize::MAX / 2),
             Action::NextSection => self.section = self.section.step(true),
             Action::PrevSection => self.section = self.section.step(false),
-            Action::New if self.section != Section::Statement => self.open_form(None, store),
+            Action::New if self.section != Section::Statement => {
+                self.open_form(self.section, None, store)
+            }
             Action::Edit if self.section == Section::Statement => self.open_editor(),
-            Action::EditOrganisation => self.open_form(None, store),
+            // The workspace's own fields, from whichever section the user is in.
+            Action::EditOrganisation => self.open_form(Section::Statement, None, store),
+            Action::EditClimate => self.open_form(Section::Climate, None, store),
             Action::Edit => match self.selected() {
-                Some(index) => self.open_form(Some(index), store),
+                Some(index) => self.open_form(self.section, Some(index), store),
                 None => {
                     return Outcome::Status(format!(
                         "No {} yet: press n to add one.",
@@ -389,20 +404,16 @@ impl ScopeTab {
         Outcome::Done
     }
 
-    fn open_form(&mut self, index: Option<usize>, store: &Store) {
-        let form = forms::form_for(self.section, &self.data, index);
-        let reference = match self.section {
-            Section::Statement => Some(crate::store::WORKSPACE_REF.to_string()),
+    /// Opens the form of `section`'s record at `index` (a new one for None); the statement
+    /// and climate "sections" open the workspace row's names or climate decision.
+    fn open_form(&mut self, section: Section, index: Option<usize>, store: &Store) {
+        let form = forms::form_for(section, &self.data, index);
+        let reference = match section {
+            Section::Statement | Section::Climate => Some(crate::store::WORKSPACE_REF.to_string()),
             section => index.and_then(|i| self.reference_at(section, i)),
         };
-        let table = match self.section {
-            Section::Issues => "context_issue",
-            Section::Parties => "interested_party",
-            Section::Items => "scope_item",
-            Section::Statement => "workspace",
-        };
-        let form = with_marks(form, table, reference.as_deref(), store);
-        self.form = Some(FormSession::new(form, (self.section, reference)));
+        let form = with_marks(form, section.table(), reference.as_deref(), store);
+        self.form = Some(FormSession::new(form, (section, reference)));
     }
 
     fn open_editor(&mut self) {
@@ -483,6 +494,16 @@ impl ScopeTab {
                         &workspace,
                     )
                     .map(|_| "the organisation and ISMS names".to_string())
+            }
+            (Section::Climate, _) => {
+                let workspace = forms::climate_from(form, &self.data.workspace);
+                store
+                    .update_from(
+                        crate::store::WORKSPACE_REF,
+                        Some(&self.data.workspace),
+                        &workspace,
+                    )
+                    .map(|_| "the climate change decision".to_string())
             }
         };
         // The confidential marks go through the write path right after the record.
@@ -578,7 +599,7 @@ impl ScopeTab {
                     Section::Issues => store.delete::<ContextIssue>(&reference),
                     Section::Parties => store.delete::<InterestedParty>(&reference),
                     Section::Items => store.delete::<ScopeItem>(&reference),
-                    Section::Statement => return Outcome::Ignored,
+                    Section::Statement | Section::Climate => return Outcome::Ignored,
                 };
                 return match deleted.and_then(|_| self.refresh(store)) {
                     Ok(()) => Outcome::Status(format!("Deleted {reference}.")),

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget, Wrap
 
 use super::{ScopeTab, Section};
 use crate::domain::scope::summarise;
+use crate::domain::workspace::climate_label;
 use crate::ui::components::render_detail;
 use crate::ui::components::{labelled, section_bar, split_list, wrap};
 use crate::ui::presentation::{labelled_field, labelled_fields, render_table};
@@ -35,6 +36,7 @@ impl Section {
                 )
             }
             (Section::Items, true) => format!("Items {}", data.items.len()),
+            (Section::Climate, _) => "4.1 Climate change".into(),
         }
     }
 }
@@ -45,6 +47,13 @@ impl ScopeTab {
         self.render_section_bar(bar, buf, theme);
         match self.section {
             Section::Statement => self.render_statement(body, buf, theme),
+            Section::Issues => {
+                // The climate change decision belongs to the context (4.1): above its issues.
+                let [climate, list] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+                self.render_climate(climate, buf, theme);
+                self.render_list(Section::Issues, list, buf, theme);
+            }
             section => self.render_list(section, body, buf, theme),
         }
         if let Some(session) = &self.form {
@@ -148,7 +157,7 @@ impl ScopeTab {
                     })
                     .collect(),
             ),
-            Section::Statement => return,
+            Section::Statement | Section::Climate => return,
         };
         let empty = rows.is_empty();
         let table = Table::new(rows, widths)
@@ -229,6 +238,48 @@ impl ScopeTab {
             _ => vec![Line::from(Span::styled("Nothing selected.", theme.muted))],
         };
         render_detail(title, lines, area, buf, theme);
+    }
+
+    /// One line: whether climate change is a relevant issue, and why.
+    fn render_climate(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let workspace = &self.data.workspace;
+        let decision = workspace.climate_relevant;
+        let mut spans = vec![
+            Span::styled(" Climate change relevant (4.1, c): ", theme.label),
+            Span::styled(
+                climate_label(decision),
+                if decision.is_some() {
+                    theme.ok
+                } else {
+                    theme.warn
+                },
+            ),
+        ];
+        let note = first_line(theme.shown(
+            "workspace",
+            crate::store::WORKSPACE_REF,
+            "climate_note",
+            &workspace.climate_note,
+        ));
+        if decision.is_none() {
+            spans.push(Span::styled(" · press c to decide", theme.muted));
+        } else if !note.trim().is_empty() {
+            // Cut to the line with "…": the whole note is in the form (c).
+            let used: usize = spans
+                .iter()
+                .map(|s| s.content.chars().count())
+                .sum::<usize>()
+                + 3;
+            let room = usize::from(area.width).saturating_sub(used);
+            let shown = if note.chars().count() > room {
+                let cut: String = note.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                note
+            };
+            spans.push(Span::raw(format!(" · {shown}")));
+        }
+        Paragraph::new(Line::from(spans)).render(area, buf);
     }
 
     fn render_statement(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
