@@ -147,13 +147,9 @@ enum Command {
     },
 }
 
-/// Who the change log names: `$ISMS_ACTOR`, else the login name.
+/// Who the change log names: `$ISMS_ACTOR`, else the login name (see [`crate::login`]).
 fn actor() -> String {
-    ["ISMS_ACTOR", "USER", "USERNAME"]
-        .iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|value| !value.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    crate::login::actor()
 }
 
 fn theme(arg: ThemeArg) -> Theme {
