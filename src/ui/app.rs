@@ -628,11 +628,7 @@ impl App {
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {
-                    self.overlay = Some(Overlay::History(History {
-                        record: reference,
-                        entries,
-                        scroll: 0,
-                    }))
+                    self.overlay = Some(Overlay::History(History::new(reference, entries)))
                 }
                 Err(error) => {
                     self.message = Some(Message::Error(format!(
