@@ -13,7 +13,48 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::ui::theme::Theme;
 
-/// A record's detail pane: its lines wrapped inside a bordered block with the record as title.
+/// How far the selected record's detail pane is scrolled. The app moves it (`J`/`K`) and
+/// puts it back to the top when anything else happens; drawing keeps it within the text.
+#[derive(Debug, Clone, Default)]
+pub struct DetailScroll {
+    offset: std::cell::Cell<usize>,
+}
+
+impl DetailScroll {
+    pub fn scroll_by(&self, delta: isize) {
+        self.offset
+            .set(self.offset.get().saturating_add_signed(delta));
+    }
+
+    pub fn reset(&self) {
+        self.offset.set(0);
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+}
+
+/// How many rows `lines` take when word-wrapped at `width` columns, as a paragraph wraps them.
+pub fn word_wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|line| {
+            let text: String = line
+                .spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect();
+            wrap(&text, width, usize::MAX).len()
+        })
+        .sum::<usize>()
+        .max(wrapped_height(lines, width as u16))
+}
+
+/// A record's detail pane: its lines wrapped inside a bordered block with the record as title,
+/// scrolled as far as the user asked ([`DetailScroll`]); when the text does not fit, the
+/// bottom border says so and names the keys that scroll it.
 pub fn render_detail<'a>(
     title: impl Into<std::borrow::Cow<'a, str>>,
     lines: Vec<Line<'a>>,
@@ -21,15 +62,33 @@ pub fn render_detail<'a>(
     buf: &mut Buffer,
     theme: &Theme,
 ) {
+    use crate::ui::keymap::{label_of, Action};
     use ratatui::widgets::{Block, Borders, Wrap};
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.title));
+    let inner = block.inner(area);
+    let max = word_wrapped_height(&lines, inner.width).saturating_sub(usize::from(inner.height));
+    let offset = theme.detail.offset().min(max);
+    theme.detail.reset();
+    theme.detail.scroll_by(offset as isize);
+    if max > 0 {
+        let hint = match (offset > 0, offset < max) {
+            (false, _) => format!(" ▼ more: {} ", label_of(Action::DetailDown)),
+            (true, true) => format!(
+                " ▲▼ more: {}/{} ",
+                label_of(Action::DetailUp),
+                label_of(Action::DetailDown)
+            ),
+            (true, false) => format!(" ▲ back: {} ", label_of(Action::DetailUp)),
+        };
+        block = block.title_bottom(Span::styled(hint, theme.muted).into_right_aligned_line());
+    }
     Paragraph::new(ratatui::text::Text::from(lines))
         .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(title, theme.title)),
-        )
+        .scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0))
+        .block(block)
         .render(area, buf);
 }
 
