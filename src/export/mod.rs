@@ -288,7 +288,7 @@ pub const FILES: &[PackFile] = &[
     },
     PackFile {
         path: html::REPORT,
-        about: "The pack in one page for a browser: readiness, the risk heat map, the SoA, audits, nonconformities and reviews.",
+        about: "The auditor's one-file view, printable to PDF from a browser: readiness, milestones, the scope statement and boundaries, every risk with its scores, treatment and acceptance, the treatment plan, the SoA, each audit with its findings, the nonconformities, each review with its decisions and actions, and the objectives.",
         write: Make::One(html::report),
     },
     PackFile {
