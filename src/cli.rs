@@ -108,8 +108,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write the audit pack into a folder: today the Statement of Applicability as CSV, XLSX
-    /// and Markdown (03-soa/)
+    /// Write the audit pack into a folder: every file an auditor asks for, listed below, with
+    /// an index (README.md) and a seal (SHA256SUMS)
+    #[command(after_long_help = crate::export::files_help())]
     Export {
         /// The folder to write; created if missing, refused if not empty unless --force
         #[arg(long, value_name = "DIR")]

@@ -298,6 +298,33 @@ pub const FILES: &[PackFile] = &[
     },
 ];
 
+/// What `isms export --help` says the pack holds: every file it writes, from [`FILES`] and
+/// the index and seal written after them.
+pub fn files_help() -> String {
+    let mut help = String::from("The audit pack, file by file:\n");
+    let entries = FILES
+        .iter()
+        .map(|file| (file.path, file.about))
+        .chain([
+            (
+                index::README,
+                "The index: organisation, export date, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
+            ),
+            (
+                index::SEAL,
+                "The seal, written last: the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
+            ),
+        ]);
+    for (path, about) in entries {
+        help.push_str(&format!("\n  {path}\n      {about}\n"));
+    }
+    help.push_str(
+        "\nA folder that is not empty is refused unless --force; nothing is ever written through \
+         a symbolic link.",
+    );
+    help
+}
+
 /// Makes every file of the pack in memory, in the order of [`FILES`], then the README that
 /// indexes them and, last, the seal over all of them; two files with the same path are
 /// refused. The seal is written last, so an interrupted export leaves no seal that lies.
