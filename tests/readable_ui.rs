@@ -70,3 +70,20 @@ fn history_uses_the_form_labels_and_shown_values() {
     }
     assert!(!screen.contains("set to modify"), "{screen}");
 }
+
+#[test]
+fn a_narrow_register_drops_whole_columns_and_keeps_the_reference() {
+    let mut h = Harness::new(true, '3');
+    let header = |screen: &str| screen.lines().nth(3).unwrap_or("").to_string();
+    let wide = h.screen(160, 48);
+    for column in ["Ref", "Title", "Status", "Due", "Acc"] {
+        assert!(header(&wide).contains(column), "{column}: {wide}");
+    }
+    let narrow = h.screen(70, 24);
+    let line = header(&narrow);
+    assert!(line.contains("Ref") && line.contains("Title"), "{narrow}");
+    assert!(!line.contains("Owner") && !line.contains("Due"), "{narrow}");
+    // What is shown is shown whole: no date cut short.
+    assert!(!narrow.contains("⚠2026-11 "), "{narrow}");
+    assert!(narrow.contains("R-001"), "{narrow}");
+}

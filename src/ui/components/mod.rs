@@ -112,6 +112,66 @@ impl<'a> ListFrame<'a> for ratatui::widgets::Table<'a> {
     }
 }
 
+/// A column of a list: its header, its width, and how readily it goes when the list is
+/// narrow (0: never, it identifies the row; higher numbers go first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListColumn {
+    pub header: &'static str,
+    pub width: ratatui::layout::Constraint,
+    pub drop_order: u8,
+}
+
+impl ListColumn {
+    pub const fn new(
+        header: &'static str,
+        width: ratatui::layout::Constraint,
+        drop_order: u8,
+    ) -> Self {
+        ListColumn {
+            header,
+            width,
+            drop_order,
+        }
+    }
+
+    /// The fewest columns of the screen it needs.
+    fn least(&self) -> u16 {
+        use ratatui::layout::Constraint;
+        match self.width {
+            Constraint::Length(n) | Constraint::Min(n) | Constraint::Max(n) => n,
+            _ => 1,
+        }
+    }
+}
+
+/// The columns (by index, in order) that fit a bordered list of `width` with its ▶ marker:
+/// while they do not all fit, the column with the highest drop order goes, so the list keeps
+/// its most telling columns whole instead of cutting every one; a column of drop order 0 (the
+/// reference) always stays.
+pub fn fit_columns(columns: &[ListColumn], width: u16) -> Vec<usize> {
+    let room = usize::from(width.saturating_sub(3));
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let needed = |kept: &[usize]| {
+        kept.iter()
+            .map(|i| usize::from(columns[*i].least()))
+            .sum::<usize>()
+            + kept.len().saturating_sub(1)
+    };
+    while needed(&kept) > room {
+        let Some(position) = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].drop_order > 0)
+            .max_by_key(|(_, i)| columns[**i].drop_order)
+            .map(|(position, _)| position)
+        else {
+            break;
+        };
+        kept.remove(position);
+    }
+    kept
+}
+
 /// A rectangle of at most `width` x `height`, centred in `area` and never larger than it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
@@ -265,6 +325,21 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn narrow_lists_drop_columns_by_order_and_keep_the_reference() {
+        use ratatui::layout::Constraint::{Length, Min};
+        let columns = [
+            ListColumn::new("Ref", Length(6), 0),
+            ListColumn::new("Title", Min(16), 1),
+            ListColumn::new("Owner", Length(22), 3),
+            ListColumn::new("Due", Length(11), 2),
+        ];
+        assert_eq!(fit_columns(&columns, 80), vec![0, 1, 2, 3]);
+        assert_eq!(fit_columns(&columns, 50), vec![0, 1, 3]);
+        assert_eq!(fit_columns(&columns, 30), vec![0, 1]);
+        assert_eq!(fit_columns(&columns, 5), vec![0]);
+    }
 
     #[test]
     fn wrapping_breaks_at_spaces_and_cuts_long_words() {
