@@ -376,6 +376,11 @@ impl RisksTab {
                 controls.join(", ")
             },
         ));
+        lines.push(field(
+            "Next review",
+            risk.next_review
+                .map_or_else(|| "—".to_string(), |d| d.to_string()),
+        ));
         lines.push(Line::from(""));
         lines.extend(labelled_fields(
             "risk",
