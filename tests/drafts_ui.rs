@@ -289,7 +289,7 @@ fn scope_record_forms_keep_drafts_new_and_stored() {
     );
     let mut h = restart(h);
     assert!(
-        h.screen(100, 30).contains("a new context_issue"),
+        h.screen(100, 30).contains("a new context issue"),
         "{}",
         h.screen(100, 30)
     );

@@ -131,26 +131,41 @@ fn is_number(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
 }
 
-/// How a record key reads in the question: `R-001`, `the new risk`, `the scope statement`.
+/// How a record key reads in the question: `R-001`, `a new scope item`, `the scope statement`.
 fn record_label(record: &str) -> String {
     match record {
         WORKSPACE_REF => "the scope statement".into(),
         _ => match record.strip_prefix("new:") {
-            Some(table) => format!("a new {table}"),
+            Some(table) => format!("a new {}", table.replace('_', " ")),
             None => record.to_string(),
         },
     }
 }
 
-/// A field key as the question shows it: `threat` -> `Threat`, `scope_statement` ->
-/// `Scope statement`.
-fn field_label(field: &str) -> String {
-    let text = field.replace('_', " ");
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => text,
+/// A record of the same kind as `record`, for its form's labels: a new record's key names its
+/// table (`new:risk`), a stored one its reference.
+fn kind_of(record: &str) -> &str {
+    match record.strip_prefix("new:") {
+        Some("risk") => "R-",
+        Some("asset") => "A-",
+        Some("audit") => "IA-",
+        Some("nonconformity") => "NC-",
+        Some("context_issue") => "ISS-",
+        Some("interested_party") => "IP-",
+        Some("scope_item") => "SC-",
+        Some("document") => "DOC-",
+        Some("review") => "MR-",
+        Some("review_action") => "ACT-",
+        Some("objective") => "OBJ-",
+        Some("budget_line") => "BUD-",
+        _ => record,
     }
+}
+
+/// A field key as the record's form labels it: `threat` -> `Threat`, `effect` -> `Effect on
+/// ISMS`; `scope_statement` -> `Scope statement`.
+fn field_label(record: &str, field: &str) -> String {
+    super::field_labels::FieldLabels::of(kind_of(record)).label(field)
 }
 
 /// The question asked on start when drafts were left behind:
@@ -173,13 +188,27 @@ pub fn question(drafts: &[Draft]) -> String {
     format!(
         "Unsaved text from {when} for {} · {}{more}. Restore it? y/n",
         record_label(&first.record),
-        field_label(&first.field)
+        field_label(&first.record, &first.field)
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_question_names_records_and_fields_as_the_forms_do() {
+        assert_eq!(record_label("new:scope_item"), "a new scope item");
+        assert_eq!(
+            field_label("new:scope_item", "justification"),
+            "Justification"
+        );
+        assert_eq!(field_label("ISS-001", "effect"), "Effect on ISMS");
+        assert_eq!(
+            field_label(WORKSPACE_REF, "scope_statement"),
+            "Scope statement"
+        );
+    }
 
     #[test]
     fn the_timer_is_debounced() {
