@@ -200,6 +200,39 @@ pub fn split_list(area: Rect, side_by_side_from: u16, list_percent: u16) -> (Rec
     (list, detail)
 }
 
+/// [`split_list`] for a short list: stacked, the list takes only the rows it needs (its
+/// `rows`, header and borders; at least a few) and the detail pane gets the rest, so a record
+/// with few siblings shows all its fields.
+pub fn split_short_list(
+    area: Rect,
+    side_by_side_from: u16,
+    list_percent: u16,
+    rows: usize,
+) -> (Rect, Rect) {
+    let (list, detail) = split_list(area, side_by_side_from, list_percent);
+    if area.width >= side_by_side_from {
+        return (list, detail);
+    }
+    let needed = u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(3)
+        .max(6);
+    if needed >= list.height {
+        return (list, detail);
+    }
+    let list = Rect {
+        height: needed,
+        ..list
+    };
+    let detail = Rect::new(
+        detail.x,
+        list.bottom(),
+        detail.width,
+        area.bottom().saturating_sub(list.bottom()),
+    );
+    (list, detail)
+}
+
 /// How many rows `lines` take when wrapped at `width` columns (word wrapping may need a little
 /// more than this; it is used to bound scrolling, not to lay out).
 pub fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
