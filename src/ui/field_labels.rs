@@ -187,7 +187,7 @@ impl FieldLabels {
             return (Some(field), None);
         }
         match OTHER_COLUMNS.iter().find(|(name, _, _)| *name == column) {
-            Some((_, alias, label)) if alias.is_empty() => (None, Some(*label)),
+            Some((_, "", label)) => (None, Some(*label)),
             Some((_, alias, _)) => (self.field(alias), None),
             None => (None, None),
         }
