@@ -73,7 +73,15 @@ impl History {
             return;
         }
         // Borders, the three fixed columns and the gaps between columns.
-        let change_width = popup.width.saturating_sub(2 + 19 + 10 + 15 + 3).max(10) as usize;
+        // "Who" is as wide as the longest name shown (login names and $ISMS_ACTOR vary).
+        let who = self
+            .entries
+            .iter()
+            .map(|e| e.actor.chars().count())
+            .max()
+            .unwrap_or(3)
+            .clamp(3, 20) as u16;
+        let change_width = popup.width.saturating_sub(2 + 19 + who + 15 + 3).max(10) as usize;
         let rows = self.entries.iter().skip(self.scroll).map(|entry| {
             let when = entry.at.replace('T', " ").trim_end_matches('Z').to_string();
             let table = crate::domain::confidential::table_of(&self.record);
@@ -96,7 +104,7 @@ impl History {
             rows,
             [
                 Constraint::Length(19),
-                Constraint::Length(10),
+                Constraint::Length(who),
                 Constraint::Length(15),
                 Constraint::Min(10),
             ],
