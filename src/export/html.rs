@@ -42,7 +42,8 @@ svg text{font-family:system-ui,sans-serif}td{white-space:pre-line}td:first-child
 .statement{white-space:pre-line;border-left:3px solid #ccc;padding-left:1rem}\
 @page{margin:15mm}\
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt;color:#000;background:#fff}\
-h2{break-before:page;break-after:avoid}body>h2:first-of-type{break-before:auto}\
+h2{page-break-before:always;break-before:page;break-after:avoid}\
+body>h2:first-of-type{page-break-before:auto;break-before:auto}\
 h3{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}\
 th{background:none;border-bottom:2px solid #000}.draft,.ready{background:none}\
 svg rect{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
