@@ -108,8 +108,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write the audit pack into a folder: today the Statement of Applicability as CSV, XLSX
-    /// and Markdown (03-soa/)
+    /// Write the audit pack into a folder: every file an auditor asks for, listed below, with
+    /// an index (README.md) and a seal (SHA256SUMS)
+    #[command(after_long_help = crate::export::files_help())]
     Export {
         /// The folder to write; created if missing, refused if not empty unless --force
         #[arg(long, value_name = "DIR")]
@@ -152,13 +153,9 @@ enum Command {
     },
 }
 
-/// Who the change log names: `$ISMS_ACTOR`, else the login name.
+/// Who the change log names: `$ISMS_ACTOR`, else the login name (see [`crate::login`]).
 fn actor() -> String {
-    ["ISMS_ACTOR", "USER", "USERNAME"]
-        .iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|value| !value.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    crate::login::actor()
 }
 
 fn theme(arg: ThemeArg) -> Theme {

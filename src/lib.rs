@@ -9,6 +9,8 @@ pub mod demo_large;
 pub mod domain;
 pub mod export;
 pub mod import;
+/// Who the change log names (used by `cli` only).
+pub mod login;
 pub mod progress;
 /// The command line's progress bars (used by `cli` only).
 pub mod progress_bar;

@@ -159,8 +159,9 @@ fn edit_delete_and_history_in_the_register() {
     // History shows the change.
     h.key(KeyCode::Char('h'));
     let screen = h.screen(100, 30);
-    assert!(screen.contains("status"), "{screen}");
-    assert!(screen.contains("approved"), "{screen}");
+    assert!(screen.contains("Status"), "{screen}");
+    assert!(screen.contains("Approved"), "{screen}");
+    assert!(!screen.contains("approved_by"), "{screen}");
     h.key(KeyCode::Esc);
     // Delete asks first.
     h.key(KeyCode::Char('d'));

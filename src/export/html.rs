@@ -1,12 +1,18 @@
-//! `report.html`: the pack in one self-contained page for a browser or a projector: inline
-//! CSS, the heat map as inline SVG, no script and nothing fetched from the network.
+//! `report.html`: the auditor's one-file view, for a browser, a projector or print: inline
+//! CSS, the heat map as inline SVG, no script and nothing fetched from the network. Its print
+//! stylesheet starts each section on a new page and repeats table headers on every page, so
+//! a browser's "print to PDF" makes a document to hand over.
 
 use std::fmt::Write as _;
 
 use anyhow::Result;
 
 use super::{nonconformities, PackData};
+use crate::domain::audit::Finding;
 use crate::domain::dates;
+use crate::domain::register::{treatment_plan, PlanGrouping};
+use crate::domain::review::INPUTS;
+use crate::domain::risk::Risk;
 
 pub const REPORT: &str = "report.html";
 
@@ -32,7 +38,15 @@ border-bottom:1px solid #ccc}table{border-collapse:collapse;width:100%;margin:.5
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f0f0f0}.draft{background:#fde2e1;border:2px solid #b3261e;padding:.5rem 1rem}\
 .ready{background:#e3f4e1;border:2px solid #2e7d32;padding:.5rem 1rem}.muted{color:#555}\
-svg text{font-family:system-ui,sans-serif}";
+svg text{font-family:system-ui,sans-serif}td{white-space:pre-line}td:first-child{white-space:nowrap}h3{margin-bottom:.3rem}\
+.statement{white-space:pre-line;border-left:3px solid #ccc;padding-left:1rem}\
+@page{margin:15mm}\
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt;color:#000;background:#fff}\
+h2{page-break-before:always;break-before:page;break-after:avoid}\
+body>h2:first-of-type{page-break-before:auto;break-before:auto}\
+h3{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}\
+th{background:none;border-bottom:2px solid #000}.draft,.ready{background:none}\
+svg rect{print-color-adjust:exact;-webkit-print-color-adjust:exact}}";
 
 fn table(out: &mut String, headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
     out.push_str("<table><thead><tr>");
@@ -126,6 +140,8 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
         }),
     );
 
+    scope_section(&mut out, data);
+
     // Risks.
     let _ = write!(
         out,
@@ -135,6 +151,8 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
         data.risks.method.acceptance_threshold,
         super::risk::heat_map_svg(data)
     );
+    risk_register(&mut out, data);
+    plan_section(&mut out, data);
 
     // Statement of Applicability.
     let rows = &data.soa_table.rows;
@@ -190,9 +208,12 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
             ]
         }),
     );
+    audit_findings(&mut out, data);
     out.push_str("<h2>Nonconformities (10.2)</h2>");
     let headers = nonconformities::headers();
-    let shown = [0, 4, 5, 10, 11, 12, 13];
+    // Reference, grade, status, statement, root cause, corrective action, owner, due date,
+    // checked on and the effectiveness result.
+    let shown = [0, 4, 12, 5, 8, 9, 10, 11, 15, 16];
     table(
         &mut out,
         &shown.map(|i| headers[i]),
@@ -215,32 +236,317 @@ pub fn report(data: &PackData) -> Result<Vec<u8>> {
             ]
         }),
     );
+    review_results(&mut out, data);
+    objectives_section(&mut out, data);
+    out.push_str("</body></html>\n");
+    Ok(out.into_bytes())
+}
 
-    // Objectives: the pack's record of 6.2 g, which the workbench counts as in place.
-    out.push_str("<h2>Information security objectives (6.2)</h2>");
+/// Text that may run over several lines, escaped, in its own block ("None written." when empty).
+fn text_block(out: &mut String, text: &str) {
+    if text.trim().is_empty() {
+        out.push_str("<p class=\"muted\">None written.</p>");
+    } else {
+        let _ = write!(
+            out,
+            "<div class=\"statement\">{}</div>",
+            escape(text.trim())
+        );
+    }
+}
+
+/// The scope (4.3): the statement and what is in and out of the boundaries.
+fn scope_section(out: &mut String, data: &PackData) {
+    out.push_str("<h2>Scope of the ISMS (4.3)</h2><h3>Scope statement</h3>");
+    text_block(out, &data.workspace.scope_statement);
+    out.push_str("<h3>Boundaries</h3>");
+    if data.scope.items.is_empty() {
+        out.push_str("<p class=\"muted\">No scope item recorded.</p>");
+        return;
+    }
     table(
-        &mut out,
-        &[
-            "Objective",
-            "Statement",
-            "Measure",
-            "Target",
-            "Owner",
-            "Status",
-        ],
-        data.reviews.objectives.iter().map(|o| {
+        out,
+        &["Ref", "Kind", "Name", "In or out", "Justification"],
+        data.scope.items.iter().map(|stored| {
+            let item = &stored.value;
             vec![
-                o.reference.clone(),
-                o.value.statement.clone(),
-                o.value.measure.clone(),
-                o.value.target.clone(),
-                o.value.owner.clone(),
-                o.value.status.label().to_string(),
+                stored.reference.clone(),
+                item.kind.label().to_string(),
+                item.name.clone(),
+                if item.in_scope {
+                    "In scope"
+                } else {
+                    "Out of scope"
+                }
+                .to_string(),
+                item.justification.clone(),
             ]
         }),
     );
-    out.push_str("</body></html>\n");
-    Ok(out.into_bytes())
+}
+
+/// A score with the method's level: "12 High".
+fn scored(data: &PackData, score: Option<u32>) -> String {
+    match score {
+        None => String::new(),
+        Some(score) => match data.risks.method.band(score) {
+            Some((_, band)) => format!("{score} {}", band.name),
+            None => score.to_string(),
+        },
+    }
+}
+
+/// The acceptance of a risk's residual risk: its state, and who accepted it when.
+fn acceptance(data: &PackData, risk: &Risk) -> String {
+    let state = risk.acceptance_state(data.today).label();
+    match &risk.acceptance {
+        Some(a) => format!(
+            "{state}: {} on {}",
+            a.accepted_by,
+            dates::format_optional(Some(a.accepted_on))
+        ),
+        None => state.to_string(),
+    }
+}
+
+/// Every risk of the register (8.2) with its scores, treatment and acceptance.
+fn risk_register(out: &mut String, data: &PackData) {
+    out.push_str("<h3>Risk register (8.2)</h3>");
+    if data.risks.risks.is_empty() {
+        out.push_str("<p class=\"muted\">No risk assessed yet.</p>");
+        return;
+    }
+    table(
+        out,
+        &[
+            "Ref",
+            "Risk",
+            "Owner",
+            "Inherent",
+            "Residual",
+            "Treatment",
+            "Status",
+            "Acceptance",
+        ],
+        data.risks.risks.iter().map(|stored| {
+            let risk = &stored.value;
+            vec![
+                stored.reference.clone(),
+                risk.title.clone(),
+                risk.owner.clone(),
+                scored(data, Some(risk.score())),
+                scored(data, risk.residual_score()),
+                risk.treatment.map(|t| t.label()).unwrap_or("").to_string(),
+                risk.status.label().to_string(),
+                acceptance(data, risk),
+            ]
+        }),
+    );
+}
+
+/// The treatment plan (6.1.3 e, 8.3): the risks the Risks tab's plan lists, as it groups them
+/// by due date.
+fn plan_section(out: &mut String, data: &PackData) {
+    out.push_str("<h2>Risk treatment plan (6.1.3 e, 8.3)</h2>");
+    let risks: Vec<(&str, &Risk)> = data
+        .risks
+        .risks
+        .iter()
+        .map(|r| (r.reference.as_str(), &r.value))
+        .collect();
+    let plan = treatment_plan(
+        &risks,
+        &data.risks.method,
+        data.today,
+        PlanGrouping::DueDate,
+    );
+    if plan.is_empty() {
+        out.push_str("<p class=\"muted\">No risk needs treatment.</p>");
+        return;
+    }
+    table(
+        out,
+        &[
+            "When",
+            "Ref",
+            "Risk",
+            "Owner",
+            "Treatment",
+            "Plan",
+            "Controls",
+            "Due",
+            "Status",
+            "Residual",
+            "Acceptance",
+        ],
+        plan.iter().flat_map(|(group, items)| {
+            items
+                .iter()
+                .filter_map(|index| risks.get(*index))
+                .map(|(reference, risk)| {
+                    vec![
+                        group.clone(),
+                        reference.to_string(),
+                        risk.title.clone(),
+                        risk.owner.clone(),
+                        risk.treatment.map(|t| t.label()).unwrap_or("").to_string(),
+                        risk.treatment_plan.clone(),
+                        risk.controls.join(", "),
+                        dates::format_optional(risk.due_date),
+                        risk.status.label().to_string(),
+                        scored(data, risk.residual_score()),
+                        acceptance(data, risk),
+                    ]
+                })
+        }),
+    );
+}
+
+/// Each audit's findings: its results counted, and every observation, opportunity for
+/// improvement and nonconformity with its notes; then its conclusion.
+fn audit_findings(out: &mut String, data: &PackData) {
+    for stored in &data.audits.audits {
+        let audit = &stored.value;
+        let _ = write!(
+            out,
+            "<h3>{} · {}</h3><p>Lead auditor {} · held {} to {}</p>",
+            escape(&stored.reference),
+            escape(&audit.title),
+            escape(&audit.lead_auditor),
+            dates::format_optional(audit.actual_start),
+            dates::format_optional(audit.actual_end)
+        );
+        let items: Vec<_> = data.audits.items_of(&stored.reference).collect();
+        let found: Vec<_> = items
+            .iter()
+            .filter(|i| !matches!(i.value.result, Finding::NotAudited | Finding::Conforming))
+            .collect();
+        let audited = items
+            .iter()
+            .filter(|i| i.value.result != Finding::NotAudited)
+            .count();
+        let _ = write!(
+            out,
+            "<p>{audited} of {} checklist items audited; {} findings other than conforming.</p>",
+            items.len(),
+            found.len()
+        );
+        if !found.is_empty() {
+            table(
+                out,
+                &["Clause or control", "Finding", "Evidence examined", "Notes"],
+                found.iter().map(|item| {
+                    let item = &item.value;
+                    vec![
+                        format!(
+                            "{} {}",
+                            item.target.label(),
+                            data.audits.title_of(&item.target)
+                        ),
+                        item.result.label().to_string(),
+                        item.evidence.clone(),
+                        item.notes.clone(),
+                    ]
+                }),
+            );
+        }
+        out.push_str("<p><strong>Conclusion</strong></p>");
+        text_block(out, &audit.conclusion);
+    }
+}
+
+/// Each review's results (9.3.3): attendees, decisions, changes to the ISMS and its actions.
+fn review_results(out: &mut String, data: &PackData) {
+    for stored in &data.reviews.reviews {
+        let review = &stored.value;
+        let _ = write!(
+            out,
+            "<h3>{} · {}</h3><p>Chair {} · {}</p><p><strong>Attendees</strong></p>",
+            escape(&stored.reference),
+            dates::format_optional(review.date),
+            escape(&review.chair),
+            escape(review.status.label())
+        );
+        text_block(out, &review.attendees);
+        out.push_str("<p><strong>Inputs discussed (9.3.2)</strong></p>");
+        table(
+            out,
+            &["Input", "Discussion"],
+            INPUTS
+                .iter()
+                .zip(&review.notes)
+                .map(|((key, heading), notes)| vec![format!("{key}) {heading}"), notes.clone()]),
+        );
+        out.push_str("<p><strong>Decisions on continual improvement</strong></p>");
+        text_block(out, &review.decisions);
+        out.push_str("<p><strong>Changes needed to the ISMS</strong></p>");
+        text_block(out, &review.changes);
+        let actions: Vec<_> = data
+            .reviews
+            .actions
+            .iter()
+            .filter(|a| a.value.review == stored.reference)
+            .collect();
+        out.push_str("<p><strong>Actions</strong></p>");
+        if actions.is_empty() {
+            out.push_str("<p class=\"muted\">None.</p>");
+            continue;
+        }
+        table(
+            out,
+            &["Ref", "Action", "Owner", "Due", "Status"],
+            actions.iter().map(|a| {
+                vec![
+                    a.reference.clone(),
+                    a.value.description.clone(),
+                    a.value.owner.clone(),
+                    dates::format_optional(a.value.due_date),
+                    a.value.status.label().to_string(),
+                ]
+            }),
+        );
+    }
+}
+
+/// The security objectives (6.2) with their latest measurement.
+fn objectives_section(out: &mut String, data: &PackData) {
+    out.push_str("<h2>Information security objectives (6.2)</h2>");
+    if data.reviews.objectives.is_empty() {
+        out.push_str("<p class=\"muted\">No objective set yet.</p>");
+        return;
+    }
+    table(
+        out,
+        &[
+            "Ref",
+            "Objective",
+            "Measure",
+            "Target",
+            "Latest measurement",
+            "Owner",
+            "Due",
+            "Status",
+        ],
+        data.reviews.objectives.iter().map(|stored| {
+            let objective = &stored.value;
+            let latest = data
+                .reviews
+                .measurements_of(&stored.reference)
+                .max_by_key(|m| m.date)
+                .map(|m| format!("{} on {}", m.value, dates::format_optional(Some(m.date))))
+                .unwrap_or_else(|| "not measured yet".into());
+            vec![
+                stored.reference.clone(),
+                objective.statement.clone(),
+                objective.measure.clone(),
+                objective.target.clone(),
+                latest,
+                objective.owner.clone(),
+                dates::format_optional(objective.due_date),
+                objective.status.label().to_string(),
+            ]
+        }),
+    );
 }
 
 #[cfg(test)]

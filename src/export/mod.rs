@@ -322,7 +322,7 @@ pub const FILES: &[PackFile] = &[
     },
     PackFile {
         path: html::REPORT,
-        about: "The pack in one page for a browser: readiness, the risk heat map, the SoA, audits, nonconformities and reviews.",
+        about: "The auditor's one-file view, printable to PDF from a browser: readiness, milestones, the scope statement and boundaries, every risk with its scores, treatment and acceptance, the treatment plan, the SoA, each audit with its findings, the nonconformities, each review with its decisions and actions, and the objectives.",
         write: Make::One(html::report),
     },
     PackFile {
@@ -331,6 +331,33 @@ pub const FILES: &[PackFile] = &[
         write: Make::Streamed,
     },
 ];
+
+/// What `isms export --help` says the pack holds: every file it writes, from [`FILES`] and
+/// the index and seal written after them.
+pub fn files_help() -> String {
+    let mut help = String::from("The audit pack, file by file:\n");
+    let entries = FILES
+        .iter()
+        .map(|file| (file.path, file.about))
+        .chain([
+            (
+                index::README,
+                "The index: organisation, export date, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
+            ),
+            (
+                index::SEAL,
+                "The seal, written last: the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
+            ),
+        ]);
+    for (path, about) in entries {
+        help.push_str(&format!("\n  {path}\n      {about}\n"));
+    }
+    help.push_str(
+        "\nA folder that is not empty is refused unless --force; nothing is ever written through \
+         a symbolic link.",
+    );
+    help
+}
 
 /// Makes every file of the pack in memory, in the order of [`FILES`], then the README that
 /// indexes them and, last, the seal over all of them; two files with the same path are

@@ -34,6 +34,9 @@ use crate::store::Store;
 pub const MIN_WIDTH: u16 = 70;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// A long status message wraps onto at most this many lines.
+const MAX_MESSAGE_LINES: usize = 4;
+
 /// A question whose "yes" the app carries out, or hands back to the tab that asked.
 enum Pending {
     Quit,
@@ -565,6 +568,13 @@ impl App {
             }
             return;
         }
+        // The detail pane scrolls with J/K and starts at the top for anything else (another
+        // record, section or tab).
+        match action {
+            Action::DetailDown => return self.theme.detail.scroll_by(1),
+            Action::DetailUp => return self.theme.detail.scroll_by(-1),
+            _ => self.theme.detail.reset(),
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -628,11 +638,7 @@ impl App {
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {
-                    self.overlay = Some(Overlay::History(History {
-                        record: reference,
-                        entries,
-                        scroll: 0,
-                    }))
+                    self.overlay = Some(Overlay::History(History::new(reference, entries)))
                 }
                 Err(error) => {
                     self.message = Some(Message::Error(format!(
@@ -697,9 +703,14 @@ impl App {
             // Rows are spaced out while presenting, so a click would miss its row.
             return false;
         }
-        self.tabs
+        let clicked = self
+            .tabs
             .get_mut(self.tab)
-            .is_some_and(|view| view.click(mouse.column, mouse.row))
+            .is_some_and(|view| view.click(mouse.column, mouse.row));
+        if clicked {
+            self.theme.detail.reset();
+        }
+        clicked
     }
 
     // ---- drawing ----
@@ -723,10 +734,14 @@ impl App {
                 .render(area, buf);
             return;
         }
+        // A message too long for its part of the status bar takes whole lines, wrapped.
+        let status_height = self
+            .wrapped_message(area.width)
+            .map_or(1, |lines| lines.len() as u16);
         let [header, body, status, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(0),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -789,14 +804,40 @@ impl App {
         }
     }
 
-    fn render_status(&self, area: Rect, buf: &mut Buffer) {
-        buf.set_style(area, self.theme.status);
-        let (text, style) = match &self.message {
+    /// The message as the status bar writes it, with its style.
+    fn message_text(&self) -> (String, ratatui::style::Style) {
+        match &self.message {
             Some(Message::Info(text)) => (text.clone(), self.theme.status),
             Some(Message::Error(text)) => (format!("✗ {text}"), self.theme.error),
             None => (String::new(), self.theme.status),
-        };
-        let message_width = (text.chars().count() as u16).min(area.width * 2 / 3);
+        }
+    }
+
+    /// The message's lines when it does not fit on the status bar's one line (at most
+    /// [`MAX_MESSAGE_LINES`]); `None` when it does.
+    fn wrapped_message(&self, width: u16) -> Option<Vec<String>> {
+        let (text, _) = self.message_text();
+        if text.chars().count() + 2 <= usize::from(width) && !text.contains('\n') {
+            return None;
+        }
+        let text = text.replace('\n', " ");
+        let room = usize::from(width.saturating_sub(2)).max(1);
+        Some(super::components::wrap(&text, room, MAX_MESSAGE_LINES))
+    }
+
+    fn render_status(&self, area: Rect, buf: &mut Buffer) {
+        buf.set_style(area, self.theme.status);
+        let (text, style) = self.message_text();
+        if let Some(lines) = self.wrapped_message(area.width) {
+            let lines: Vec<Line> = lines
+                .into_iter()
+                .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
+                .collect();
+            Paragraph::new(lines).render(area, buf);
+            return;
+        }
+        // The message goes first; the file's path keeps what is left.
+        let message_width = (text.chars().count() as u16).min(area.width.saturating_sub(2));
         let path_width = area.width.saturating_sub(message_width + 3) as usize;
         let path = truncate_start(&self.location, path_width);
         Paragraph::new(Span::styled(format!(" {path}"), self.theme.status)).render(area, buf);

@@ -143,15 +143,30 @@ fn record_label(record: &str) -> String {
     }
 }
 
-/// A field key as the question shows it: `threat` -> `Threat`, `scope_statement` ->
-/// `Scope statement`.
-fn field_label(field: &str) -> String {
-    let text = field.replace('_', " ");
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => text,
+/// A record of the same kind as `record`, for its form's labels: a new record's key names its
+/// table (`new:risk`), a stored one its reference.
+fn kind_of(record: &str) -> &str {
+    match record.strip_prefix("new:") {
+        Some("risk") => "R-",
+        Some("asset") => "A-",
+        Some("audit") => "IA-",
+        Some("nonconformity") => "NC-",
+        Some("context_issue") => "ISS-",
+        Some("interested_party") => "IP-",
+        Some("scope_item") => "SC-",
+        Some("document") => "DOC-",
+        Some("review") => "MR-",
+        Some("review_action") => "ACT-",
+        Some("objective") => "OBJ-",
+        Some("budget_line") => "BUD-",
+        _ => record,
     }
+}
+
+/// A field key as the record's form labels it: `threat` -> `Threat`, `effect` -> `Effect on
+/// ISMS`; `scope_statement` -> `Scope statement`.
+fn field_label(record: &str, field: &str) -> String {
+    super::field_labels::FieldLabels::of(kind_of(record)).label(field)
 }
 
 /// The question asked on start when drafts were left behind:
@@ -174,13 +189,27 @@ pub fn question(drafts: &[Draft]) -> String {
     format!(
         "Unsaved text from {when} for {} · {}{more}. Restore it? y/n",
         record_label(&first.record),
-        field_label(&first.field)
+        field_label(&first.record, &first.field)
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_question_names_records_and_fields_as_the_forms_do() {
+        assert_eq!(record_label("new:scope_item"), "a new scope item");
+        assert_eq!(
+            field_label("new:scope_item", "justification"),
+            "Justification"
+        );
+        assert_eq!(field_label("ISS-001", "effect"), "Effect on ISMS");
+        assert_eq!(
+            field_label(WORKSPACE_REF, "scope_statement"),
+            "Scope statement"
+        );
+    }
 
     #[test]
     fn the_timer_is_debounced() {

@@ -180,6 +180,9 @@ pub enum Action {
     Present,
     /// Mark the focused long text field confidential, or not.
     ToggleConfidential,
+    /// Scroll the detail pane beside or under a list (the list's selection stays).
+    DetailDown,
+    DetailUp,
 }
 
 /// One key with its modifiers.
@@ -198,6 +201,13 @@ const fn plain(code: KeyCode) -> Key {
 
 const fn ch(c: char) -> Key {
     plain(KeyCode::Char(c))
+}
+
+const fn ctrl_key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::CONTROL,
+    }
 }
 
 const fn ctrl(c: char) -> Key {
@@ -300,6 +310,8 @@ pub const BINDINGS: &[Binding] = &[
     bind!(Records, [plain(Enter)], "Enter", Edit, Some("edit"), "Edit the selected record"),
     bind!(Records, [ch('d'), plain(Delete)], "d", Delete, Some("delete"), "Delete the selected record (asks first)"),
     bind!(List, [ch('h')], "h", History, Some("history"), "History of the selected record"),
+    bind!(List, [ch('J'), ctrl_key(Down)], "J", DetailDown, None, "Scroll the record's details down (or Ctrl-↓)"),
+    bind!(List, [ch('K'), ctrl_key(Up)], "K", DetailUp, None, "Scroll the record's details up (or Ctrl-↑)"),
     // The Overview.
     bind!(Findings, [plain(Enter)], "Enter", Edit, Some("go to record"), "Show the finding's record in its tab"),
     bind!(Milestones, [plain(Enter)], "Enter", Edit, Some("dates"), "Record the milestone's planned and done dates"),
@@ -396,6 +408,14 @@ pub fn lookup(stack: &[Context], event: &KeyEvent) -> Option<Action> {
             .find(|binding| binding.keys.contains(&key))
             .map(|binding| binding.action)
     })
+}
+
+/// How the first binding of `action` is written, for hints drawn outside the footer.
+pub fn label_of(action: Action) -> &'static str {
+    BINDINGS
+        .iter()
+        .find(|binding| binding.action == action)
+        .map_or("", |binding| binding.label)
 }
 
 /// The footer's hints for a context stack, innermost first, each action once.

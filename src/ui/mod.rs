@@ -3,6 +3,7 @@
 pub mod app;
 pub mod components;
 pub mod drafts;
+pub mod field_labels;
 pub mod keymap;
 pub mod presentation;
 pub mod run;

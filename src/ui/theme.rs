@@ -35,6 +35,8 @@ pub struct Theme {
     pub levels: [Style; 4],
     /// Presentation mode and the confidential marks, set by the app (see `ui::presentation`).
     pub presentation: super::presentation::Presentation,
+    /// How far the detail pane of the selected record is scrolled, set by the app.
+    pub detail: super::components::DetailScroll,
 }
 
 impl Theme {
@@ -87,6 +89,7 @@ impl Theme {
                     .add_modifier(bold),
             ],
             presentation: Default::default(),
+            detail: Default::default(),
         }
     }
 
@@ -127,6 +130,7 @@ impl Theme {
                     .add_modifier(bold),
             ],
             presentation: Default::default(),
+            detail: Default::default(),
         }
     }
 
@@ -182,6 +186,7 @@ impl Theme {
                     .add_modifier(bold | Modifier::UNDERLINED),
             ],
             presentation: Default::default(),
+            detail: Default::default(),
         }
     }
 
@@ -211,6 +216,7 @@ impl Theme {
             // Without colour the level's name is written in every cell instead.
             levels: [Style::new(), Style::new(), bold, reversed],
             presentation: Default::default(),
+            detail: Default::default(),
         }
     }
 }

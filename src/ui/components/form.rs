@@ -307,6 +307,22 @@ impl Form {
         form
     }
 
+    /// Each field's key, label and, for choices and pickers, its options (key, label): what
+    /// the history reads to name a changed column as the form names it.
+    pub fn described(&self) -> Vec<(&'static str, &'static str, Vec<Choice>)> {
+        self.fields
+            .iter()
+            .filter(|field| !field.is_note())
+            .map(|field| {
+                let options = match &field.input {
+                    Input::Choice { options, .. } | Input::Pick { options, .. } => options.clone(),
+                    _ => Vec::new(),
+                };
+                (field.key, field.label, options)
+            })
+            .collect()
+    }
+
     /// The current value of a field: text as typed, the chosen key, or the picked keys
     /// separated by ", ".
     pub fn value(&self, key: &str) -> String {

@@ -7,28 +7,44 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, Widget};
 
 use super::{centered, wrap};
 use crate::domain::changelog::{ChangeEntry, Operation};
+use crate::ui::field_labels::FieldLabels;
 use crate::ui::theme::Theme;
 
 pub struct History {
     pub record: String,
     pub entries: Vec<ChangeEntry>,
     pub scroll: usize,
+    /// How this kind of record's columns and values read in its forms.
+    labels: FieldLabels,
 }
 
-/// A value as it fits on one line of the history table.
-fn one_line(value: &Option<String>) -> String {
-    match value {
-        None => "∅".into(),
-        Some(text) if text.is_empty() => "\"\"".into(),
-        Some(text) => text.replace('\n', " ⏎ "),
+impl History {
+    pub fn new(record: String, entries: Vec<ChangeEntry>) -> Self {
+        let labels = FieldLabels::of(&record);
+        History {
+            record,
+            entries,
+            scroll: 0,
+            labels,
+        }
     }
 }
 
-fn change_text(entry: &ChangeEntry) -> String {
+/// A value as it fits on one line of the history table, as the form shows it.
+fn one_line(labels: &FieldLabels, field: &str, value: &Option<String>) -> String {
+    match value {
+        None => "∅".into(),
+        Some(text) if text.is_empty() => "(empty)".into(),
+        Some(text) => labels.value(field, text).replace('\n', " ⏎ "),
+    }
+}
+
+fn change_text(labels: &FieldLabels, entry: &ChangeEntry) -> String {
+    let shown = |value| one_line(labels, &entry.field, value);
     match entry.operation {
-        Operation::Create => format!("set to {}", one_line(&entry.new)),
-        Operation::Delete => format!("deleted (was {})", one_line(&entry.old)),
-        Operation::Update => format!("{} → {}", one_line(&entry.old), one_line(&entry.new)),
+        Operation::Create => format!("set to {}", shown(&entry.new)),
+        Operation::Delete => format!("deleted (was {})", shown(&entry.old)),
+        Operation::Update => format!("{} → {}", shown(&entry.old), shown(&entry.new)),
     }
 }
 
@@ -57,19 +73,28 @@ impl History {
             return;
         }
         // Borders, the three fixed columns and the gaps between columns.
-        let change_width = popup.width.saturating_sub(2 + 19 + 10 + 15 + 3).max(10) as usize;
+        // "Who" is as wide as the longest name shown (login names and $ISMS_ACTOR vary).
+        let who = self
+            .entries
+            .iter()
+            .map(|e| e.actor.chars().count())
+            .max()
+            .unwrap_or(3)
+            .clamp(3, 20) as u16;
+        let change_width = popup.width.saturating_sub(2 + 19 + who + 15 + 3).max(10) as usize;
         let rows = self.entries.iter().skip(self.scroll).map(|entry| {
             let when = entry.at.replace('T', " ").trim_end_matches('Z').to_string();
             let table = crate::domain::confidential::table_of(&self.record);
-            let text = change_text(entry);
+            let text = change_text(&self.labels, entry);
             // A confidential field's values are not shown while presenting.
             let text = theme.shown(table, &self.record, &entry.field, &text);
             let change = wrap(text, change_width, MAX_ROW_LINES);
-            let height = change.len() as u16;
+            let label = wrap(&self.labels.label(&entry.field), 15, MAX_ROW_LINES);
+            let height = change.len().max(label.len()) as u16;
             Row::new(vec![
                 Cell::from(when),
                 Cell::from(entry.actor.clone()),
-                Cell::from(entry.field.clone()),
+                Cell::from(label.join("\n")),
                 Cell::from(change.join("\n")),
             ])
             .height(height)
@@ -79,7 +104,7 @@ impl History {
             rows,
             [
                 Constraint::Length(19),
-                Constraint::Length(10),
+                Constraint::Length(who),
                 Constraint::Length(15),
                 Constraint::Min(10),
             ],

@@ -13,7 +13,48 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::ui::theme::Theme;
 
-/// A record's detail pane: its lines wrapped inside a bordered block with the record as title.
+/// How far the selected record's detail pane is scrolled. The app moves it (`J`/`K`) and
+/// puts it back to the top when anything else happens; drawing keeps it within the text.
+#[derive(Debug, Clone, Default)]
+pub struct DetailScroll {
+    offset: std::cell::Cell<usize>,
+}
+
+impl DetailScroll {
+    pub fn scroll_by(&self, delta: isize) {
+        self.offset
+            .set(self.offset.get().saturating_add_signed(delta));
+    }
+
+    pub fn reset(&self) {
+        self.offset.set(0);
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset.get()
+    }
+}
+
+/// How many rows `lines` take when word-wrapped at `width` columns, as a paragraph wraps them.
+pub fn word_wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|line| {
+            let text: String = line
+                .spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect();
+            wrap(&text, width, usize::MAX).len()
+        })
+        .sum::<usize>()
+        .max(wrapped_height(lines, width as u16))
+}
+
+/// A record's detail pane: its lines wrapped inside a bordered block with the record as title,
+/// scrolled as far as the user asked ([`DetailScroll`]); when the text does not fit, the
+/// bottom border says so and names the keys that scroll it.
 pub fn render_detail<'a>(
     title: impl Into<std::borrow::Cow<'a, str>>,
     lines: Vec<Line<'a>>,
@@ -21,15 +62,33 @@ pub fn render_detail<'a>(
     buf: &mut Buffer,
     theme: &Theme,
 ) {
+    use crate::ui::keymap::{label_of, Action};
     use ratatui::widgets::{Block, Borders, Wrap};
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.title));
+    let inner = block.inner(area);
+    let max = word_wrapped_height(&lines, inner.width).saturating_sub(usize::from(inner.height));
+    let offset = theme.detail.offset().min(max);
+    theme.detail.reset();
+    theme.detail.scroll_by(offset as isize);
+    if max > 0 {
+        let hint = match (offset > 0, offset < max) {
+            (false, _) => format!(" ▼ more: {} ", label_of(Action::DetailDown)),
+            (true, true) => format!(
+                " ▲▼ more: {}/{} ",
+                label_of(Action::DetailUp),
+                label_of(Action::DetailDown)
+            ),
+            (true, false) => format!(" ▲ back: {} ", label_of(Action::DetailUp)),
+        };
+        block = block.title_bottom(Span::styled(hint, theme.muted).into_right_aligned_line());
+    }
     Paragraph::new(ratatui::text::Text::from(lines))
         .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(title, theme.title)),
-        )
+        .scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0))
+        .block(block)
         .render(area, buf);
 }
 
@@ -51,6 +110,66 @@ impl<'a> ListFrame<'a> for ratatui::widgets::Table<'a> {
         .row_highlight_style(theme.selected)
         .highlight_symbol("▶")
     }
+}
+
+/// A column of a list: its header, its width, and how readily it goes when the list is
+/// narrow (0: never, it identifies the row; higher numbers go first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListColumn {
+    pub header: &'static str,
+    pub width: ratatui::layout::Constraint,
+    pub drop_order: u8,
+}
+
+impl ListColumn {
+    pub const fn new(
+        header: &'static str,
+        width: ratatui::layout::Constraint,
+        drop_order: u8,
+    ) -> Self {
+        ListColumn {
+            header,
+            width,
+            drop_order,
+        }
+    }
+
+    /// The fewest columns of the screen it needs.
+    fn least(&self) -> u16 {
+        use ratatui::layout::Constraint;
+        match self.width {
+            Constraint::Length(n) | Constraint::Min(n) | Constraint::Max(n) => n,
+            _ => 1,
+        }
+    }
+}
+
+/// The columns (by index, in order) that fit a bordered list of `width` with its ▶ marker:
+/// while they do not all fit, the column with the highest drop order goes, so the list keeps
+/// its most telling columns whole instead of cutting every one; a column of drop order 0 (the
+/// reference) always stays.
+pub fn fit_columns(columns: &[ListColumn], width: u16) -> Vec<usize> {
+    let room = usize::from(width.saturating_sub(3));
+    let mut kept: Vec<usize> = (0..columns.len()).collect();
+    let needed = |kept: &[usize]| {
+        kept.iter()
+            .map(|i| usize::from(columns[*i].least()))
+            .sum::<usize>()
+            + kept.len().saturating_sub(1)
+    };
+    while needed(&kept) > room {
+        let Some(position) = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].drop_order > 0)
+            .max_by_key(|(_, i)| columns[**i].drop_order)
+            .map(|(position, _)| position)
+        else {
+            break;
+        };
+        kept.remove(position);
+    }
+    kept
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area` and never larger than it.
@@ -78,6 +197,39 @@ pub fn split_list(area: Rect, side_by_side_from: u16, list_percent: u16) -> (Rec
     } else {
         Layout::vertical(constraints).areas(area)
     };
+    (list, detail)
+}
+
+/// [`split_list`] for a short list: stacked, the list takes only the rows it needs (its
+/// `rows`, header and borders; at least a few) and the detail pane gets the rest, so a record
+/// with few siblings shows all its fields.
+pub fn split_short_list(
+    area: Rect,
+    side_by_side_from: u16,
+    list_percent: u16,
+    rows: usize,
+) -> (Rect, Rect) {
+    let (list, detail) = split_list(area, side_by_side_from, list_percent);
+    if area.width >= side_by_side_from {
+        return (list, detail);
+    }
+    let needed = u16::try_from(rows)
+        .unwrap_or(u16::MAX)
+        .saturating_add(3)
+        .max(6);
+    if needed >= list.height {
+        return (list, detail);
+    }
+    let list = Rect {
+        height: needed,
+        ..list
+    };
+    let detail = Rect::new(
+        detail.x,
+        list.bottom(),
+        detail.width,
+        area.bottom().saturating_sub(list.bottom()),
+    );
     (list, detail)
 }
 
@@ -206,6 +358,21 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn narrow_lists_drop_columns_by_order_and_keep_the_reference() {
+        use ratatui::layout::Constraint::{Length, Min};
+        let columns = [
+            ListColumn::new("Ref", Length(6), 0),
+            ListColumn::new("Title", Min(16), 1),
+            ListColumn::new("Owner", Length(22), 3),
+            ListColumn::new("Due", Length(11), 2),
+        ];
+        assert_eq!(fit_columns(&columns, 80), vec![0, 1, 2, 3]);
+        assert_eq!(fit_columns(&columns, 50), vec![0, 1, 3]);
+        assert_eq!(fit_columns(&columns, 30), vec![0, 1]);
+        assert_eq!(fit_columns(&columns, 5), vec![0]);
+    }
 
     #[test]
     fn wrapping_breaks_at_spaces_and_cuts_long_words() {

@@ -1,7 +1,7 @@
 //! The Audit tab (9.2, 10.2): the audit programme, each audit's checklist with one key per
 //! result, the nonconformity register, the audit report and the cycle's coverage.
 
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use std::collections::HashMap;

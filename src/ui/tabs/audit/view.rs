@@ -12,7 +12,7 @@ use crate::domain::audit::{coverage, finished_items, result_counts, Finding};
 use crate::domain::dates::Date;
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{section_bar, split_list, wrapped_height};
+use crate::ui::components::{section_bar, split_list, split_short_list, wrapped_height};
 use crate::ui::presentation::{labelled_fields, render_table};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -103,7 +103,8 @@ impl AuditTab {
     }
 
     fn render_programme(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 50);
+        let rows = self.data.audits.len() * (1 + usize::from(theme.row_gap()));
+        let (list_area, detail_area) = split_short_list(area, SIDE_BY_SIDE_WIDTH, 50, rows);
         self.list_area = list_area;
         let rows: Vec<Row> = self
             .data
@@ -329,7 +330,8 @@ impl AuditTab {
             let [a, f] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
             (a, Some(f))
         };
-        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
+        let rows = self.nc_order.len() * (1 + usize::from(theme.row_gap()));
+        let (list_area, detail_area) = split_short_list(area, SIDE_BY_SIDE_WIDTH, 55, rows);
         self.list_area = list_area;
         let rows: Vec<Row> = self
             .nc_order

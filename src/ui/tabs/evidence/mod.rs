@@ -1,7 +1,7 @@
 //! The Evidence tab (7.5, 9.1): the documents the ISMS is expected to hold and how far each
 //! is in place, and the register of documented information and evidence.
 
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use anyhow::Result;

@@ -2,7 +2,7 @@
 //! gauges with the findings of `isms check` (each one `Enter` away from its record), the
 //! certification plan with its milestone timeline, and the budget over the certificate cycle.
 
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use anyhow::Result;

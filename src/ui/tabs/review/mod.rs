@@ -2,7 +2,7 @@
 //! frozen when held, their actions, the security objectives with measurements, and the
 //! minutes for screen sharing.
 
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use anyhow::Result;

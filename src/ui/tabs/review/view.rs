@@ -11,7 +11,7 @@ use super::{ReviewTab, Section};
 use crate::domain::review::{ObjectiveStatus, ReviewStatus, INPUTS};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
-use crate::ui::components::{labelled, section_bar, split_list, wrapped_height};
+use crate::ui::components::{labelled, section_bar, split_list, split_short_list, wrapped_height};
 use crate::ui::presentation::{labelled_field, labelled_fields};
 use crate::ui::tabs::Sections;
 use crate::ui::theme::Theme;
@@ -77,7 +77,8 @@ impl ReviewTab {
     }
 
     fn render_reviews(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 45);
+        let rows = self.data.reviews.len() * (1 + usize::from(theme.row_gap()));
+        let (list_area, detail_area) = split_short_list(area, SIDE_BY_SIDE_WIDTH, 45, rows);
         self.list_area = list_area;
         let rows: Vec<Row> = self
             .data
@@ -242,7 +243,8 @@ impl ReviewTab {
     }
 
     fn render_actions(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 55);
+        let rows = self.data.actions.len() * (1 + usize::from(theme.row_gap()));
+        let (list_area, detail_area) = split_short_list(area, SIDE_BY_SIDE_WIDTH, 55, rows);
         self.list_area = list_area;
         let today = self.today;
         let rows: Vec<Row> = self
@@ -330,7 +332,8 @@ impl ReviewTab {
     }
 
     fn render_objectives(&mut self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list_area, detail_area) = split_list(area, SIDE_BY_SIDE_WIDTH, 50);
+        let rows = self.data.objectives.len() * (1 + usize::from(theme.row_gap()));
+        let (list_area, detail_area) = split_short_list(area, SIDE_BY_SIDE_WIDTH, 50, rows);
         self.list_area = list_area;
         let rows: Vec<Row> = self
             .data

@@ -1,7 +1,7 @@
 //! The Risks tab (6.1.2, 6.1.3, 8.2, 8.3): the risk register, the heat map, the treatment
 //! plan, the asset register and the risk method, each a section of the tab.
 
-mod forms;
+pub(crate) mod forms;
 mod register;
 mod view;
 

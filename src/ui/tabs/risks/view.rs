@@ -16,6 +16,7 @@ use crate::domain::register::PlanGrouping;
 use crate::domain::risk::{AcceptanceState, Risk, RiskStatus, TreatmentProgress};
 use crate::ui::components::render_detail;
 use crate::ui::components::ListFrame;
+use crate::ui::components::{fit_columns, ListColumn};
 use crate::ui::components::{section_bar, split_list};
 use crate::ui::presentation::{labelled_field, labelled_fields, render_table};
 use crate::ui::tabs::Sections;
@@ -131,7 +132,20 @@ impl RisksTab {
         };
         let (list_area, detail_area) = split(area);
         self.list_area = list_area;
-        let wide = list_area.width >= 110;
+        // Narrow lists drop the treatment, then the owner, then the due date and the status,
+        // keeping the titles readable; the reference always stays.
+        let columns = [
+            ListColumn::new("Ref", Constraint::Length(6), 0),
+            ListColumn::new("Title", Constraint::Min(16), 1),
+            ListColumn::new("Owner", Constraint::Length(22), 8),
+            ListColumn::new("Inherent", Constraint::Length(11), 2),
+            ListColumn::new("Residual", Constraint::Length(11), 3),
+            ListColumn::new("Treatment", Constraint::Length(9), 9),
+            ListColumn::new("Status", Constraint::Length(10), 5),
+            ListColumn::new("Due", Constraint::Length(11), 6),
+            ListColumn::new("Acc", Constraint::Length(3), 4),
+        ];
+        let kept = fit_columns(&columns, list_area.width);
         let method = &self.data.method;
         let today = self.today;
         let (sort, descending) = self.register.sort();
@@ -148,9 +162,7 @@ impl RisksTab {
                     Cell::from(stored.reference.clone()),
                     Cell::from(risk.title.clone()),
                 ];
-                if wide {
-                    cells.push(Cell::from(risk.owner.clone()));
-                }
+                cells.push(Cell::from(risk.owner.clone()));
                 cells.push(Cell::from(Span::styled(
                     scored(method, risk.score()),
                     level_style(method, risk.score(), theme),
@@ -162,17 +174,17 @@ impl RisksTab {
                     )),
                     None => Cell::from(Span::styled("  —", theme.muted)),
                 });
-                if wide {
-                    let progress = match risk.treatment_progress() {
-                        TreatmentProgress::Open => " …",
-                        TreatmentProgress::Done => " ✓",
-                        TreatmentProgress::Retained | TreatmentProgress::NotChosen => "",
-                    };
-                    cells.push(Cell::from(format!(
-                        "{}{progress}",
-                        risk.treatment.map(|t| t.label()).unwrap_or("—")
-                    )));
-                }
+                // Treatment progress beside the option: open (…) or done (✓), apart from the
+                // owner's acceptance in the last column.
+                let progress = match risk.treatment_progress() {
+                    TreatmentProgress::Open => " …",
+                    TreatmentProgress::Done => " ✓",
+                    TreatmentProgress::Retained | TreatmentProgress::NotChosen => "",
+                };
+                cells.push(Cell::from(format!(
+                    "{}{progress}",
+                    risk.treatment.map(|t| t.label()).unwrap_or("—")
+                )));
                 cells.push(Cell::from(short_status(risk.status)));
                 let due = format_optional(risk.due_date);
                 cells.push(if risk.is_overdue(today) {
@@ -186,27 +198,17 @@ impl RisksTab {
                     _ => theme.ok,
                 };
                 cells.push(Cell::from(Span::styled(state.mark(), style)));
+                let cells: Vec<Cell> = cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| kept.contains(i))
+                    .map(|(_, cell)| cell)
+                    .collect();
                 Row::new(cells).bottom_margin(theme.row_gap())
             })
             .collect();
-        let mut header = vec!["Ref", "Title"];
-        let mut widths = vec![Constraint::Length(6), Constraint::Min(12)];
-        if wide {
-            header.push("Owner");
-            widths.push(Constraint::Length(22));
-        }
-        header.extend(["Inherent", "Residual"]);
-        widths.extend([Constraint::Length(11), Constraint::Length(11)]);
-        if wide {
-            header.push("Treatment");
-            widths.push(Constraint::Length(9));
-        }
-        header.extend(["Status", "Due", "Acc"]);
-        widths.extend([
-            Constraint::Length(10),
-            Constraint::Length(11),
-            Constraint::Length(3),
-        ]);
+        let header: Vec<&str> = kept.iter().map(|i| columns[*i].header).collect();
+        let widths: Vec<Constraint> = kept.iter().map(|i| columns[*i].width).collect();
         let arrow = if descending { "↓" } else { "↑" };
         let title = if shown == total {
             format!(
@@ -399,6 +401,11 @@ impl RisksTab {
             } else {
                 controls.join(", ")
             },
+        ));
+        lines.push(field(
+            "Next review",
+            risk.next_review
+                .map_or_else(|| "—".to_string(), |d| d.to_string()),
         ));
         lines.push(Line::from(""));
         lines.extend(labelled_fields(

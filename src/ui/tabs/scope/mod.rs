@@ -1,7 +1,7 @@
 //! The Scope tab (4.1-4.4): context issues, interested parties, the scope statement and the
 //! scope items, each a section of the tab.
 
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use anyhow::Result;

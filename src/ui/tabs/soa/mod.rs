@@ -2,7 +2,7 @@
 //! approved versions compared with today.
 
 mod filter;
-mod forms;
+pub(crate) mod forms;
 mod view;
 
 use anyhow::Result;
