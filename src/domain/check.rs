@@ -57,6 +57,62 @@ fn finding(
     }
 }
 
+/// The part of the workbench that holds the records a rule's findings point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Scope,
+    Risks,
+    Soa,
+    Evidence,
+    Audit,
+    Review,
+}
+
+/// Every rule `check` runs, with the area its findings point into: the Overview counts
+/// findings per area and `Enter` on a finding opens its area. A test keeps this list and the
+/// rules in step, so no rule falls through to "nowhere".
+pub const RULES: &[(&str, Area)] = &[
+    ("scope-statement-empty", Area::Scope),
+    ("scope-exclusion-unjustified", Area::Scope),
+    ("climate-undecided", Area::Scope),
+    ("no-risk-assessed", Area::Risks),
+    ("risk-without-owner", Area::Risks),
+    ("risk-untreated", Area::Risks),
+    ("treatment-incomplete", Area::Risks),
+    ("treatment-overdue", Area::Risks),
+    ("residual-not-accepted", Area::Risks),
+    ("acceptance-stale", Area::Risks),
+    ("acceptance-expired", Area::Risks),
+    ("soa-undecided", Area::Soa),
+    ("soa-exclusion-unjustified", Area::Soa),
+    ("soa-inclusion-unjustified", Area::Soa),
+    ("soa-version-undecided", Area::Soa),
+    ("control-without-target", Area::Soa),
+    ("required-document-missing", Area::Evidence),
+    ("required-document-not-approved", Area::Evidence),
+    ("document-review-overdue", Area::Evidence),
+    ("clause-not-audited", Area::Audit),
+    ("control-not-audited", Area::Audit),
+    ("finding-without-note", Area::Audit),
+    ("major-nc-open", Area::Audit),
+    ("nc-overdue", Area::Audit),
+    ("nc-closed-without-root-cause", Area::Audit),
+    ("nc-check-date", Area::Audit),
+    ("review-before-audit", Area::Audit),
+    ("no-management-review", Area::Review),
+    ("management-review-old", Area::Review),
+    ("no-objectives", Area::Review),
+    ("objective-unmeasured", Area::Review),
+];
+
+/// The area a rule's findings point into (see [`RULES`]).
+pub fn area_of(rule: &str) -> Option<Area> {
+    RULES
+        .iter()
+        .find(|(id, _)| *id == rule)
+        .map(|(_, area)| *area)
+}
+
 /// Everything the rules read.
 pub struct CheckWorkspace<'a> {
     pub today: Date,
@@ -127,6 +183,27 @@ pub fn scope_exclusions(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
             )
         })
         .collect()
+}
+
+/// An empty risk register is not a register without problems: the risk assessment (6.1.2,
+/// 8.2) has not been carried out until some risk is assessed against the method.
+pub fn risk_assessment(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    if ws
+        .risks
+        .iter()
+        .any(|(_, risk)| risk.status != RiskStatus::Identified)
+    {
+        return Vec::new();
+    }
+    let message = if ws.risks.is_empty() {
+        "No risk is recorded: the risk assessment has not been carried out.".to_string()
+    } else {
+        format!(
+            "None of the {} risks recorded is assessed yet: each is still only identified.",
+            ws.risks.len()
+        )
+    };
+    vec![finding("no-risk-assessed", Blocker, "6.1.2", "", message)]
 }
 
 pub fn risk_owners(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
@@ -586,6 +663,16 @@ pub fn management_review(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
 }
 
 pub fn objectives(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
+    // No objectives is not "every objective measured": 6.2 asks for them to be set.
+    if ws.objectives.is_empty() {
+        return vec![finding(
+            "no-objectives",
+            Blocker,
+            "6.2",
+            "",
+            "No information security objective is set.".into(),
+        )];
+    }
     ws.objectives
         .iter()
         .filter(|(r, _)| !ws.measurements.iter().any(|m| m.objective == *r))
@@ -685,6 +772,7 @@ pub fn check(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         scope_statement,
         climate_decision,
         scope_exclusions,
+        risk_assessment,
         risk_owners,
         untreated_risks,
         incomplete_treatments,
@@ -886,6 +974,59 @@ mod tests {
     #[test]
     fn a_clean_workspace_passes_every_rule() {
         assert_eq!(run(&clean()), Vec::new());
+    }
+
+    #[test]
+    fn an_empty_register_is_not_a_clean_one() {
+        let mut c = clean();
+        c.risks.clear();
+        let found = run(&c);
+        let empty = found.iter().find(|f| f.rule == "no-risk-assessed");
+        assert!(
+            empty.is_some_and(|f| f.message.contains("No risk is recorded")),
+            "{found:?}"
+        );
+
+        let mut c = clean();
+        for (_, risk) in &mut c.risks {
+            risk.status = RiskStatus::Identified;
+        }
+        assert!(rules(&c).contains(&"no-risk-assessed"), "{:?}", rules(&c));
+
+        let mut c = clean();
+        c.objectives.clear();
+        c.measurements.clear();
+        assert!(rules(&c).contains(&"no-objectives"), "{:?}", rules(&c));
+    }
+
+    /// Every rule id the rules can raise is in [`RULES`] with its area, and every entry of
+    /// [`RULES`] is a rule that exists: read from this file's own source, so that a new rule
+    /// cannot be added without saying where its findings go.
+    #[test]
+    fn every_rule_has_an_area() {
+        let source = include_str!("check.rs");
+        let rules_source = &source[..source.find("#[cfg(test)]").unwrap()];
+        let table_start = rules_source.find("pub const RULES").unwrap();
+        let table_end = table_start + rules_source[table_start..].find("];").unwrap();
+        let outside_table = [&rules_source[..table_start], &rules_source[table_end..]].concat();
+        let mut raised: Vec<&str> = outside_table
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|text| {
+                text.contains('-')
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            })
+            .collect();
+        raised.sort_unstable();
+        raised.dedup();
+        let mut listed: Vec<&str> = RULES.iter().map(|(id, _)| *id).collect();
+        listed.sort_unstable();
+        assert_eq!(raised, listed);
+        assert_eq!(area_of("risk-untreated"), Some(Area::Risks));
+        assert_eq!(area_of("no-such-rule"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use ratatui::widgets::TableState;
 
 use super::{Sections, Tab};
 use crate::domain::certification::{timeline, BudgetLine, BudgetTotals, TimelineRow};
-use crate::domain::check::{CheckFinding, Severity};
+use crate::domain::check::{area_of, Area, CheckFinding, Severity};
 use crate::store::{new_record_key, PlanData, Readiness, Store, Stored};
 use crate::ui::components::form_session::{
     fill_drafts, paste_into, refused, type_into, FormSession, FormStep, REFUSED,
@@ -52,30 +52,17 @@ enum FormTarget {
     Budget(Option<Stored<BudgetLine>>),
 }
 
-/// The tab that holds the record a finding points at.
+/// The tab that holds the record a finding points at (the rule's area, see
+/// `domain::check::RULES`).
 pub fn tab_of(finding: &CheckFinding) -> Tab {
-    match finding.rule {
-        rule if rule.starts_with("scope-") => Tab::Scope,
-        "risk-without-owner"
-        | "risk-untreated"
-        | "residual-not-accepted"
-        | "acceptance-stale"
-        | "acceptance-expired" => Tab::Risks,
-        "soa-undecided"
-        | "soa-exclusion-unjustified"
-        | "soa-inclusion-unjustified"
-        | "soa-version-undecided"
-        | "control-without-target" => Tab::Soa,
-        "clause-not-audited"
-        | "control-not-audited"
-        | "major-nc-open"
-        | "nc-overdue"
-        | "review-before-audit" => Tab::Audit,
-        "no-management-review" | "management-review-old" | "objective-unmeasured" => Tab::Review,
-        "required-document-missing"
-        | "required-document-not-approved"
-        | "document-review-overdue" => Tab::Evidence,
-        _ => Tab::Overview,
+    match area_of(finding.rule) {
+        Some(Area::Scope) => Tab::Scope,
+        Some(Area::Risks) => Tab::Risks,
+        Some(Area::Soa) => Tab::Soa,
+        Some(Area::Evidence) => Tab::Evidence,
+        Some(Area::Audit) => Tab::Audit,
+        Some(Area::Review) => Tab::Review,
+        None => Tab::Overview,
     }
 }
 
