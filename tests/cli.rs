@@ -659,7 +659,7 @@ fn export_says_which_soa_the_pack_holds() {
     let csv = read("v1/03-soa/statement-of-applicability.csv");
     assert!(
         csv.lines().next().unwrap().contains(&format!(
-            "Approved version v1.0 of the Statement of Applicability, its content as frozen at approval (exported on 2026-11-28): {changed}"
+            "Approved version v1.0 of the Statement of Applicability, its content as frozen at approval (exported on 2026-11-28; a version records how many risks named each control, not which, and no evidence): {changed}"
         )),
         "{csv}"
     );

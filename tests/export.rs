@@ -555,7 +555,8 @@ fn an_approved_version_exports_its_frozen_content() {
         rows[0][0],
         format!(
             "Approved version v2.0-test of the Statement of Applicability, its content as frozen \
-             at approval (exported on 2026-11-28): {CHANGED_SINCE}; the column \"Changed since \
+             at approval (exported on 2026-11-28; a version records how many risks named each \
+             control, not which, and no evidence): {CHANGED_SINCE}; the column \"Changed since \
              approval\" marks them."
         )
     );

@@ -196,7 +196,16 @@ fn a_field_marked_with_ctrl_l_is_saved_logged_and_hidden_while_presenting() {
     assert!(!form.contains("PLUGH") && !form.contains(SECRET), "{form}");
     h.keys("zz");
     assert!(!h.app.has_unsaved_changes());
-    // Unmarking is a change the form saves.
+    // Nor will it unmark them: that would show the text on the shared screen.
+    h.ctrl('l');
+    assert!(!h.app.has_unsaved_changes());
+    let form = h.screen(120, 36);
+    assert!(form.contains(HIDDEN_TEXT), "{form}");
+    assert!(!form.contains("PLUGH"), "{form}");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('p'));
+    // Once the screen is the user's own again, unmarking is a change the form saves.
+    h.key(KeyCode::Enter).key(KeyCode::Tab);
     h.ctrl('l');
     assert!(h.app.has_unsaved_changes());
     h.ctrl('s');

@@ -541,11 +541,13 @@ fn the_pack_lists_the_required_documents_with_what_the_workbench_holds() {
         readiness.stage1.criteria[0].detail,
         format!("{in_place} of {}", lines.len() - 1)
     );
-    // Every pack file the workbench names is a file of the pack (or its per-record pattern).
-    let patterns: Vec<&str> = isms::export::FILES.iter().map(|f| f.path).collect();
-    for held in store.workbench_records(today()).unwrap() {
+    // Every pack file the workbench names for a requirement it holds is a file the pack
+    // writes, named in full (the minutes of the review held, not a pattern).
+    let records = store.workbench_records(today()).unwrap();
+    assert!(records.iter().any(|r| r.held), "the half-done workspace holds some");
+    for held in records.iter().filter(|r| r.held) {
         assert!(
-            patterns.contains(&held.pack_file) || written.iter().any(|w| w == held.pack_file),
+            written.iter().any(|w| *w == held.pack_file),
             "{} names {}, not in the pack",
             held.key,
             held.pack_file
@@ -574,4 +576,18 @@ fn report_html_holds_the_objectives_that_fulfil_6_2_g() {
             objective.reference
         );
     }
+}
+
+/// The requirement a held review fulfils names that review's minutes, a file the pack writes.
+#[test]
+fn a_held_review_fulfils_9_3_3_with_its_own_minutes() {
+    let dir = TempDir::new().unwrap();
+    let store = common::demo_store(&dir);
+    let out = dir.path().join("pack");
+    let written = isms::export::export(&store, &out, false, today()).unwrap();
+    let records = store.workbench_records(today()).unwrap();
+    let review = records.iter().find(|r| r.key == "9.3.3").unwrap();
+    assert!(review.held);
+    assert_eq!(review.pack_file, "06-management-review/MR-2026-01-minutes.md");
+    assert!(written.iter().any(|w| *w == review.pack_file), "{written:?}");
 }

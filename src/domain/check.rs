@@ -322,17 +322,20 @@ pub fn overdue_treatments(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
         .collect()
 }
 
-/// Residual risks the owner must accept (6.1.3 f): treated, retained or accepted risks.
+/// Residual risks the owner must accept (6.1.3 f): treated, retained or accepted risks; and
+/// any acceptance recorded, whatever the treatment's progress, that has gone stale or expired
+/// (an acceptance recorded before an open treatment is done still has to hold).
 pub fn acceptances(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
     ws.risks
         .iter()
-        .filter(|(_, risk)| {
-            matches!(risk.status, RiskStatus::Treated | RiskStatus::Accepted)
-                || risk.treatment == Some(Treatment::Retain)
-        })
+        .filter(|(_, risk)| risk.status != RiskStatus::Closed)
         .filter_map(|(r, risk)| {
+            let must_be_accepted =
+                matches!(risk.status, RiskStatus::Treated | RiskStatus::Accepted)
+                    || risk.treatment == Some(Treatment::Retain);
             let (rule, text) = match risk.acceptance_state(ws.today) {
                 AcceptanceState::Valid => return None,
+                AcceptanceState::NotAccepted if !must_be_accepted => return None,
                 AcceptanceState::NotAccepted => (
                     "residual-not-accepted",
                     "its owner has not accepted the residual risk",
@@ -1093,6 +1096,78 @@ mod tests {
         risk
     }
 
+    /// The requirements the workbench's records hold, for the clean workspace changed by `c`.
+    fn held(c: &Clean) -> Vec<&'static str> {
+        crate::domain::document::workbench_records(&CheckWorkspace {
+            today: day("2026-11-28"),
+            workspace: &c.workspace,
+            scope_items: &c.scope_items,
+            method: &c.method,
+            risks: &c.risks,
+            soa: &c.soa,
+            approved_soa: c.approved_soa.as_ref(),
+            clauses: &c.clauses,
+            audits: &c.audits,
+            items: &c.items,
+            ncs: &c.ncs,
+            reviews: &c.reviews,
+            objectives: &c.objectives,
+            measurements: &c.measurements,
+            documents: &c.documents,
+            soa_approved: c.soa_approved,
+        })
+        .into_iter()
+        .filter(|r| r.held)
+        .map(|r| r.key)
+        .collect()
+    }
+
+    #[test]
+    fn an_accepted_open_treatment_is_no_result_and_its_acceptance_must_hold() {
+        let mut c = clean();
+        c.risks = vec![("R-002".into(), modified())];
+        assert!(!held(&c).contains(&"8.3"), "accepted, not carried out");
+        c.risks[0].1.status = RiskStatus::Treated;
+        assert!(held(&c).contains(&"8.3"));
+
+        // A stale acceptance is found while the treatment is still open too.
+        let mut c = clean();
+        let mut open = modified();
+        open.residual_likelihood = Some(3);
+        c.risks.push(("R-002".into(), open));
+        assert!(rules(&c).contains(&"acceptance-stale"), "{:?}", rules(&c));
+    }
+
+    #[test]
+    fn an_effectiveness_check_in_the_future_is_no_outcome() {
+        let mut c = clean();
+        c.ncs = vec![(
+            "NC-001".into(),
+            Nonconformity {
+                statement: "Backups untested".into(),
+                grade: NcGrade::Minor,
+                root_cause: "No restore test was planned".into(),
+                corrective_action: "Quarterly restore test".into(),
+                checked_by: "Auditor".into(),
+                checked_on: parse("2026-11-01").ok(),
+                check_result: "Restored".into(),
+                due_date: parse("2027-01-01").ok(),
+                status: NcStatus::Implemented,
+                ..Nonconformity::default()
+            },
+        )];
+        assert!(held(&c).contains(&"10.2 g"));
+        c.ncs[0].1.checked_on = Some(day("2027-03-15"));
+        assert!(!held(&c).contains(&"10.2 g"));
+        assert!(rules(&c).contains(&"nc-check-date"));
+        c.ncs[0].1.checked_on = Some(day("2026-11-01"));
+        c.ncs[0].1.status = NcStatus::Open;
+        assert!(
+            !held(&c).contains(&"10.2 g"),
+            "checked while the action is open"
+        );
+    }
+
     #[test]
     fn treatment_rules() {
         let mut c = clean();
@@ -1511,6 +1586,7 @@ mod tests {
                 checked_on: parse("2026-11-01").ok(),
                 check_result: "Restored".into(),
                 due_date: parse("2027-01-01").ok(),
+                status: NcStatus::Implemented,
                 ..Nonconformity::default()
             },
         ));

@@ -9,10 +9,10 @@
 use std::sync::OnceLock;
 
 use super::audit::AuditStatus;
-use super::check::CheckWorkspace;
+use super::check::{self, CheckWorkspace};
 use super::dates::Date;
 use super::review::ReviewStatus;
-use super::risk::{AcceptanceState, RiskStatus};
+use super::risk::{AcceptanceState, RiskStatus, TreatmentProgress};
 use super::soa::Applicability;
 use super::validation::{require, FieldError};
 
@@ -246,8 +246,9 @@ impl RequiredState {
 pub struct WorkbenchRecord {
     /// The requirement's key (`4.3`).
     pub key: &'static str,
-    /// Where the audit pack holds it (`01-scope/isms-scope.md`).
-    pub pack_file: &'static str,
+    /// Where the audit pack holds it (`01-scope/isms-scope.md`, or the minutes of the
+    /// review that fulfils it).
+    pub pack_file: String,
     /// What the records must show to fulfil it, in words.
     pub condition: &'static str,
     pub held: bool,
@@ -277,14 +278,23 @@ pub fn workbench_records(ws: &CheckWorkspace<'_>) -> Vec<WorkbenchRecord> {
             .soa
             .iter()
             .all(|(_, d)| d.applicability != Applicability::Undecided);
+    // A plan is in place when every risk that needs a treatment has one and no treatment
+    // lacks what the plan must say (controls, actions; `treatment-incomplete` blockers).
     let treatment_chosen = assessed().any(|(_, r)| r.treatment.is_some())
         && !ws
             .risks
             .iter()
-            .any(|(_, r)| r.needs_treatment(ws.method) && r.treatment.is_none());
+            .any(|(_, r)| r.needs_treatment(ws.method) && r.treatment.is_none())
+        && !check::incomplete_treatments(ws)
+            .iter()
+            .any(|f| f.severity == check::Severity::Blocker);
+    // Results of treatment exist only once a treatment is carried out: an accepted risk whose
+    // treatment is still open has a planned residual score, not a result.
     let treatment_results = assessed().any(|(_, r)| {
-        r.treatment.is_some()
-            && r.residual_likelihood.is_some()
+        matches!(
+            r.treatment_progress(),
+            TreatmentProgress::Done | TreatmentProgress::Retained
+        ) && r.residual_likelihood.is_some()
             && r.residual_impact.is_some()
             && r.acceptance_state(ws.today) == AcceptanceState::Valid
     });
@@ -297,22 +307,32 @@ pub fn workbench_records(ws: &CheckWorkspace<'_>) -> Vec<WorkbenchRecord> {
         .audits
         .iter()
         .any(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed));
+    // The latest review held, whose minutes the pack names.
     let review_held = ws
         .reviews
         .iter()
-        .any(|(_, r)| r.status != ReviewStatus::Draft && r.date.is_some());
+        .filter(|(_, r)| r.status != ReviewStatus::Draft)
+        .filter_map(|(reference, r)| r.date.filter(|d| *d <= ws.today).map(|d| (d, reference)))
+        .max()
+        .map(|(_, reference)| reference.clone());
     let ncs_acted_on = !ws.ncs.is_empty()
         && ws
             .ncs
             .iter()
             .all(|(_, nc)| !nc.corrective_action.trim().is_empty());
-    let ncs_checked = ws
-        .ncs
-        .iter()
-        .any(|(_, nc)| nc.checked_on.is_some() && !nc.check_result.trim().is_empty());
-    let record = |key, pack_file, condition, held| WorkbenchRecord {
+    // A check dated after today, or one the `nc-check-date` rule refuses, is no outcome yet.
+    let refused_checks: Vec<check::CheckFinding> = check::nc_records(ws)
+        .into_iter()
+        .filter(|f| f.rule == "nc-check-date")
+        .collect();
+    let ncs_checked = ws.ncs.iter().any(|(reference, nc)| {
+        nc.checked_on.is_some_and(|on| on <= ws.today)
+            && !nc.check_result.trim().is_empty()
+            && !refused_checks.iter().any(|f| f.record == *reference)
+    });
+    let record = |key, pack_file: &str, condition, held| WorkbenchRecord {
         key,
-        pack_file,
+        pack_file: pack_file.to_string(),
         condition,
         held,
     };
@@ -367,9 +387,12 @@ pub fn workbench_records(ws: &CheckWorkspace<'_>) -> Vec<WorkbenchRecord> {
         ),
         record(
             "9.3.3",
-            "06-management-review/<MR-ref>-minutes.md",
-            "a management review is held (Review tab)",
-            review_held,
+            &match &review_held {
+                Some(reference) => format!("06-management-review/{reference}-minutes.md"),
+                None => "06-management-review/".to_string(),
+            },
+            "a management review is held, on a date not after today (Review tab)",
+            review_held.is_some(),
         ),
         record(
             "10.2 f",
@@ -399,11 +422,11 @@ pub struct Expected {
 
 impl Expected {
     /// The pack file that holds it when the workbench's records fulfil it.
-    pub fn in_workbench(&self) -> Option<&'static str> {
+    pub fn in_workbench(&self) -> Option<&str> {
         self.workbench
             .as_ref()
             .filter(|w| w.held)
-            .map(|w| w.pack_file)
+            .map(|w| w.pack_file.as_str())
     }
 
     /// The state in words: "in place (in the workbench: 01-scope/isms-scope.md)".
@@ -660,7 +683,7 @@ mod tests {
         let today = day("2026-11-28");
         let held = |held| WorkbenchRecord {
             key: "4.3",
-            pack_file: "01-scope/isms-scope.md",
+            pack_file: "01-scope/isms-scope.md".into(),
             condition: "the scope statement is written",
             held,
         };

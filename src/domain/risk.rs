@@ -182,9 +182,17 @@ impl Risk {
             .map(|(likelihood, impact)| u32::from(likelihood) * u32::from(impact))
     }
 
-    /// The score that counts now: residual when assessed, inherent otherwise.
+    /// The score that counts now. The residual score is what the treatment is expected to
+    /// leave, so it counts only once the treatment is carried out (or the risk is retained,
+    /// where it is the inherent one); until then the risk stands at its inherent score,
+    /// whatever residual score is planned.
     pub fn current_score(&self) -> u32 {
-        self.residual_score().unwrap_or_else(|| self.score())
+        match self.treatment_progress() {
+            TreatmentProgress::Done | TreatmentProgress::Retained => {
+                self.residual_score().unwrap_or_else(|| self.score())
+            }
+            TreatmentProgress::Open | TreatmentProgress::NotChosen => self.score(),
+        }
     }
 
     /// Rules that hold whatever the method (the store checks these on every save).
@@ -495,6 +503,27 @@ mod tests {
             ..risk()
         };
         assert!(!small.needs_treatment(&method));
+    }
+
+    #[test]
+    fn the_current_score_is_the_residual_only_once_the_treatment_is_done() {
+        let mut risk = Risk {
+            likelihood: 5,
+            impact: 4,
+            treatment: Some(Treatment::Modify),
+            status: RiskStatus::TreatmentPlanned,
+            residual_likelihood: Some(2),
+            residual_impact: Some(2),
+            ..Risk::default()
+        };
+        assert_eq!(risk.current_score(), 20, "planned, not yet carried out");
+        risk.accept("Owner", day("2026-11-01"), None);
+        assert_eq!(risk.current_score(), 20, "accepting does not carry it out");
+        risk.status = RiskStatus::Treated;
+        assert_eq!(risk.current_score(), 4);
+        risk.treatment = None;
+        risk.status = RiskStatus::Assessed;
+        assert_eq!(risk.current_score(), 20);
     }
 
     #[test]

@@ -356,9 +356,13 @@ impl SoaEdition {
                 "Today's Statement of Applicability on {today}, not an approved version: {}{marks}.",
                 self.changed_since()
             ),
+            // A version freezes the decisions and how many risks named each control, not
+            // which risks nor the evidence: say so rather than leave empty cells to be read as
+            // "none".
             SoaEdition::Frozen { version, .. } => format!(
                 "Approved version {} of the Statement of Applicability, its content as frozen at \
-                 approval (exported on {today}): {}{marks}.",
+                 approval (exported on {today}; a version records how many risks named each \
+                 control, not which, and no evidence): {}{marks}.",
                 version.label.trim(),
                 self.changed_since()
             ),
@@ -591,7 +595,8 @@ mod tests {
         assert_eq!(
             frozen.statement(today),
             "Approved version v1.0 of the Statement of Applicability, its content as frozen at \
-             approval (exported on 2026-11-28): no control changed since v1.0 approved on \
+             approval (exported on 2026-11-28; a version records how many risks named each \
+             control, not which, and no evidence): no control changed since v1.0 approved on \
              2026-09-14 by Priya Shah."
         );
     }

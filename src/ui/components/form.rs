@@ -425,7 +425,12 @@ impl Form {
     }
 
     /// Marks the focused field confidential, or not; `None` when it cannot be marked.
+    /// While presenting, a hidden field stays marked: unmarking it would show its text on
+    /// the shared screen.
     pub fn toggle_confidential(&mut self) -> Option<bool> {
+        if self.focused_is_hidden() {
+            return None;
+        }
         let field = &mut self.fields[self.focus];
         let marked = field.confidential.as_mut()?;
         *marked = !*marked;

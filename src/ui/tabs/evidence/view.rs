@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, StatefulWidget, Tab
 use super::{EvidenceTab, Section};
 use crate::domain::catalogue::{clauses, control};
 use crate::domain::document::{requirement, Document, DocumentStatus, RequiredState};
+use crate::domain::words;
 use crate::ui::components::{
     filter_line as render_filter_line, render_detail, section_bar, split_list, ListFrame,
 };
@@ -311,12 +312,15 @@ impl EvidenceTab {
         header.extend(["Status", "Next review"]);
         widths.extend([Constraint::Length(9), Constraint::Length(20)]);
         let title = if self.order.len() == self.data.documents.len() {
-            format!(" {} documents ", self.data.documents.len())
+            format!(
+                " {} ",
+                words::count(self.data.documents.len(), "document", "documents")
+            )
         } else {
             format!(
-                " {} of {} documents ",
+                " {} of {} ",
                 self.order.len(),
-                self.data.documents.len()
+                words::count(self.data.documents.len(), "document", "documents")
             )
         };
         let table = Table::new(rows, widths)
