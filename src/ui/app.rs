@@ -638,7 +638,10 @@ impl App {
             }
             Outcome::ShowHistory(reference) => match self.store.history(&reference) {
                 Ok(entries) => {
-                    self.overlay = Some(Overlay::History(History::new(reference, entries)))
+                    // The method names the scale levels; read it here, once per `h`, since the
+                    // Risks tab may not have been opened.
+                    let method = self.store.risk_method().unwrap_or_default();
+                    self.overlay = Some(Overlay::History(History::new(reference, entries, &method)))
                 }
                 Err(error) => {
                     self.message = Some(Message::Error(format!(

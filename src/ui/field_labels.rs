@@ -56,7 +56,7 @@ fn any_day() -> NaiveDate {
 }
 
 /// The forms that edit records like `record` (by its reference's prefix), built empty.
-fn forms_of(record: &str) -> Vec<Form> {
+fn forms_of(record: &str, method: &RiskMethod) -> Vec<Form> {
     let prefix = record.split_once('-').map_or(record, |(prefix, _)| prefix);
     let is_control = record.chars().next().is_some_and(|c| c.is_ascii_digit());
     if is_control {
@@ -87,7 +87,14 @@ fn forms_of(record: &str) -> Vec<Form> {
     let scope_data = ScopeData::default();
     match prefix {
         "R" => vec![
-            risks::forms::risk_form(&RiskData::default(), None, &Risk::default()),
+            risks::forms::risk_form(
+                &RiskData {
+                    method: method.clone(),
+                    ..RiskData::default()
+                },
+                None,
+                &Risk::default(),
+            ),
             risks::forms::acceptance_form("", &Risk::default(), any_day()),
         ],
         "A" => vec![risks::forms::asset_form(None, &risks::forms::new_asset())],
@@ -165,7 +172,13 @@ pub struct FieldLabels {
 impl FieldLabels {
     /// The labels of the kind of record `record` is (`R-001`, `NC-002`, `5.1`, `WS`).
     pub fn of(record: &str) -> Self {
-        let fields = forms_of(record)
+        Self::with_method(record, &RiskMethod::default())
+    }
+
+    /// As [`FieldLabels::of`], with the workspace's risk method naming the scale levels, so
+    /// that a likelihood reads "4 Likely" as the risk form shows it.
+    pub fn with_method(record: &str, method: &RiskMethod) -> Self {
+        let fields = forms_of(record, method)
             .iter()
             .flat_map(Form::described)
             .map(|(key, label, options)| Described {
@@ -233,12 +246,7 @@ impl FieldLabels {
                 .map(|(_, label)| label.clone())
         };
         if let Some(label) = label_of(raw) {
-            // Numbered scales show their number first; the number is what was chosen.
-            return if raw.chars().all(|c| c.is_ascii_digit()) {
-                raw.to_string()
-            } else {
-                label
-            };
+            return label;
         }
         let yes_no = label_of("yes").is_some() && label_of("no").is_some();
         match raw {
@@ -311,7 +319,14 @@ mod tests {
             "recorded"
         );
         assert_eq!(labels.value("treatment", "modify"), "Modify");
-        assert_eq!(labels.value("likelihood", "3"), "3");
+        // A scale level reads as the form shows it, in the workspace's method's words.
+        let method = RiskMethod::standard(5);
+        let level = &method.likelihood[2];
+        let shown = FieldLabels::with_method("R-001", &method).value("likelihood", "3");
+        assert!(
+            shown.starts_with('3') && shown.contains(&level.label),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -19,8 +19,13 @@ pub struct History {
 }
 
 impl History {
-    pub fn new(record: String, entries: Vec<ChangeEntry>) -> Self {
-        let labels = FieldLabels::of(&record);
+    /// `method` names the risk scales' levels, as the risk form does.
+    pub fn new(
+        record: String,
+        entries: Vec<ChangeEntry>,
+        method: &crate::domain::method::RiskMethod,
+    ) -> Self {
+        let labels = FieldLabels::with_method(&record, method);
         History {
             record,
             entries,
