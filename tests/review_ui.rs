@@ -210,3 +210,23 @@ fn held_reviews_are_not_deleted_and_the_minutes_scroll_to_the_end() {
         "the actions close the minutes: {screen}"
     );
 }
+
+/// A compiled input is a copy of what it quotes: quoting a confidential field makes the input
+/// confidential too, so presenting hides the copy as it hides the source.
+#[test]
+fn an_input_quoting_a_confidential_field_is_confidential_too() {
+    let dir = TempDir::new().unwrap();
+    let mut store = demo_store(&dir);
+    store.compile_review("MR-2027-01", today()).unwrap();
+    let marks = store.confidentiality().unwrap();
+    assert!(!marks.is_confidential("review", "MR-2027-01", "input_a"));
+
+    store
+        .set_confidential("ACT-001", "description", true)
+        .unwrap();
+    store.compile_review("MR-2027-01", today()).unwrap();
+    let marks = store.confidentiality().unwrap();
+    assert!(marks.is_confidential("review", "MR-2027-01", "input_a"));
+    // Only the input that quotes it.
+    assert!(!marks.is_confidential("review", "MR-2027-01", "input_f"));
+}

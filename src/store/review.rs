@@ -11,11 +11,12 @@ use super::records::{Record, Stored, Writer};
 use super::row::{date, date_text, key, text};
 use super::Store;
 use crate::domain::audit::{Audit, ChecklistItem, Nonconformity};
+use crate::domain::confidential::{ConfidentialMark, Confidentiality};
 use crate::domain::dates::Date;
 use crate::domain::method::RiskMethod;
 use crate::domain::review::{
     compile, ActionStatus, Measurement, Objective, ObjectiveStatus, Review, ReviewAction,
-    ReviewStatus, ReviewWorkspace,
+    ReviewStatus, ReviewWorkspace, INPUTS,
 };
 use crate::domain::risk::Risk;
 use crate::domain::FieldError;
@@ -297,11 +298,54 @@ impl Writer<'_> {
             .map(|m| m.value)
             .collect();
         let audits = pairs(self.list::<Audit>()?);
-        let items: Vec<ChecklistItem> = self
-            .list::<ChecklistItem>()?
-            .into_iter()
-            .map(|i| i.value)
-            .collect();
+        let stored_items = self.list::<ChecklistItem>()?;
+        // Confidential text the inputs may quote: a compiled input that quotes it is marked
+        // confidential too, so presenting hides the copy as it hides the source.
+        let marks = Confidentiality::new(
+            self.list::<ConfidentialMark>()?
+                .into_iter()
+                .map(|stored| stored.value),
+        );
+        let mut secrets: Vec<String> = Vec::new();
+        let mut keep = |table: &str, record: &str, field: &str, value: &str| {
+            let value = value.trim().replace('\n', " ");
+            if value.chars().count() >= 4 && marks.is_confidential(table, record, field) {
+                secrets.push(value);
+            }
+        };
+        for item in &stored_items {
+            keep(
+                "checklist_item",
+                &item.reference,
+                "notes",
+                &item.value.notes,
+            );
+            keep(
+                "checklist_item",
+                &item.reference,
+                "evidence",
+                &item.value.evidence,
+            );
+        }
+        for nc in self.list::<Nonconformity>()? {
+            keep(
+                "nonconformity",
+                &nc.reference,
+                "statement",
+                &nc.value.statement,
+            );
+            keep(
+                "nonconformity",
+                &nc.reference,
+                "evidence",
+                &nc.value.evidence,
+            );
+        }
+        for action in self.list::<ReviewAction>()? {
+            let text = &action.value.description;
+            keep("review_action", &action.reference, "description", text);
+        }
+        let items: Vec<ChecklistItem> = stored_items.into_iter().map(|i| i.value).collect();
         let risks = pairs(self.list::<Risk>()?);
         let method = self
             .get::<RiskMethod>(super::METHOD_REF)?
@@ -322,6 +366,12 @@ impl Writer<'_> {
         };
         review.inputs = compile(&workspace, &review.feedback);
         self.update(reference, &review)?;
+        for ((letter, _), text) in INPUTS.iter().zip(&review.inputs) {
+            if secrets.iter().any(|secret| text.contains(secret.as_str())) {
+                let field = format!("input_{letter}");
+                self.set_confidential(&ConfidentialMark::new(reference, &field, true))?;
+            }
+        }
         Ok(())
     }
 }
