@@ -1,0 +1,146 @@
+//! Every message of every command is safe to print (issue 15, item 6), and a damaged value in
+//! the file is named, never an internal message (item 7): the `isms` binary run on workspaces
+//! whose text and values were made hostile, with the store or with SQL behind its back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use isms::domain::risk::Risk;
+use isms::domain::workspace::Workspace;
+use isms::store::{OpenMode, Store};
+
+/// An OSC 52 clipboard write, a screen clear and a right-to-left override.
+const HOSTILE: &str = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{202e}";
+
+/// The bytes that must never reach the terminal raw.
+fn raw_in(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+    })
+}
+
+fn isms(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_isms"))
+        .args(args)
+        .env_remove("ISMS_DB")
+        .env("NO_COLOR", "1")
+        .env("ISMS_ACTOR", "cli-test")
+        // The day the test is written for, whatever the clock says.
+        .env("ISMS_TODAY", "2026-11-28")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// The demo written by the binary into `dir/name`.
+fn demo(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let output = isms(&["demo", "--db", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    path
+}
+
+/// The demo with the hostile text in the organisation's name and in the title of R-010,
+/// which `isms check` quotes (it scores above the threshold with no treatment).
+fn hostile_demo(dir: &Path) -> PathBuf {
+    let path = demo(dir, "w.sqlite3");
+    let mut store = Store::open(&path, OpenMode::MustExist).unwrap();
+    let workspace = Workspace {
+        organisation: format!("Org {HOSTILE}"),
+        ..store.workspace().unwrap()
+    };
+    store.update_workspace(&workspace).unwrap();
+    let risk = Risk {
+        title: format!("Title {HOSTILE}\u{7f}\u{9b}\u{200f}"),
+        ..store.get::<Risk>("R-010").unwrap().unwrap()
+    };
+    store.update("R-010", &risk).unwrap();
+    path
+}
+
+#[test]
+fn status_check_and_verify_print_escapes_never_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_demo(dir.path());
+    let db = path.to_str().unwrap();
+
+    let status = isms(&["status", "--db", db]);
+    assert!(status.status.success(), "{status:?}");
+    let out = text(&status.stdout);
+    assert!(
+        out.contains("\\u{1b}]52;c;SGVsbG8=\\u{7}\\u{1b}[2J\\u{202e}"),
+        "{out}"
+    );
+    assert_eq!(raw_in(&out), None, "{out:?}");
+
+    let check = isms(&["check", "--db", db]);
+    let out = text(&check.stdout);
+    assert!(out.contains("Title \\u{1b}]52"), "{out}");
+    assert_eq!(raw_in(&out), None, "{out:?}");
+
+    // The log's entry names a record whose reference is the hostile text: verify quotes it.
+    let broken = dir.path().join("broken.sqlite3");
+    std::fs::copy(&path, &broken).unwrap();
+    let conn = rusqlite::Connection::open(&broken).unwrap();
+    conn.execute(
+        "UPDATE change_log SET record = ?1 WHERE seq = 5",
+        [format!("R {HOSTILE}")],
+    )
+    .unwrap();
+    drop(conn);
+    let verify = isms(&["verify", "--db", broken.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1), "{verify:?}");
+    let err = text(&verify.stderr);
+    assert!(err.contains("entry 5"), "{err}");
+    assert!(err.contains("\\u{1b}]52;c;SGVsbG8=\\u{7}"), "{err}");
+    assert_eq!(raw_in(&err), None, "{err:?}");
+    assert_eq!(raw_in(&text(&verify.stdout)), None);
+}
+
+#[test]
+fn check_json_is_valid_json_with_the_text_exact_and_nothing_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_demo(dir.path());
+    let output = isms(&["check", "--format", "json", "--db", path.to_str().unwrap()]);
+    let out = text(&output.stdout);
+    assert_eq!(raw_in(&out), None, "{out:?}");
+    let findings: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let title = format!("Title {HOSTILE}\u{7f}\u{9b}\u{200f}");
+    let quoted = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .find(|m| m.contains("Title "))
+        .expect("a finding quotes R-010's title");
+    // The finding's message quotes the title as the domain writes it; the JSON carries that
+    // message exactly, every character of it.
+    assert!(
+        quoted.contains(&format!("{title:?}")) || quoted.contains(&title),
+        "{quoted:?}"
+    );
+    assert!(out.contains("\\u202e") && out.contains("\\u007f"), "{out}");
+}
+
+#[test]
+fn import_errors_print_escapes_never_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("a.csv");
+    std::fs::write(&csv, format!("Name,Kind,Owner\nLedger,{HOSTILE}bad,Ana\n")).unwrap();
+    let new = dir.path().join("new.sqlite3");
+    let output = isms(&[
+        "import",
+        "assets",
+        csv.to_str().unwrap(),
+        "--db",
+        new.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let err = text(&output.stderr);
+    assert!(err.contains("\\u{1b}]52;c;SGVsbG8=\\u{7}"), "{err}");
+    assert_eq!(raw_in(&err), None, "{err:?}");
+}
