@@ -365,7 +365,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             // The bars are left as lines before anything else is printed.
             bar.finish();
-            let written = written?;
+            // A damaged value is named by record and column (see `Store::explain`).
+            let written = written.map_err(|error| store.explain(error))?;
             for file in &written {
                 say(file)?;
             }
@@ -383,7 +384,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let findings = store.check(today)?;
+            let findings = store.check(today).map_err(|error| store.explain(error))?;
             let blockers = crate::domain::check::blockers(&findings).count();
             match format {
                 // serde_json writes it, so it is JSON whatever the text holds; the characters
@@ -420,7 +421,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let text = store.status_text(today)?;
+            let text = store
+                .status_text(today)
+                .map_err(|error| store.explain(error))?;
             say(text.trim_end())?;
         }
         Some(Command::Verify) => {

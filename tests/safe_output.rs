@@ -144,3 +144,74 @@ fn import_errors_print_escapes_never_the_bytes() {
     assert!(err.contains("\\u{1b}]52;c;SGVsbG8=\\u{7}"), "{err}");
     assert_eq!(raw_in(&err), None, "{err:?}");
 }
+
+/// Each way another program can damage a value: text that is not UTF-8, and binary data, in a
+/// record's column and in a change-log entry.
+const DAMAGE: [(&str, &str); 4] = [
+    (
+        "UPDATE risk SET title = CAST(x'ff' AS TEXT) WHERE ref = 'R-003'",
+        "record R-003 is damaged: column title of table risk holds text that is not valid UTF-8",
+    ),
+    (
+        "UPDATE risk SET title = x'00ff' WHERE ref = 'R-003'",
+        "record R-003 is damaged: column title of table risk holds binary data",
+    ),
+    (
+        "UPDATE change_log SET new = CAST(x'ff' AS TEXT) WHERE seq = 7",
+        "change-log entry 7 is damaged: column new of table change_log holds text that is not valid UTF-8",
+    ),
+    (
+        "UPDATE change_log SET new = x'00ff' WHERE seq = 7",
+        "change-log entry 7 is damaged: column new of table change_log holds binary data",
+    ),
+];
+
+fn damaged(dir: &Path, index: usize, sql: &str) -> PathBuf {
+    let path = demo(dir, &format!("damaged-{index}.sqlite3"));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(sql).unwrap();
+    drop(conn);
+    path
+}
+
+#[test]
+fn verify_names_the_damaged_value_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    for (index, (sql, named)) in DAMAGE.iter().enumerate() {
+        let path = damaged(dir.path(), index, sql);
+        let output = isms(&["verify", "--db", path.to_str().unwrap()]);
+        let err = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{sql}: {err}");
+        assert!(err.contains(named), "{sql}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains("index"), "an internal message: {err}");
+    }
+}
+
+#[test]
+fn every_command_that_reads_a_damaged_record_names_it_in_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    for (index, (sql, named)) in DAMAGE.iter().enumerate().take(2) {
+        let path = damaged(dir.path(), index, sql);
+        let db = path.to_str().unwrap();
+        let out = dir.path().join(format!("pack-{index}"));
+        for args in [
+            vec!["status", "--db", db],
+            vec!["check", "--db", db],
+            vec!["check", "--format", "json", "--db", db],
+            vec!["export", "--out", out.to_str().unwrap(), "--db", db],
+            vec!["snapshot", "--tab", "risks", "--db", db],
+            vec!["snapshot", "--tab", "overview", "--db", db],
+        ] {
+            let output = isms(&args);
+            let err = text(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.starts_with(&format!("isms: {named}")),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains("isms verify"), "{args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        }
+    }
+}
