@@ -32,7 +32,7 @@ pub const SAMPLES: &[&str] = &[
     "\x1b[2J\x1b[31mred\x1b[0m \x1b]0;a title\x07 \x1b[?1049l\x1bc\u{9b}2J",
     "tab\there\r\nCRLF\rCR\nLF\n\n",
     "👩‍👩‍👧‍👦 🇩🇪 🏳️‍🌈 e\u{301}\u{301}\u{301} Z\u{336}a\u{336}l\u{336}g\u{336}o\u{336} \u{fe0f}",
-    "مرحبا بالعالم שלום עולם \u{202e}txet desrever\u{202c} \u{200f}rtl\u{200e}",
+    "مرحبا بالعالم שלום עולם \u{202e}txet desrever\u{202c} \u{200f}rtl\u{200e} ar\u{61c}",
     "zero\u{200b}width\u{feff}bom\u{200d}joiner\u{2060}\u{ad}",
     "<script>alert('x')</script> & \"quoted\" <b>bold</b> &amp; ]]> <!--",
     "=HYPERLINK(\"http://example.invalid\",\"click\")",
@@ -191,12 +191,19 @@ fn fill_all_from(store: &mut Store, mut texts: Texts) -> Vec<String> {
 }
 
 /// A control character that reached the screen buffer (and so would reach the terminal), or a
-/// bidirectional override or isolate, which would let text reorder the rest of a line in a
+/// bidirectional override, isolate or mark, which would let text reorder the rest of a line in a
 /// terminal that lays out right-to-left text.
 fn control_in(screen: &str) -> Option<char> {
     screen.chars().find(|c| {
         (c.is_control() && *c != '\n')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || matches!(
+                c,
+                '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{61c}'
+            )
     })
 }
 
