@@ -2,6 +2,8 @@
 //! the file is named, never an internal message (item 7): the `isms` binary run on workspaces
 //! whose text and values were made hostile, with the store or with SQL behind its back.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -214,4 +216,21 @@ fn every_command_that_reads_a_damaged_record_names_it_in_one_sentence() {
             assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         }
     }
+}
+
+/// The workbench names a record damaged behind its back when a tab reads it, on its status
+/// line, and keeps running.
+#[test]
+fn the_workbench_names_a_damaged_record_when_a_tab_reads_it() {
+    let mut harness = common::Harness::new(true, '2');
+    let conn = rusqlite::Connection::open(harness.store().path()).unwrap();
+    conn.execute_batch("UPDATE risk SET title = x'00ff' WHERE ref = 'R-003'")
+        .unwrap();
+    drop(conn);
+    harness.key(ratatui::crossterm::event::KeyCode::Char('3'));
+    let screen = harness.screen(200, 40);
+    assert!(
+        screen.contains("record R-003 is damaged: column title of table risk"),
+        "{screen}"
+    );
 }
