@@ -190,6 +190,27 @@ fn verify_names_the_damaged_value_and_exits_1() {
     }
 }
 
+/// The export reads the change log for `workspace.json`: a damaged entry is named by its number.
+#[test]
+fn export_names_a_damaged_change_log_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    for (index, (sql, named)) in DAMAGE.iter().enumerate().skip(2) {
+        let path = damaged(dir.path(), index, sql);
+        let out = dir.path().join(format!("pack-{index}"));
+        let output = isms(&[
+            "export",
+            "--out",
+            out.to_str().unwrap(),
+            "--db",
+            path.to_str().unwrap(),
+        ]);
+        let err = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(err.contains(named), "{sql}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn every_command_that_reads_a_damaged_record_names_it_in_one_sentence() {
     let dir = tempfile::tempdir().unwrap();

@@ -154,7 +154,7 @@ fn find_in(conn: &Connection, table: &str) -> rusqlite::Result<Option<DamagedVal
 /// damaged value gives.
 fn is_decoding(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        if cause.is::<DamagedValue>() || cause.is::<std::str::Utf8Error>() {
+        if cause.is::<std::str::Utf8Error>() {
             return true;
         }
         match cause.downcast_ref::<rusqlite::Error>() {
@@ -172,15 +172,17 @@ impl Store {
     /// `error` from reading this workspace, or, when it came from a damaged value, the one
     /// sentence naming that value (table, record, column) and what to do.
     pub fn explain(&self, error: anyhow::Error) -> anyhow::Error {
-        if let Some(found) = error.chain().find_map(|c| c.downcast_ref::<DamagedValue>()) {
-            return anyhow::anyhow!("{}", found.sentence());
-        }
-        if !is_decoding(&error) {
+        let known = error
+            .chain()
+            .find_map(|c| c.downcast_ref::<DamagedValue>())
+            .cloned();
+        if known.is_none() && !is_decoding(&error) {
             return error;
         }
-        match find(&self.conn) {
-            Ok(Some(found)) => anyhow::anyhow!("{}", found.sentence()),
-            _ => error,
+        // The scan names the row best (a record's reference, a change-log entry's number).
+        match find(&self.conn).ok().flatten().or(known) {
+            Some(found) => anyhow::anyhow!("{}", found.sentence()),
+            None => error,
         }
     }
 }
