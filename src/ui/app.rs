@@ -429,6 +429,7 @@ impl App {
             }
             Ok(_) => {}
             Err(error) => {
+                let error = self.store.explain(error);
                 self.message = Some(Message::Error(format!(
                     "Could not read the unsaved text kept from last time: {error}"
                 )))
@@ -442,6 +443,7 @@ impl App {
         let drafts = match self.store.drafts() {
             Ok(drafts) => drafts,
             Err(error) => {
+                let error = self.store.explain(error);
                 self.message = Some(Message::Error(format!(
                     "Could not read the unsaved text: {error}"
                 )));
