@@ -17,7 +17,7 @@ use crate::export;
 use crate::import;
 use crate::progress_bar::TerminalProgress;
 use crate::store::{OpenMode, Store};
-use crate::ui::safe_text::printable;
+use crate::ui::safe_text::{printable, printable_json};
 use crate::ui::snapshot::render_to_string;
 use crate::ui::{run, App, Tab, Theme, ThemeName};
 
@@ -224,7 +224,7 @@ pub fn main() -> ExitCode {
         // A reader that stops early (`isms check | head`) is not an error worth a message.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("isms: {}", printable(&one_sentence(&error)));
+            tell(format!("isms: {}", one_sentence(&error)));
             ExitCode::from(2)
         }
     }
@@ -239,19 +239,28 @@ fn install_panic_note() {
             .location()
             .map(|l| format!(" (at {}:{})", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        tell(format!(
             "isms: the command stopped because of an internal error{location}; every change \
              saved before it is complete, and nothing of the change under way was kept."
-        );
+        ));
     }));
 }
 
 /// Writes one line to standard output, returning the error instead of panicking as
-/// `println!` does when the reader has gone away.
+/// `println!` does when the reader has gone away. Every control and bidirectional character
+/// is written as its escape ([`printable`]): the line can quote the file's text.
 fn say(text: impl std::fmt::Display) -> Result<()> {
     let text = text.to_string();
     writeln!(io::stdout().lock(), "{}", printable(&text))
         .context("could not write to standard output")
+}
+
+/// Writes one line to standard error, every control and bidirectional character as its
+/// escape like [`say`]: every message of every command goes through one of the two. A
+/// standard error that cannot be written to is no reason to stop.
+fn tell(text: impl std::fmt::Display) {
+    let text = text.to_string();
+    let _ = writeln!(io::stderr().lock(), "{}", printable(&text));
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -327,9 +336,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             })?;
             if let import::Outcome::Refused { errors } = &outcome {
                 for line in import::error_lines(&file.display().to_string(), errors) {
-                    eprintln!("{}", printable(&line));
+                    tell(line);
                 }
-                eprintln!("isms: {}", printable(&outcome.summary(&path)));
+                tell(format!("isms: {}", outcome.summary(&path)));
                 return Ok(ExitCode::from(2));
             }
             say(outcome.summary(&path))?;
@@ -356,7 +365,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             // The bars are left as lines before anything else is printed.
             bar.finish();
-            let written = written?;
+            // A damaged value is named by record and column (see `Store::explain`).
+            let written = written.map_err(|error| store.explain(error))?;
             for file in &written {
                 say(file)?;
             }
@@ -374,10 +384,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let findings = store.check(today)?;
+            let findings = store.check(today).map_err(|error| store.explain(error))?;
             let blockers = crate::domain::check::blockers(&findings).count();
             match format {
-                CheckFormat::Json => say(serde_json::to_string_pretty(&findings)?)?,
+                // serde_json writes it, so it is JSON whatever the text holds; the characters
+                // that could drive the terminal are JSON escapes, which `say` leaves alone.
+                CheckFormat::Json => say(printable_json(&findings)?)?,
                 CheckFormat::Text => {
                     for f in &findings {
                         let record = if f.record.is_empty() { "-" } else { &f.record };
@@ -409,7 +421,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 workspace_path(cli.db)?
             };
             let store = open(&path, OpenMode::MustExist, &actor())?;
-            let text = store.status_text(today)?;
+            let text = store
+                .status_text(today)
+                .map_err(|error| store.explain(error))?;
             say(text.trim_end())?;
         }
         Some(Command::Verify) => {
@@ -420,7 +434,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let verdict = crate::store::verify_file(&path)?;
             if !verdict.is_sound() {
-                eprintln!("isms: {}", verdict.sentence(&path));
+                tell(format!("isms: {}", verdict.sentence(&path)));
                 return Ok(ExitCode::from(1));
             }
             say(verdict.sentence(&path))?;
@@ -433,11 +447,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             };
             let summary = crate::store::backup_file(&path, &to)?;
             if !summary.verdict.is_sound() {
-                eprintln!(
+                tell(format!(
                     "isms: wrote {}, but the copy does not verify: {}",
                     to.display(),
                     summary.verdict.sentence(&to)
-                );
+                ));
                 return Ok(ExitCode::from(1));
             }
             say(format!(

@@ -75,7 +75,7 @@ impl Progress for TerminalProgress {
         let bar = ProgressBar::with_draw_target(Some(total), self.target())
             .with_style(style())
             .with_prefix(self.prefix.clone())
-            .with_message(what.to_string())
+            .with_message(crate::ui::safe_text::printable(what).into_owned())
             .with_finish(ProgressFinish::Abandon);
         bar.tick();
         *self.current.borrow_mut() = Some(bar);

@@ -32,7 +32,7 @@ pub const SAMPLES: &[&str] = &[
     "\x1b[2J\x1b[31mred\x1b[0m \x1b]0;a title\x07 \x1b[?1049l\x1bc\u{9b}2J",
     "tab\there\r\nCRLF\rCR\nLF\n\n",
     "👩‍👩‍👧‍👦 🇩🇪 🏳️‍🌈 e\u{301}\u{301}\u{301} Z\u{336}a\u{336}l\u{336}g\u{336}o\u{336} \u{fe0f}",
-    "مرحبا بالعالم שלום עולם \u{202e}txet desrever\u{202c} \u{200f}rtl\u{200e}",
+    "مرحبا بالعالم שלום עולם \u{202e}txet desrever\u{202c} \u{200f}rtl\u{200e} ar\u{61c}",
     "zero\u{200b}width\u{feff}bom\u{200d}joiner\u{2060}\u{ad}",
     "<script>alert('x')</script> & \"quoted\" <b>bold</b> &amp; ]]> <!--",
     "=HYPERLINK(\"http://example.invalid\",\"click\")",
@@ -50,10 +50,15 @@ pub const SAMPLES: &[&str] = &[
 pub struct Texts {
     count: usize,
     long: bool,
+    /// This one text in every field instead of the samples.
+    only: Option<&'static str>,
 }
 
 impl Texts {
     pub fn next_text(&mut self) -> String {
+        if let Some(text) = self.only {
+            return text.to_string();
+        }
         self.count += 1;
         let sample = SAMPLES[self.count % SAMPLES.len()];
         if self.long && self.count.is_multiple_of(9) {
@@ -143,7 +148,17 @@ fn fill_these<R: Record>(
 
 /// Fills every record type of `store` (the demo) with hostile text; returns the fields filled.
 pub fn fill_all(store: &mut Store, long: bool) -> Vec<String> {
-    let mut texts = Texts { count: 0, long };
+    fill_all_from(
+        store,
+        Texts {
+            count: 0,
+            long,
+            only: None,
+        },
+    )
+}
+
+fn fill_all_from(store: &mut Store, mut texts: Texts) -> Vec<String> {
     let mut filled = Vec::new();
     filled.extend(fill_these::<Workspace>(
         store,
@@ -176,12 +191,19 @@ pub fn fill_all(store: &mut Store, long: bool) -> Vec<String> {
 }
 
 /// A control character that reached the screen buffer (and so would reach the terminal), or a
-/// bidirectional override or isolate, which would let text reorder the rest of a line in a
+/// bidirectional override, isolate or mark, which would let text reorder the rest of a line in a
 /// terminal that lays out right-to-left text.
 fn control_in(screen: &str) -> Option<char> {
     screen.chars().find(|c| {
         (c.is_control() && *c != '\n')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || matches!(
+                c,
+                '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{61c}'
+            )
     })
 }
 
@@ -532,4 +554,97 @@ fn the_command_line_prints_escapes_in_record_text_instead_of_running_them() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("\\u{1b}[2Jbad"), "{stderr}");
     assert!(!stderr.contains('\x1b'), "{stderr:?}");
+}
+
+/// Text that would add a heading, list items, a quote, a table row and a table cell to a
+/// Markdown document if it were written as it is.
+const MARKDOWN_STRUCTURE: &str = "Intro\n# INJECTED heading\n- INJECTED item\n+ INJECTED item\n\
+     1. INJECTED numbered\n2) INJECTED numbered\n> INJECTED quote\n| INJECTED | row |\n\
+     |---|---|\n===\nend | INJECTED cell";
+
+/// The line of `markdown` on which user text made structure: a line that starts with a
+/// heading, list, quote or table marker right before the word INJECTED, or an unescaped `|`
+/// right before it, which splits a table cell; or a user's `===` line, which would make the
+/// line above it a heading.
+fn unescaped_structure(markdown: &str) -> Option<String> {
+    for line in markdown.lines() {
+        for (at, _) in line.match_indices("INJECTED") {
+            let before = line[..at].trim_end_matches(' ');
+            let bare = before.trim_start();
+            let digits = bare.trim_start_matches(|c: char| c.is_ascii_digit());
+            let starts_block = !bare.is_empty()
+                && (bare.chars().all(|c| c == '#')
+                    || matches!(bare, "-" | "+" | ">" | "|")
+                    || (digits.len() < bare.len() && matches!(digits, "." | ")")));
+            let splits_cell = before.ends_with('|') && !before.ends_with("\\|");
+            if starts_block || splits_cell {
+                return Some(line.to_string());
+            }
+        }
+        if line.trim() == "===" {
+            return Some(line.to_string());
+        }
+    }
+    None
+}
+
+#[test]
+fn markdown_documents_of_the_pack_escape_structure_in_user_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::workspace(&dir, true);
+    let filled = fill_all_from(
+        &mut store,
+        Texts {
+            count: 0,
+            long: false,
+            only: Some(MARKDOWN_STRUCTURE),
+        },
+    );
+    assert!(filled.len() > 40, "{filled:?}");
+    let out = dir.path().join("pack");
+    isms::export::export(&store, &out, false, today()).unwrap();
+    let documents: Vec<(String, String)> = files_under(&out)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".md"))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect();
+    // Each kind of document: scope, risk method, treatment plan, SoA, audit programme and
+    // report, minutes, the pack's README.
+    for part in [
+        "isms-scope.md",
+        "risk-assessment-method.md",
+        "risk-treatment-plan.md",
+        "statement-of-applicability.md",
+        "audit-programme.md",
+        "-report.md",
+        "-minutes.md",
+        "README.md",
+    ] {
+        assert!(
+            documents.iter().any(|(name, _)| name.ends_with(part)),
+            "no {part} in {:?}",
+            documents.iter().map(|(n, _)| n).collect::<Vec<_>>()
+        );
+    }
+    let mut carried = 0;
+    for (name, text) in &documents {
+        carried += text.matches("INJECTED").count();
+        if let Some(line) = unescaped_structure(text) {
+            panic!("{name}: user text made structure: {line:?}");
+        }
+    }
+    assert!(carried > 100, "the hostile text reached the documents");
+    for made in [
+        "a\n- INJECTED",
+        "12. INJECTED",
+        "| a | INJECTED |",
+        "## INJECTED",
+        "x\n===",
+    ] {
+        assert!(
+            unescaped_structure(made).is_some(),
+            "the check misses {made:?}"
+        );
+    }
+    assert!(unescaped_structure("a<br>- INJECTED \\| INJECTED").is_none());
 }

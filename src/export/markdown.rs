@@ -15,10 +15,37 @@ use crate::domain::soa::{progress, Applicability, Progress};
 const JUSTIFICATION_IN_TABLE: usize = 80;
 
 /// Text for inside a table cell or a line of prose: characters Markdown would read as table
-/// borders, emphasis, code, links or HTML are escaped, and line breaks become `<br>`.
+/// borders, emphasis, code, links or HTML are escaped, and line breaks become `<br>`. A start
+/// that Markdown would read as a block when the text begins a line (a heading `#`, a list item
+/// `-`, `+` or `1.`, a setext underline `=`) is escaped too, so that user text can never add a
+/// heading, a list item or a table row to a document (`|` and `>` are escaped everywhere).
 pub fn escape(text: &str) -> String {
     let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 1);
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let mut rest = text[digits..].chars();
+    let (marker, after) = (rest.next(), rest.next());
+    // A marker counts only where Markdown reads one: before a space or the end of the line
+    // (`-2+3` and `5.1` stay as they are), or repeated as in a rule (`---`, `===`).
+    let spaced = after.is_none_or(char::is_whitespace);
+    let starts_block = match marker {
+        Some('#') => digits == 0,
+        Some(c @ ('-' | '+' | '=')) => digits == 0 && (spaced || after == Some(c)),
+        Some('.' | ')') => digits > 0 && spaced,
+        _ => false,
+    };
+    if starts_block {
+        // Before the marker of a list item, after the digits of a numbered one: `1\.`.
+        out.push_str(&text[..digits]);
+        out.push('\\');
+        out.push_str(&text[digits..digits + 1]);
+        return escape_rest(&text[digits + 1..], out);
+    }
+    escape_rest(&text, out)
+}
+
+/// [`escape`] for the text after its start, appended to `out`.
+fn escape_rest(text: &str, mut out: String) -> String {
     for c in text.chars() {
         match c {
             '\n' => out.push_str("<br>"),
@@ -34,8 +61,9 @@ pub fn escape(text: &str) -> String {
 
 /// Multi-line text as Markdown paragraphs: each line escaped as [`escape`] does, a single line
 /// break kept in the source (a renderer joins the lines into one paragraph), blank lines
-/// separating paragraphs, and never a `<br>`. A line that Markdown would read as a heading or a rule is escaped too. Lines
-/// typed as a list ("- item") stay a list.
+/// separating paragraphs, and never a `<br>`. A line that Markdown would read as a block (a
+/// heading, a rule, a list item, a quote, a table row) is escaped by [`escape`] and so stays
+/// text: user text cannot add structure to a document.
 pub fn paragraphs(text: &str) -> String {
     let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
     let mut out: Vec<String> = Vec::new();
@@ -50,14 +78,7 @@ pub fn paragraphs(text: &str) -> String {
             out.push(String::new());
         }
         blank = false;
-        let mut escaped = escape(line);
-        let bare = line.trim_start();
-        let rule = bare.len() >= 3 && bare.chars().all(|c| c == '-' || c == '=' || c == ' ');
-        if bare.starts_with('#') || bare.starts_with('=') || rule {
-            let indent = escaped.len() - escaped.trim_start().len();
-            escaped.insert(indent, '\\');
-        }
-        out.push(escaped);
+        out.push(escape(line));
     }
     out.join("\n")
 }
@@ -291,10 +312,31 @@ mod tests {
     fn paragraphs_keep_their_breaks_without_br() {
         assert_eq!(
             paragraphs(" One\r\ntwo\n\n\nThree | *x*\n# not a heading\n---\n- a list"),
-            "One\ntwo\n\nThree \\| \\*x\\*\n\\# not a heading\n\\---\n- a list"
+            "One\ntwo\n\nThree \\| \\*x\\*\n\\# not a heading\n\\---\n\\- a list"
         );
         assert_eq!(paragraphs_or("  ", "*None.*"), "*None.*");
         assert_eq!(one_line("a\n\nb | c"), "a b \\| c");
+    }
+
+    #[test]
+    fn a_start_that_would_make_a_block_is_escaped() {
+        assert_eq!(escape("# Owned"), "\\# Owned");
+        assert_eq!(escape("  - item"), "\\- item");
+        assert_eq!(escape("+ item"), "\\+ item");
+        assert_eq!(escape("12. item"), "12\\. item");
+        assert_eq!(escape("3) item"), "3\\) item");
+        assert_eq!(escape("=== "), "\\===");
+        assert_eq!(escape("| a | b |"), "\\| a \\| b \\|");
+        assert_eq!(escape("> quote"), "\\> quote");
+        assert_eq!(escape("2026 plan - a #1"), "2026 plan - a #1");
+        assert_eq!(escape("5.1 Policies"), "5.1 Policies");
+        assert_eq!(escape("-2+3"), "-2+3");
+        assert_eq!(escape("#1"), "\\#1");
+        assert_eq!(escape("R-001"), "R-001");
+        assert_eq!(
+            paragraphs("ok\n# h\n- l\n1. n\n| a | b |\n|---|---|\n> q\n==="),
+            "ok\n\\# h\n\\- l\n1\\. n\n\\| a \\| b \\|\n\\|---\\|---\\|\n\\> q\n\\==="
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ pub const TABLES_KEY: &str = "tables";
 /// workspace's file is over 100 MB, and is never held in memory.
 pub fn write_from(store: &Store, out: &mut dyn Write) -> Result<()> {
     let mut json = JsonWriter::new(out);
-    store.dump_each(&mut |event| json.event(event))?;
+    // A damaged value is named by record or change-log entry (see `Store::explain`).
+    store
+        .dump_each(&mut |event| json.event(event))
+        .map_err(|error| store.explain(error))?;
     json.finish()
 }
 

@@ -12,6 +12,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::changelog;
+use super::damage::{self, DamagedValue};
 use super::open::{self, OpenError};
 
 /// What `isms verify` found.
@@ -21,6 +22,9 @@ pub enum Verdict {
     Sound { entries: usize, schema: i64 },
     /// SQLite found the file's pages damaged; its first complaint.
     Damaged { problem: String },
+    /// A value no workbench writes (text that is not UTF-8, binary data), in the records or
+    /// in the change log.
+    DamagedValue(DamagedValue),
     /// The change log's hash chain breaks at this entry.
     BrokenChain {
         seq: i64,
@@ -48,6 +52,7 @@ impl Verdict {
                 "{path}: is damaged, SQLite's integrity check says: {}.",
                 problem.trim_end_matches('.')
             ),
+            Verdict::DamagedValue(found) => format!("{path}: {found}."),
             Verdict::BrokenChain {
                 seq,
                 record,
@@ -97,6 +102,11 @@ pub(super) fn verify_connection(conn: &Connection) -> rusqlite::Result<Verdict> 
                 .unwrap_or("the file is damaged")
                 .to_string();
             return Ok(Verdict::Damaged { problem });
+        }
+        // Before the chain: a damaged value in the log is named by its entry and column, not
+        // by the reader's failure to take it.
+        if let Some(found) = damage::find(conn)? {
+            return Ok(Verdict::DamagedValue(found));
         }
         let schema: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         match changelog::verify(conn) {

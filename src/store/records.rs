@@ -121,6 +121,27 @@ fn columns<R: Record>() -> String {
 /// A stored value a record cannot take (a row written by another tool, say), named by table,
 /// record and field: `table risk, record R-003, field status: unknown value "x"`.
 fn unreadable<R: Record>(reference: &str, offset: usize, error: rusqlite::Error) -> anyhow::Error {
+    let field = |index: usize| index.checked_sub(offset).and_then(|i| R::FIELDS.get(i));
+    let damaged = |column: &str, binary: bool| {
+        anyhow::Error::new(super::DamagedValue {
+            table: R::TABLE.to_string(),
+            row: format!("record {reference}"),
+            column: column.to_string(),
+            binary,
+        })
+    };
+    match &error {
+        // A value only another program writes: named as damage (see `store/damage.rs`).
+        rusqlite::Error::InvalidColumnType(_, column, rusqlite::types::Type::Blob) => {
+            return damaged(column, true)
+        }
+        rusqlite::Error::FromSqlConversionFailure(index, _, cause)
+            if cause.is::<std::str::Utf8Error>() && field(*index).is_some() =>
+        {
+            return damaged(field(*index).copied().unwrap_or_default(), false)
+        }
+        _ => {}
+    }
     match &error {
         rusqlite::Error::FromSqlConversionFailure(index, _, cause) => {
             let field = index

@@ -292,15 +292,21 @@ fn cell(table: &str, row: usize, column: &str, value: ValueRef<'_>) -> Result<Ce
                 "holds an infinite number, which workspace.json cannot carry",
             ))
         }
+        // Values only another program writes: damage, which `Store::explain` names by record.
         ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => Cell::Text(text.to_string()),
-            Err(_) => return Err(refuse("holds text that is not UTF-8")),
+            Err(_) => return Err(damaged(table, row, column, false)),
         },
-        ValueRef::Blob(_) => {
-            return Err(refuse(
-                "holds binary data, which workspace.json cannot carry",
-            ))
-        }
+        ValueRef::Blob(_) => return Err(damaged(table, row, column, true)),
+    })
+}
+
+fn damaged(table: &str, row: usize, column: &str, binary: bool) -> anyhow::Error {
+    anyhow::Error::new(super::DamagedValue {
+        table: table.to_string(),
+        row: format!("row {row}"),
+        column: column.to_string(),
+        binary,
     })
 }
 

@@ -131,7 +131,8 @@ impl App {
     /// names the header) are read now; every other tab reads the store the first time it is
     /// shown, so the first frame costs one tab's read, whichever tab it is.
     pub fn open_on(store: Store, theme: Theme, tab: Tab, today: chrono::NaiveDate) -> Result<Self> {
-        let scope = ScopeTab::new(store.load_scope()?);
+        // A damaged value is named by record and column (see `Store::explain`).
+        let scope = ScopeTab::new(store.load_scope().map_err(|error| store.explain(error))?);
         let risks = RisksTab::new(Default::default(), today);
         let soa = SoaTab::new(Default::default(), today);
         let evidence = EvidenceTab::new(Default::default(), today);
@@ -167,7 +168,8 @@ impl App {
         };
         app.refresh_marks();
         if let Some(view) = app.tabs.get_mut(tab) {
-            view.refresh(&app.store)?;
+            view.refresh(&app.store)
+                .map_err(|error| app.store.explain(error))?;
         }
         app.seen[tab.index()] = last;
         Ok(app)
@@ -256,6 +258,7 @@ impl App {
             // Marked as read only once it has read; a failed read is tried again next time.
             Ok(()) => self.seen[tab.index()] = last,
             Err(error) => {
+                let error = self.store.explain(error);
                 self.message = Some(Message::Error(format!(
                     "Could not re-read the workspace: {error}"
                 )));
@@ -426,6 +429,7 @@ impl App {
             }
             Ok(_) => {}
             Err(error) => {
+                let error = self.store.explain(error);
                 self.message = Some(Message::Error(format!(
                     "Could not read the unsaved text kept from last time: {error}"
                 )))
@@ -439,6 +443,7 @@ impl App {
         let drafts = match self.store.drafts() {
             Ok(drafts) => drafts,
             Err(error) => {
+                let error = self.store.explain(error);
                 self.message = Some(Message::Error(format!(
                     "Could not read the unsaved text: {error}"
                 )));
@@ -644,6 +649,7 @@ impl App {
                     self.overlay = Some(Overlay::History(History::new(reference, entries, &method)))
                 }
                 Err(error) => {
+                    let error = self.store.explain(error.into());
                     self.message = Some(Message::Error(format!(
                         "Could not read the history: {error}"
                     )))

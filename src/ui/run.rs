@@ -58,7 +58,7 @@ fn install_panic_hook(workspace: PathBuf) {
         // Where it happened is enough for a bug report.
         eprintln!(
             "isms: the workbench stopped because of an internal error{location}. Everything saved before it is safe in {}.",
-            workspace.display()
+            super::safe_text::printable(&workspace.display().to_string())
         );
     }));
 }

@@ -10,9 +10,42 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// Characters never sent to the terminal from record text.
+/// Characters never sent to the terminal from record text: control characters, and the
+/// bidirectional embeddings, overrides, isolates and marks (U+200E, U+200F, U+061C), which a
+/// terminal laying out right-to-left text would obey, reordering what follows.
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+        )
+}
+
+/// JSON for the command line's output, written by serde_json (so valid whatever the text
+/// holds) with every unsafe character serde_json leaves as it is (DEL, the C1 controls, the
+/// bidirectional characters) written as its JSON escape (`\u202e`) instead: still the same
+/// JSON, and nothing in it can drive the terminal.
+pub fn printable_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let json = serde_json::to_string_pretty(value)?;
+    if !json.contains(is_unsafe_in_json) {
+        return Ok(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe_in_json(c) {
+            // Every unsafe character is in the Basic Multilingual Plane: one `\uXXXX` each.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Unsafe characters other than the line breaks and indentation that pretty JSON is laid out
+/// with (inside its strings serde_json has already escaped every C0 control).
+fn is_unsafe_in_json(c: char) -> bool {
+    is_unsafe(c) && c != '\n'
 }
 
 /// Text for the command line's output: each unsafe character except line breaks and tabs is
@@ -67,6 +100,37 @@ mod tests {
     }
 
     #[test]
+    fn bidirectional_marks_leave_the_cells_like_the_overrides() {
+        let area = Rect::new(0, 0, 4, 1);
+        let mut buf = Buffer::empty(area);
+        buf[(0, 0)].set_symbol("\u{200e}");
+        buf[(1, 0)].set_symbol("a\u{200f}");
+        buf[(2, 0)].set_symbol("\u{61c}");
+        buf[(3, 0)].set_symbol("\u{5e9}");
+        sanitise(&mut buf, area);
+        let symbols: Vec<&str> = (0..4).map(|x| buf[(x, 0)].symbol()).collect();
+        assert_eq!(symbols, [" ", "a", " ", "\u{5e9}"]);
+        assert_eq!(printable("a\u{200f}b"), "a\\u{200f}b");
+    }
+
+    #[test]
+    fn json_for_the_terminal_stays_json_and_holds_no_unsafe_character() {
+        let hostile =
+            "x\u{7f}\u{9b}\u{202e}\u{200f}\u{61c}\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\"\\\n\u{5e9}";
+        let json = printable_json(&serde_json::json!({ "message": hostile })).unwrap();
+        assert!(
+            !json.contains(|c: char| is_unsafe(c) && c != '\n'),
+            "{json:?}"
+        );
+        assert!(
+            json.contains("\\u202e") && json.contains("\\u007f"),
+            "{json}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["message"], hostile);
+    }
+
+    #[test]
     fn printed_text_shows_escapes_instead_of_running_them() {
         assert_eq!(printable("plain\n\ttext"), "plain\n\ttext");
         assert_eq!(
@@ -77,11 +141,12 @@ mod tests {
 
     #[test]
     fn right_to_left_letters_and_joiners_are_kept() {
-        for c in ['\u{5e9}', '\u{645}', '\u{200d}', '\u{200f}', 'a'] {
+        for c in ['\u{5e9}', '\u{645}', '\u{200d}', '\u{200b}', 'a'] {
             assert!(!is_unsafe(c), "{c:?}");
         }
         for c in [
-            '\u{0}', '\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}',
+            '\u{0}', '\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200e}', '\u{200f}',
+            '\u{61c}',
         ] {
             assert!(is_unsafe(c), "{c:?}");
         }
