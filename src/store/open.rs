@@ -465,3 +465,34 @@ fn has_sqlite_header(path: &Path) -> io::Result<bool> {
         Err(error) => Err(error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn writable_only_when_the_os_allows_it_and_the_bits_do_not_forbid_it() {
+        assert!(writable_decision(true, false));
+        // Owned by someone else, or on a read-only mount: the bits may say writable, the OS not.
+        assert!(!writable_decision(false, false));
+        // Marked read-only on purpose: root could write it, the workbench does not.
+        assert!(!writable_decision(true, true));
+        assert!(!writable_decision(false, true));
+    }
+
+    #[test]
+    fn may_write_asks_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        assert!(!may_write(&path), "a missing file");
+        fs::write(&path, "x").unwrap();
+        assert!(may_write(&path));
+        assert!(may_write(dir.path()));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(!may_write(&path));
+        // Whoever the tests run as: a file is writable only if the OS says so, not the bits.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(may_write(&path), os_allows_writing(&path));
+    }
+}
