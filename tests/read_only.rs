@@ -264,3 +264,58 @@ fn a_workspace_in_a_read_only_folder_is_read() {
         assert!(sidecars(&c.path).is_empty(), "{command}");
     }
 }
+
+/// Runs `isms` as the unprivileged user `nobody` (through `setpriv`), or `None` where that is
+/// not possible (not root, or no `setpriv`).
+fn isms_as_nobody(work: &Path, args: &[&str]) -> Option<Output> {
+    let root = fs::metadata("/proc/self")
+        .map(|meta| std::os::unix::fs::MetadataExt::uid(&meta) == 0)
+        .unwrap_or(false);
+    if !root || !Path::new("/usr/bin/setpriv").exists() {
+        return None;
+    }
+    let out = std::process::Command::new("/usr/bin/setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_isms"))
+        .args(args)
+        .current_dir(work)
+        .env_remove("ISMS_DB")
+        .env("HOME", work)
+        .env("ISMS_ACTOR", "workspace-file-test")
+        .env("ISMS_TODAY", "2026-11-28")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run isms through setpriv");
+    Some(out)
+}
+
+#[test]
+fn a_file_owned_by_someone_else_is_read_as_read_only() {
+    // The file's bits say "writable" (0644), but not by this user: the OS is asked. Needs root
+    // to hand the file to someone else; elsewhere the case cannot be made and is skipped.
+    for (command, _) in commands(Path::new("x"), Path::new("y")) {
+        let c = case("theirs.sqlite3", demo);
+        let folder = c.path.parent().unwrap().to_path_buf();
+        let top = folder.parent().unwrap().to_path_buf();
+        fs::set_permissions(&top, fs::Permissions::from_mode(0o755)).unwrap();
+        // A shared folder others may write in (as /tmp is): SQLite could make -shm there.
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o777)).unwrap();
+        fs::set_permissions(&c.out, fs::Permissions::from_mode(0o777)).unwrap();
+        fs::set_permissions(&c.path, fs::Permissions::from_mode(0o644)).unwrap();
+        let (_, args) = commands(&c.path, &c.out)
+            .into_iter()
+            .find(|(name, _)| *name == command)
+            .unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let before = listing(&folder);
+        let Some(out) = isms_as_nobody(&c.out, &args) else {
+            eprintln!("note: not root or no setpriv; a file owned by someone else is not tested");
+            return;
+        };
+        succeeded(command, &out);
+        assert!(out.stderr.is_empty(), "{command}: {}", text(&out.stderr));
+        assert!(listing(&folder) == before, "{command} changed the folder");
+        assert!(sidecars(&c.path).is_empty(), "{command}");
+    }
+}
