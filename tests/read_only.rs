@@ -319,3 +319,53 @@ fn a_file_owned_by_someone_else_is_read_as_read_only() {
         assert!(sidecars(&c.path).is_empty(), "{command}");
     }
 }
+
+#[test]
+fn a_journal_left_by_a_crash_is_folded_in_and_nothing_is_left() {
+    // A -wal without its -shm: no process has the file open. Read-only, SQLite would make a
+    // -shm it could not remove; instead the journal's committed change is folded into the file
+    // (as any open would do) and nothing is left beside it.
+    for (command, _) in commands(Path::new("x"), Path::new("y")) {
+        let c = case("crashed.sqlite3", |path| {
+            let folder = path.parent().unwrap();
+            let live = folder.parent().unwrap().join("live.sqlite3");
+            demo(&live);
+            let conn = Connection::open(&live).unwrap();
+            conn.execute_batch(
+                "PRAGMA wal_autocheckpoint = 0;
+                 UPDATE workspace SET isms_name = 'after the crash';",
+            )
+            .unwrap();
+            // The file and its journal as a killed process leaves them.
+            fs::copy(&live, path).unwrap();
+            fs::copy(
+                format!("{}-wal", live.display()),
+                format!("{}-wal", path.display()),
+            )
+            .unwrap();
+            drop(conn);
+        });
+        assert_eq!(sidecars(&c.path).len(), 1, "only the -wal");
+        let work = tempfile::tempdir().unwrap();
+        let (_, args) = commands(&c.path, &c.out)
+            .into_iter()
+            .find(|(name, _)| *name == command)
+            .unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = isms(work.path(), &args);
+        succeeded(command, &out);
+        assert!(
+            sidecars(&c.path).is_empty(),
+            "{command}: {:?}",
+            sidecars(&c.path)
+        );
+        let names: Vec<String> = listing(c.path.parent().unwrap()).into_keys().collect();
+        assert_eq!(names, ["crashed.sqlite3"], "{command}");
+        let name: String =
+            Connection::open_with_flags(&c.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap()
+                .query_row("SELECT isms_name FROM workspace", [], |r| r.get(0))
+                .unwrap();
+        assert_eq!(name, "after the crash", "{command}");
+    }
+}

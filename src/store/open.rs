@@ -334,8 +334,9 @@ pub(super) enum Older {
 /// checked or copied as it is. An empty database is refused, never set up.
 ///
 /// How SQLite is asked to open it, so that no `-wal` or `-shm` file is left behind:
-/// - a journal (`-wal`) is already there (the workbench has the file open, or crashed): read
-///   only (`SQLITE_OPEN_READ_ONLY`), through the journal, which is left as it is for its owner;
+/// - a journal (`-wal` and `-shm`) is already there (another process has the file open):
+///   read only (`SQLITE_OPEN_READ_ONLY`), through the journal, which is left as it is for its
+///   owner; a `-wal` alone (left by a crash) is read as a writable file is, below;
 /// - the file and its folder may be written (asked of the OS): read-write, with every write
 ///   refused (`query_only`), because only then can SQLite remove the -wal and -shm files it
 ///   makes when it closes;
@@ -346,8 +347,14 @@ pub(super) fn open_read_only(path: &Path, older: Older) -> Result<Connection, Op
     let sqlite_error = sqlite_error_for(path);
     let writable = may_write(path) && !folder_is_read_only(path);
     let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let shm = PathBuf::from(format!("{}-shm", path.display()));
+    // A journal without its -shm is one no process has open (a crash left it): read-only,
+    // SQLite would make a -shm it could not remove again, so where the file may be written the
+    // connection is read-write, and closing it folds the journal's committed changes into the
+    // file and removes both, as opening it anywhere would.
+    let orphan_journal = wal.exists() && !shm.exists();
     let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = if wal.exists() {
+    let conn = if wal.exists() && !(orphan_journal && writable) {
         Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex)
             .map_err(&sqlite_error)?
     } else if writable {
