@@ -104,7 +104,7 @@ impl fmt::Display for OpenError {
             }
             OpenError::Empty { path } => write!(
                 f,
-                "{}: is an empty file, not a workspace (create one with `isms init --db {}`).",
+                "{}: is an empty file, not a workspace, so it was left untouched (to make a workspace there, remove it and run `isms init --db {}`).",
                 path.display(),
                 path.display()
             ),
