@@ -353,7 +353,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 workspace_path(cli.db)?
             };
-            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let store = open(&path, OpenMode::ReadOnly, &actor())?;
             let bar = TerminalProgress::new("export");
             let written = export::export_soa_version(
                 &store,
@@ -383,7 +383,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 workspace_path(cli.db)?
             };
-            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let store = open(&path, OpenMode::ReadOnly, &actor())?;
             let findings = store.check(today).map_err(|error| store.explain(error))?;
             let blockers = crate::domain::check::blockers(&findings).count();
             match format {
@@ -420,7 +420,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 workspace_path(cli.db)?
             };
-            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let store = open(&path, OpenMode::ReadOnly, &actor())?;
             let text = store
                 .status_text(today)
                 .map_err(|error| store.explain(error))?;
@@ -470,7 +470,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } else {
                 workspace_path(cli.db)?
             };
-            let store = open(&path, OpenMode::MustExist, &actor())?;
+            let store = open(&path, OpenMode::ReadOnly, &actor())?;
             let mut app = App::open_on(store, theme, tab, today)?;
             app.set_presenting(cli.presentation);
             write!(
@@ -480,8 +480,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             )
             .context("could not write to standard output")?;
             // The process ends here: freeing tens of thousands of records one by one would
-            // only delay the exit.
-            std::mem::forget(app);
+            // only delay the exit. The store is closed all the same, so that SQLite removes
+            // the -wal and -shm files it made beside the workspace.
+            drop(app.into_store());
         }
         None => {
             if !io::stdout().is_terminal() || !io::stdin().is_terminal() {

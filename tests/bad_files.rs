@@ -146,10 +146,12 @@ fn a_file_without_permission_to_read() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
     if is_root() {
         // Root may read it anyway, so the kernel's refusal cannot be tested; the permission
-        // bits still say "read-only", which the workbench refuses to write to.
+        // bits still say "read-only", which the workbench refuses to write to, and a command
+        // that only reads leaves it as it was.
         eprintln!("note: running as root, which bypasses file permissions; only the read-only refusal is tested");
-        let message = refused(dir.path(), &path, &["status", "--db", s(&path)]);
+        let message = refused_for_writing(dir.path(), &path);
         assert!(message.contains("is read-only"), "{message}");
+        read_and_left_alone(dir.path(), &path, &["status", "--db", s(&path)]);
     } else {
         for message in refused_everywhere(dir.path(), &path) {
             assert!(
@@ -161,36 +163,50 @@ fn a_file_without_permission_to_read() {
     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
 }
 
+/// An import (which writes) into `path`: returns its one-sentence refusal; nothing changed.
+fn refused_for_writing(dir: &Path, path: &Path) -> String {
+    let csv = dir.join("assets.csv");
+    fs::write(&csv, "Name\nLaptop\n").unwrap();
+    refused(dir, path, &["import", "assets", s(&csv), "--db", s(path)])
+}
+
+/// Runs a command that only reads: it succeeds (or, for `check`, reports blockers) and leaves
+/// the file and its sidecars as they were.
+fn read_and_left_alone(dir: &Path, path: &Path, args: &[&str]) {
+    let before = state(path);
+    let out = isms(dir, args);
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(state(path), before, "{args:?}");
+    assert!(sidecars(path).is_empty(), "{:?}", sidecars(path));
+}
+
 #[test]
-fn a_read_only_file_is_refused_for_writing_but_can_be_verified_and_copied() {
+fn a_read_only_file_is_refused_for_writing_but_can_be_read_verified_and_copied() {
     let dir = tempfile::tempdir().unwrap();
     let path = workspace(dir.path(), "readonly.sqlite3");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+    let message = refused_for_writing(dir.path(), &path);
+    assert!(message.contains("is read-only"), "{message}");
+    assert!(message.contains("isms backup"), "{message}");
+    let copy = dir.path().join("copy.sqlite3");
     for args in [
         vec!["status", "--db", s(&path)],
         vec!["check", "--db", s(&path)],
         vec!["snapshot", "--tab", "scope", "--db", s(&path)],
+        vec!["verify", "--db", s(&path)],
+        vec!["backup", "--db", s(&path), "--to", s(&copy)],
     ] {
-        let message = refused(dir.path(), &path, &args);
-        assert!(message.contains("is read-only"), "{message}");
-        assert!(message.contains("isms backup"), "{message}");
+        read_and_left_alone(dir.path(), &path, &args);
     }
-    let before = state(&path);
-    let out = isms(dir.path(), &["verify", "--db", s(&path)]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let copy = dir.path().join("copy.sqlite3");
-    let out = isms(dir.path(), &["backup", "--db", s(&path), "--to", s(&copy)]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(state(&path), before);
-    assert!(sidecars(&path).is_empty(), "{:?}", sidecars(&path));
     let out = isms(dir.path(), &["status", "--db", s(&copy)]);
     assert!(
         out.status.success(),
@@ -207,13 +223,15 @@ fn a_workspace_in_a_read_only_folder() {
     fs::create_dir(&folder).unwrap();
     let path = workspace(&folder, "shelved.sqlite3");
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+    let message = refused_for_writing(dir.path(), &path);
+    assert!(message.contains("its folder is read-only"), "{message}");
+    assert!(message.contains("-wal"), "{message}");
+    // Reading it makes nothing beside it.
     for args in [
         vec!["status", "--db", s(&path)],
         vec!["check", "--db", s(&path)],
     ] {
-        let message = refused(dir.path(), &path, &args);
-        assert!(message.contains("its folder is read-only"), "{message}");
-        assert!(message.contains("-wal"), "{message}");
+        read_and_left_alone(dir.path(), &path, &args);
     }
     // A new workspace is not made there either.
     let new = folder.join("new.sqlite3");

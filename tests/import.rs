@@ -698,11 +698,16 @@ fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 ,;\"'\n\r\u{e9}\u{df}\u{4e2d}-]{0,16}".prop_map(|s| s.trim().to_string())
 }
 
+/// Free text as a user writes it: leading and trailing tabs, spaces and line breaks are kept.
+fn free_text() -> impl Strategy<Value = String> {
+    "[\ta-zA-Z0-9 ,;\"'\n\r\u{e9}\u{df}\u{4e2d}-]{0,16}"
+}
+
 fn asset_strategy() -> impl Strategy<Value = Asset> {
     (
         text(),
         proptest::sample::select(AssetKind::ALL),
-        (text(), text(), text(), text()),
+        (free_text(), text(), free_text(), free_text()),
         (1u8..=3, 1u8..=3, 1u8..=3),
         any::<bool>(),
     )
@@ -839,4 +844,59 @@ proptest! {
             other => prop_assert!(false, "{:?}\n{}", other, String::from_utf8_lossy(&bytes)),
         }
     }
+}
+
+#[test]
+fn free_text_cells_are_kept_exactly_and_key_and_choice_columns_trimmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = new_workspace(dir.path());
+    drop(store);
+    let assets = "Name,Kind,Owner,Location,Classification,C,In scope,Notes\n\
+                  \x20 Ledger\t, software ,\tCFO ,  AWS , Internal\t, high ,  yes ,\"\t- first\n  - second\n\"\n";
+    let outcome = import_file(
+        dir.path(),
+        &path,
+        Kind::Assets,
+        "a.csv",
+        assets.as_bytes(),
+        false,
+    );
+    assert_eq!(references(outcome), ["A-001"]);
+    let risks = "Title,Description,Threat,Vulnerability,Assets,Owner,Likelihood,Impact,Treatment,Treatment plan,Controls,Status\n\
+                 \x20 Theft \t,\"  Laptop left\n\ton a train\",\tthief, no lock ,  Ledger ; A-001 , CISO\t, 3 ,  4 , modify ,\"\n1. encrypt\n2. train \", 8.1 ; 5.15 , identified \n";
+    let outcome = import_file(
+        dir.path(),
+        &path,
+        Kind::Risks,
+        "r.csv",
+        risks.as_bytes(),
+        false,
+    );
+    assert_eq!(references(outcome), ["R-001"]);
+
+    let store = open(&path, OpenMode::ReadOnly).unwrap();
+    let asset = &store.list::<Asset>().unwrap()[0].value;
+    // Key and choice columns: trimmed.
+    assert_eq!(asset.name, "Ledger");
+    assert_eq!(asset.kind, AssetKind::Software);
+    assert_eq!(asset.location, "AWS");
+    assert_eq!(asset.confidentiality, 3);
+    assert!(asset.in_scope);
+    // Free text: exactly as written.
+    assert_eq!(asset.owner, "\tCFO ");
+    assert_eq!(asset.classification, " Internal\t");
+    assert_eq!(asset.notes, "\t- first\n  - second\n");
+
+    let risk = &store.list::<Risk>().unwrap()[0].value;
+    assert_eq!(risk.title, "Theft");
+    assert_eq!((risk.likelihood, risk.impact), (3, 4));
+    assert_eq!(risk.treatment, Some(Treatment::Modify));
+    assert_eq!(risk.status, RiskStatus::Identified);
+    assert_eq!(risk.assets, ["A-001"]);
+    assert_eq!(risk.controls, ["5.15", "8.1"]);
+    assert_eq!(risk.description, "  Laptop left\n\ton a train");
+    assert_eq!(risk.threat, "\tthief");
+    assert_eq!(risk.vulnerability, " no lock ");
+    assert_eq!(risk.owner, " CISO\t");
+    assert_eq!(risk.treatment_plan, "\n1. encrypt\n2. train ");
 }

@@ -29,6 +29,26 @@ fn text_or(text: &str, missing: &str) -> String {
     }
 }
 
+/// A compiled input: the workbench lists records one a line, "- ACT-001 ...", which stay a
+/// list; everything after the marker, and every other line (text typed in, which may start
+/// with "- " too), is escaped.
+fn compiled(text: &str) -> String {
+    let listed = |item: &str| {
+        let letters = item.chars().take_while(char::is_ascii_uppercase).count();
+        letters > 0
+            && item[letters..].starts_with('-')
+            && item[letters + 1..].starts_with(|c: char| c.is_ascii_digit())
+    };
+    text.trim()
+        .lines()
+        .map(|line| match line.strip_prefix("- ") {
+            Some(item) if listed(item) => format!("- {}", escape(item)),
+            _ => escape(line),
+        })
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
 /// Multi-line text as Markdown paragraphs, each line escaped.
 fn paragraphs(text: &str) -> String {
     text.trim()
@@ -70,7 +90,7 @@ pub fn files(data: &PackData) -> Result<Files> {
             let summary = if text.is_empty() {
                 "Not compiled.".to_string()
             } else {
-                paragraphs(&text)
+                compiled(&text)
             };
             let _ = writeln!(out, "{summary}\n");
             if !review.notes[i].trim().is_empty() {

@@ -471,7 +471,7 @@ fn export_pack(
     let path = store.path().to_path_buf();
     std::thread::scope(|scope| {
         let streaming = scope.spawn(|| -> Result<(std::path::PathBuf, pack::Digest)> {
-            let reader = Store::open(&path, OpenMode::MustExist)?;
+            let reader = Store::open(&path, OpenMode::ReadOnly)?;
             let write = |out: &mut dyn std::io::Write| workspace_json::write_from(&reader, out);
             pack::write_temporary(&json_target, &pack::Body::Streamed(&write))
         });

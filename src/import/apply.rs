@@ -147,7 +147,7 @@ pub fn run(
     let exists = fs::symlink_metadata(workspace).is_ok();
     if dry_run || !exists {
         let context = if exists {
-            Context::load(&open(workspace, OpenMode::MustExist)?)?
+            Context::load(&open(workspace, OpenMode::ReadOnly)?)?
         } else {
             Context::empty()
         };

@@ -87,14 +87,14 @@ fn asset(cells: &mut Cells<'_>, context: &Context) -> Asset {
     let asset = Asset {
         name: cells.get("name").to_string(),
         kind: cells.parse("kind", kind).unwrap_or(AssetKind::Information),
-        owner: cells.get("owner").to_string(),
+        owner: cells.text("owner").to_string(),
         location,
-        classification: cells.get("classification").to_string(),
+        classification: cells.text("classification").to_string(),
         confidentiality: cells.parse("confidentiality", values::cia).unwrap_or(2),
         integrity: cells.parse("integrity", values::cia).unwrap_or(2),
         availability: cells.parse("availability", values::cia).unwrap_or(2),
         in_scope,
-        notes: cells.get("notes").to_string(),
+        notes: cells.text("notes").to_string(),
     };
     cells.add_field_errors(asset.validate());
     asset

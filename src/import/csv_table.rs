@@ -4,8 +4,9 @@
 //!
 //! UTF-8 with or without a byte-order mark; comma or semicolon, whichever the header line
 //! uses more (outside quotes; a tie means comma); CRLF, LF or CR line ends; quoted cells with
-//! delimiters, quotes and line breaks. Cells are trimmed; rows whose cells are all blank are
-//! skipped.
+//! delimiters, quotes and line breaks. Header cells are trimmed; other cells are kept exactly
+//! as written (the importers trim key and choice columns only); rows whose cells are all blank
+//! are skipped.
 
 use super::ImportError;
 
@@ -174,8 +175,10 @@ pub fn read(bytes: &[u8]) -> Result<Read, Vec<ImportError>> {
         }
         let mut cells = Vec::with_capacity(record.len());
         for (index, field) in record.iter().enumerate() {
+            // Kept exactly as written: a free-text cell's leading tabs, spaces and line breaks
+            // are the user's; key and choice columns are trimmed where they are read.
             match std::str::from_utf8(field) {
-                Ok(text) => cells.push(text.trim().to_string()),
+                Ok(text) => cells.push(text.to_string()),
                 Err(error) => {
                     let column = match headers[index].as_str() {
                         "" => (index + 1).to_string(),

@@ -154,14 +154,14 @@ impl HeaderMap {
         self.headers
             .iter()
             .enumerate()
-            .filter(|(index, header)| header.is_empty() && !row.cells[*index].is_empty())
+            .filter(|(index, header)| header.is_empty() && !row.cells[*index].trim().is_empty())
             .map(|(index, _)| {
                 ImportError::cell(
                     row.number,
                     format!("{} (no header)", index + 1),
                     format!(
                         "{:?} is in a column without a header; give the column a header or clear it",
-                        row.cells[index]
+                        row.cells[index].trim()
                     ),
                 )
             })
@@ -181,8 +181,15 @@ impl<'a> Cells<'a> {
         self.row.number
     }
 
-    /// The trimmed cell, or "" when the file has no such column.
+    /// The trimmed cell, or "" when the file has no such column: for key and choice columns
+    /// (a name, a level, a date, a list of references), where spaces around are not meant.
     pub fn get(&self, key: &str) -> &'a str {
+        self.text(key).trim()
+    }
+
+    /// The cell exactly as written (leading tabs, spaces and line breaks included), or "" when
+    /// the file has no such column: for free-text columns, whose text is the user's.
+    pub fn text(&self, key: &str) -> &'a str {
         self.map
             .position(key)
             .map_or("", |index| self.row.cells[index].as_str())

@@ -140,7 +140,7 @@ pub(super) fn verify_connection(conn: &Connection) -> rusqlite::Result<Verdict> 
 
 /// Checks the workspace at `path` without changing it (not even migrating an older one).
 pub fn verify_file(path: &Path) -> Result<Verdict, OpenError> {
-    let conn = open::open_read_only(path)?;
+    let conn = open::open_read_only(path, open::Older::Accept)?;
     verify_connection(&conn).map_err(|error| match error.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => OpenError::NotADatabase {
             path: path.to_path_buf(),
@@ -166,7 +166,7 @@ pub struct BackupSummary {
 /// name next to `to` and put in place only when complete; an existing `to` is never replaced.
 /// The copy is verified before returning.
 pub fn backup_file(from: &Path, to: &Path) -> Result<BackupSummary> {
-    let conn = open::open_read_only(from)?;
+    let conn = open::open_read_only(from, open::Older::Accept)?;
     backup_connection(&conn, to)?;
     let verdict = verify_file(to)?;
     let bytes = fs::metadata(to)

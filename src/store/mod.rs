@@ -70,6 +70,15 @@ impl Store {
     /// Opens the workspace with `actor` named in the change log from the first change on,
     /// including the creation of a new workspace.
     pub fn open_as(path: &Path, mode: OpenMode, actor: &str) -> Result<Store, OpenError> {
+        if let OpenMode::ReadOnly = mode {
+            // Nothing is set up: a workspace this build can read has its rows already.
+            return Ok(Store {
+                conn: open::open_read_only(path, open::Older::Refuse)?,
+                path: path.to_path_buf(),
+                actor: actor.to_string(),
+                clock: Clock::System,
+            });
+        }
         let conn = open::open_connection(path, &mode)?;
         let mut store = Store {
             conn,
@@ -79,7 +88,7 @@ impl Store {
         };
         let organisation = match mode {
             OpenMode::Create { organisation } => organisation,
-            OpenMode::MustExist => None,
+            OpenMode::MustExist | OpenMode::ReadOnly => None,
         };
         store
             .ensure_workspace_row(organisation.as_deref().unwrap_or(""))

@@ -27,6 +27,9 @@ pub enum OpenMode {
     Create { organisation: Option<String> },
     /// Refuse a missing file.
     MustExist,
+    /// Only read: refuse a missing, empty or older file rather than set it up or migrate it,
+    /// and leave the file (and its folder) exactly as they were. Every write is refused.
+    ReadOnly,
 }
 
 /// Why a workspace could not be opened. Each renders as one sentence naming the file.
@@ -51,6 +54,10 @@ pub enum OpenError {
         path: PathBuf,
         found: i64,
         supported: i64,
+    },
+    OlderVersion {
+        path: PathBuf,
+        found: i64,
     },
     ReadOnly {
         path: PathBuf,
@@ -97,7 +104,7 @@ impl fmt::Display for OpenError {
             }
             OpenError::Empty { path } => write!(
                 f,
-                "{}: is an empty file, not a workspace (create one with `isms init --db {}`).",
+                "{}: is an empty file, not a workspace, so it was left untouched (to make a workspace there, remove it and run `isms init --db {}`).",
                 path.display(),
                 path.display()
             ),
@@ -114,6 +121,12 @@ impl fmt::Display for OpenError {
             OpenError::NewerVersion { path, found, supported } => write!(
                 f,
                 "{}: was written by a newer version of ISMS Workbench (schema {found}; this build knows up to {supported}), so it was left untouched.",
+                path.display()
+            ),
+            OpenError::OlderVersion { path, found } => write!(
+                f,
+                "{}: was written by an older version of ISMS Workbench (schema {found}); open it in the workbench (`isms --db {}`) to bring it up to date, so it was left untouched.",
+                path.display(),
                 path.display()
             ),
             OpenError::ReadOnly { path } => write!(
@@ -216,9 +229,7 @@ fn check_file(path: &Path, mode: &OpenMode, writable: bool) -> Result<(), OpenEr
                     path: path.to_path_buf(),
                 });
             }
-            // Judged by the permission bits rather than by trying, so that the answer is the
-            // same for root (whom the kernel lets write anyway) and nothing is attempted.
-            if writable && meta.permissions().readonly() {
+            if writable && !may_write(path) {
                 return Err(OpenError::ReadOnly {
                     path: path.to_path_buf(),
                 });
@@ -226,14 +237,14 @@ fn check_file(path: &Path, mode: &OpenMode, writable: bool) -> Result<(), OpenEr
         }
         // An empty file is what `Create` makes before SQLite fills it; where the file must
         // already be a workspace, an empty one is refused rather than quietly set up.
-        Ok(_) if matches!(mode, OpenMode::MustExist) => {
+        Ok(_) if !matches!(mode, OpenMode::Create { .. }) => {
             return Err(OpenError::Empty {
                 path: path.to_path_buf(),
             })
         }
         Ok(_) => {}
         Err(error) if error.kind() == io::ErrorKind::NotFound => match mode {
-            OpenMode::MustExist => {
+            OpenMode::MustExist | OpenMode::ReadOnly => {
                 return Err(OpenError::Missing {
                     path: path.to_path_buf(),
                 })
@@ -250,7 +261,34 @@ fn folder_is_read_only(path: &Path) -> bool {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    fs::metadata(folder).is_ok_and(|meta| meta.permissions().readonly())
+    !may_write(folder)
+}
+
+/// Whether this process may write `path` (a file or a folder). The operating system is asked
+/// (`access(2)`), so a file owned by someone else, or on a read-only mount, counts as read-only
+/// whatever its permission bits say. A file whose write bits are all off counts as read-only
+/// too, even for root (whom the kernel lets write anyway): someone marked it so on purpose.
+pub(crate) fn may_write(path: &Path) -> bool {
+    let Ok(meta) = fs::metadata(path) else {
+        return false;
+    };
+    writable_decision(os_allows_writing(path), meta.permissions().readonly())
+}
+
+/// The rule of [`may_write`], apart from the file system: writable only when the operating
+/// system allows it and the permission bits do not all say "read-only".
+fn writable_decision(os_allows: bool, bits_read_only: bool) -> bool {
+    os_allows && !bits_read_only
+}
+
+fn os_allows_writing(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c_path` is a valid NUL-terminated string that outlives the call; access(2)
+    // only reads it.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
 }
 
 /// Checks that an open file is a workspace (or a fresh empty database) this build can handle;
@@ -282,33 +320,66 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(i64, bool), OpenErr
     Ok((version, fresh))
 }
 
-/// Opens an existing workspace only to read it: nothing is migrated or written, so a file
-/// from an older version (or a read-only one) can be checked or copied as it is. Where the file
-/// and its folder are writable the connection is read-write all the same (and writes nothing),
-/// because only then can SQLite remove the -wal and -shm files it makes when it closes.
-pub(super) fn open_read_only(path: &Path) -> Result<Connection, OpenError> {
-    check_file(path, &OpenMode::MustExist, false)?;
+/// What a read-only open does with a file from an older schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Older {
+    /// Open it as it is (verify and backup read only what every schema has).
+    Accept,
+    /// Refuse it with [`OpenError::OlderVersion`]: reading it needs the current schema.
+    Refuse,
+}
+
+/// Opens an existing workspace only to read it: nothing is migrated or written, and nothing is
+/// left beside it afterwards, so a file from an older version (or a read-only one) can be
+/// checked or copied as it is. An empty database is refused, never set up.
+///
+/// How SQLite is asked to open it, so that no `-wal` or `-shm` file is left behind:
+/// - a journal (`-wal` and `-shm`) is already there (another process has the file open):
+///   read only (`SQLITE_OPEN_READ_ONLY`), through the journal, which is left as it is for its
+///   owner; a `-wal` alone (left by a crash) is read as a writable file is, below;
+/// - the file and its folder may be written (asked of the OS): read-write, with every write
+///   refused (`query_only`), because only then can SQLite remove the -wal and -shm files it
+///   makes when it closes;
+/// - otherwise the file cannot be changing: opened as immutable, SQLite reads it without making
+///   -wal and -shm files it could not remove again.
+pub(super) fn open_read_only(path: &Path, older: Older) -> Result<Connection, OpenError> {
+    check_file(path, &OpenMode::ReadOnly, false)?;
     let sqlite_error = sqlite_error_for(path);
-    let writable = fs::metadata(path).is_ok_and(|meta| !meta.permissions().readonly())
-        && !folder_is_read_only(path);
-    let access = if writable {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-    };
-    let flags = access | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let writable = may_write(path) && !folder_is_read_only(path);
     let wal = PathBuf::from(format!("{}-wal", path.display()));
-    let conn = if writable || wal.exists() {
-        Connection::open_with_flags(path, flags).map_err(&sqlite_error)?
-    } else {
-        // A read-only file with no journal beside it cannot be changing: opened as immutable,
-        // SQLite reads it without making -wal and -shm files it could not remove again.
-        let uri = format!("file:{}?immutable=1", uri_escape(path));
-        Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+    let shm = PathBuf::from(format!("{}-shm", path.display()));
+    // A journal without its -shm is one no process has open (a crash left it): read-only,
+    // SQLite would make a -shm it could not remove again, so where the file may be written the
+    // connection is read-write, and closing it folds the journal's committed changes into the
+    // file and removes both, as opening it anywhere would.
+    let orphan_journal = wal.exists() && !shm.exists();
+    let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if wal.exists() && !(orphan_journal && writable) {
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex)
             .map_err(&sqlite_error)?
+    } else if writable {
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
+            .map_err(&sqlite_error)?
+    } else {
+        let uri = format!("file:{}?immutable=1", uri_escape(path));
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+        Connection::open_with_flags(uri, flags).map_err(&sqlite_error)?
     };
+    conn.pragma_update(None, "query_only", "ON")
+        .map_err(&sqlite_error)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(&sqlite_error)?;
-    check_identity(&conn, path)?;
+    let (version, fresh) = check_identity(&conn, path)?;
+    if fresh {
+        return Err(OpenError::NotAWorkspace {
+            path: path.to_path_buf(),
+        });
+    }
+    if older == Older::Refuse && version < migrations::LATEST {
+        return Err(OpenError::OlderVersion {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
     Ok(conn)
 }
 
@@ -399,5 +470,36 @@ fn has_sqlite_header(path: &Path) -> io::Result<bool> {
         Ok(()) => Ok(&header == SQLITE_MAGIC),
         Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
         Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn writable_only_when_the_os_allows_it_and_the_bits_do_not_forbid_it() {
+        assert!(writable_decision(true, false));
+        // Owned by someone else, or on a read-only mount: the bits may say writable, the OS not.
+        assert!(!writable_decision(false, false));
+        // Marked read-only on purpose: root could write it, the workbench does not.
+        assert!(!writable_decision(true, true));
+        assert!(!writable_decision(false, true));
+    }
+
+    #[test]
+    fn may_write_asks_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        assert!(!may_write(&path), "a missing file");
+        fs::write(&path, "x").unwrap();
+        assert!(may_write(&path));
+        assert!(may_write(dir.path()));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(!may_write(&path));
+        // Whoever the tests run as: a file is writable only if the OS says so, not the bits.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(may_write(&path), os_allows_writing(&path));
     }
 }

@@ -491,6 +491,102 @@ fn describe(value: Value) -> String {
 
 /// The first row, in file order, that refers to a row the restore did not write; `numbers`
 /// gives each table's rows' numbers by rowid, and the values are read back from the row.
+/// The table of reference counters: for each series (`R`, `IA-2026`, `OBJ-01/M`...), the
+/// number its last record was given.
+const REF_COUNTER: &str = "ref_counter";
+
+/// `PREFIX-NUMBER` split into its series and number, for a reference numbered by a counter
+/// (`R-031`, `IA-2026-01`); `None` for one that is not (`WS`, `5.1`, `IA-2026-01/4.1`).
+fn numbered(reference: &str) -> Option<(&str, u64)> {
+    let (prefix, digits) = reference.rsplit_once('-')?;
+    if prefix.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((prefix, digits.parse().unwrap_or(u64::MAX)))
+}
+
+/// The first reference in use (in a record's `ref`, or named by the change log) whose series'
+/// counter is below its number: the next record saved in that series would be given a
+/// reference already taken, so every later save there would fail (or reuse a deleted record's
+/// reference). Named by its table and row, with the counter's row.
+fn counter_error(
+    conn: &Connection,
+    schema: &[TableSchema],
+    numbers: &HashMap<&str, &HashMap<i64, usize>>,
+) -> Result<Option<DumpError>> {
+    let Some(counters_schema) = schema.iter().find(|table| table.name == REF_COUNTER) else {
+        return Ok(None);
+    };
+    if counters_schema.column("prefix").is_none() || counters_schema.column("last").is_none() {
+        return Ok(None);
+    }
+    let mut counters: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT prefix, last, rowid FROM ref_counter")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        if let (Ok(prefix), Ok(last)) = (row.get_ref(0)?.as_str(), row.get_ref(1)?.as_i64()) {
+            counters.insert(prefix.to_string(), (last, row.get(2)?));
+        }
+    }
+    let row_of = |table: &str, rowid: i64| numbers.get(table)?.get(&rowid).copied();
+    // The records first, then the change log (which names deleted records too).
+    let records = schema.iter().filter(|table| table.name != CHANGE_LOG);
+    let log = schema.iter().filter(|table| table.name == CHANGE_LOG);
+    for table in records.chain(log) {
+        let column = if table.name == CHANGE_LOG {
+            "record"
+        } else {
+            "ref"
+        };
+        if table.column(column).is_none() {
+            continue;
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT rowid, \"{column}\" FROM \"{}\" ORDER BY rowid",
+            table.name.replace('"', "\"\"")
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let Ok(reference) = row.get_ref(1)?.as_str() else {
+                continue;
+            };
+            let Some((prefix, number)) = numbered(reference) else {
+                continue;
+            };
+            let counter = counters.get(prefix).copied();
+            if counter.is_some_and(|(last, _)| u64::try_from(last).is_ok_and(|last| last >= number))
+            {
+                continue;
+            }
+            let counter = match counter {
+                Some((last, rowid)) => {
+                    let place = match row_of(REF_COUNTER, rowid) {
+                        Some(counter_row) => format!("table {REF_COUNTER}, row {counter_row}"),
+                        None => format!("table {REF_COUNTER}"),
+                    };
+                    format!("the counter for {prefix} ({place}) is at {last}")
+                }
+                None => format!("table {REF_COUNTER} has no counter for {prefix}"),
+            };
+            let what = if table.name == CHANGE_LOG {
+                "is named by the change log"
+            } else {
+                "is in use"
+            };
+            return Ok(Some(DumpError::at(
+                &table.name,
+                row_of(&table.name, row.get(0)?),
+                Some(column),
+                format!(
+                    "{reference} {what}, but {counter}, so the next record saved in that \
+                     series would be given a reference already taken"
+                ),
+            )));
+        }
+    }
+    Ok(None)
+}
+
 fn foreign_key_error(
     conn: &Connection,
     numbers: &HashMap<&str, &HashMap<i64, usize>>,
@@ -718,6 +814,9 @@ impl<'a> Restore<'a> {
                 ),
             )
             .into());
+        }
+        if let Some(error) = counter_error(self.conn, &self.schema, &numbers)? {
+            return Err(error.into());
         }
         self.progress.advance(self.schema.len() as u64);
         Ok(Restored {

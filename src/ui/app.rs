@@ -303,6 +303,15 @@ impl App {
         &self.store
     }
 
+    /// Ends the app and hands back its store, without freeing the tabs' records one by one
+    /// (for a command that exits right after): the store is dropped by the caller, so its
+    /// connection is closed and SQLite removes the -wal and -shm files it made.
+    pub fn into_store(self) -> Store {
+        let App { store, tabs, .. } = self;
+        std::mem::forget(tabs);
+        store
+    }
+
     pub fn should_quit(&self) -> bool {
         self.should_quit
     }
