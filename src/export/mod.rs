@@ -4,7 +4,8 @@
 //! The workspace is read once into [`PackData`]; each entry of [`FILES`] is one writer function
 //! from that data to a file's bytes, or, for a file per record (a report per audit), to the
 //! paths and bytes of those files; [`pack`] owns the rules of the output folder (empty unless
-//! forced, no symbolic links, every file replaced atomically). Nothing is written until every
+//! forced and then only over an earlier pack, no symbolic links, private files, the new pack
+//! written in a staging folder and moved into place when whole). Nothing is written until every
 //! file has been made.
 //!
 //! - [`cells`]: cell text that is safe to open in a spreadsheet (formula injection).
