@@ -44,7 +44,14 @@ fn record<'a>(
         if count > 0 {
             out.push(b',');
         }
-        field(out, &neutralise(cell));
+        // The quote mark of a neutralised cell written in front rather than copying the cell.
+        let neutral = neutralise(cell);
+        match neutral.strip_suffix(cell) {
+            Some(mark) if !mark.is_empty() => {
+                field_with_mark(out, mark, cell);
+            }
+            _ => field_with_mark(out, "", &neutral),
+        }
         count += 1;
     }
     if count != width {
@@ -61,16 +68,26 @@ fn record<'a>(
 /// One cell: as it is, or in double quotes with each quote doubled when it holds a comma, a
 /// quote or a line break (what the csv crate's `QuoteStyle::Necessary` quotes).
 pub fn field(out: &mut Vec<u8>, text: &str) {
+    field_with_mark(out, "", text);
+}
+
+/// [`field`] of `mark` followed by `text`.
+fn field_with_mark(out: &mut Vec<u8>, mark: &str, text: &str) {
     let bytes = text.as_bytes();
-    if !bytes
-        .iter()
-        .any(|byte| matches!(byte, b',' | b'"' | b'\r' | b'\n'))
-    {
+    let special = |byte: &u8| matches!(byte, b',' | b'"' | b'\r' | b'\n');
+    if !bytes.iter().any(special) && !mark.bytes().any(|byte| special(&byte)) {
+        out.extend_from_slice(mark.as_bytes());
         out.extend_from_slice(bytes);
         return;
     }
-    out.reserve(bytes.len() + 2);
+    // A long cell gets exactly the room it needs (its quotes doubled, the closing quote and
+    // the line end), so that the output is not copied into a buffer twice its size.
+    if bytes.len() > 1 << 20 {
+        let quotes = bytes.iter().filter(|byte| **byte == b'"').count();
+        out.reserve_exact(mark.len() + bytes.len() + quotes + 8);
+    }
     out.push(b'"');
+    out.extend_from_slice(mark.as_bytes());
     let mut pieces = bytes.split(|byte| *byte == b'"');
     if let Some(first) = pieces.next() {
         out.extend_from_slice(first);
