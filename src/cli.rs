@@ -112,10 +112,12 @@ enum Command {
     /// an index (README.md) and a seal (SHA256SUMS)
     #[command(after_long_help = crate::export::files_help())]
     Export {
-        /// The folder to write; created if missing, refused if not empty unless --force
+        /// The folder to write; created if missing, refused if not empty unless --force, or if
+        /// it is a symbolic link
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Write into a folder that is not empty: the pack's files are replaced, others left alone
+        /// Replace an earlier audit pack in the folder: the files its SHA256SUMS lists are
+        /// removed; a folder holding anything else is refused
         #[arg(long)]
         force: bool,
         /// Make the SoA files (03-soa/ and the SoA in report.html) from this approved version,

@@ -3,7 +3,7 @@
 //! end to end.
 
 use std::fs;
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -351,28 +351,47 @@ fn export_refuses_a_folder_that_is_not_empty_without_force() {
 }
 
 #[test]
-fn export_force_replaces_the_pack_files_and_leaves_others_alone() {
+fn export_force_replaces_only_the_earlier_pack_and_refuses_anything_else() {
     let dir = tempfile::tempdir().unwrap();
     let (_, store) = workspace(dir.path());
     let out = dir.path().join("out");
-    export_to(&store, &out, false).unwrap();
+    let written = export_to(&store, &out, false).unwrap();
     let first = fs::read(out.join(CSV)).unwrap();
     fs::write(out.join(CSV), "stale").unwrap();
-    fs::write(out.join("03-soa/reviewer-notes.txt"), "keep").unwrap();
+    let mut expected = files_under(&out);
 
+    // A file the earlier pack did not write is named, and nothing is removed or written.
+    fs::write(out.join("03-soa/reviewer-notes.txt"), "keep").unwrap();
+    let error = format!("{:#}", export_to(&store, &out, true).unwrap_err());
+    assert_eq!(
+        error,
+        format!(
+            "{}: is not a file of the audit pack written there before (its SHA256SUMS does \
+             not list it), and --force replaces only that pack; move it out of the folder or \
+             choose another folder",
+            out.join("03-soa/reviewer-notes.txt").display()
+        )
+    );
+    assert_eq!(fs::read(out.join(CSV)).unwrap(), b"stale");
+
+    // Moved out, the pack is replaced: every file the seal listed, and only those.
+    fs::remove_file(out.join("03-soa/reviewer-notes.txt")).unwrap();
     export_to(&store, &out, true).unwrap();
     assert_eq!(fs::read(out.join(CSV)).unwrap(), first);
-    assert_eq!(
-        fs::read_to_string(out.join("03-soa/reviewer-notes.txt")).unwrap(),
-        "keep"
-    );
-    let mut expected = [CSV, XLSX, MD, "03-soa/reviewer-notes.txt"].map(String::from);
     expected.sort();
-    let soa_folder: Vec<String> = files_under(&out)
-        .into_iter()
-        .filter(|path| path.starts_with("03-soa/"))
-        .collect();
-    assert_eq!(soa_folder, expected);
+    assert_eq!(files_under(&out), expected);
+    assert_eq!(written.len(), expected.len());
+
+    // A folder that is not empty and holds no seal is no pack: refused, forced or not.
+    let mine = dir.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("README.md"), "my notes").unwrap();
+    let error = format!("{:#}", export_to(&store, &mine, true).unwrap_err());
+    assert!(
+        error.contains("mine: the folder is not empty and holds no SHA256SUMS"),
+        "{error}"
+    );
+    assert_eq!(files_under(&mine), ["README.md"]);
 }
 
 #[test]
@@ -383,15 +402,21 @@ fn export_refuses_a_symbolic_link_even_with_force() {
     fs::write(&elsewhere, "not yours").unwrap();
 
     let out = dir.path().join("out");
-    fs::create_dir_all(out.join("03-soa")).unwrap();
+    export_to(&store, &out, false).unwrap();
+    fs::remove_file(out.join(MD)).unwrap();
     symlink(&elsewhere, out.join(MD)).unwrap();
+    fs::write(out.join(CSV), "stale").unwrap();
     let error = format!("{:#}", export_to(&store, &out, true).unwrap_err());
     assert!(
         error.contains(&format!("{}: is a symbolic link", out.join(MD).display())),
         "{error}"
     );
     assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "not yours");
-    assert!(!out.join(CSV).exists(), "nothing written");
+    assert_eq!(
+        fs::read(out.join(CSV)).unwrap(),
+        b"stale",
+        "nothing written"
+    );
 
     // A link in place of the pack's folder is refused as well.
     let out = dir.path().join("out2");
@@ -402,6 +427,19 @@ fn export_refuses_a_symbolic_link_even_with_force() {
     let error = format!("{:#}", export_to(&store, &out, true).unwrap_err());
     assert!(error.contains("03-soa: is a symbolic link"), "{error}");
     assert!(files_under(&target).is_empty());
+
+    // And --out itself a link, to a folder or to nothing.
+    for (name, points_to) in [("link", &target), ("dangling", &dir.path().join("nowhere"))] {
+        let link = dir.path().join(name);
+        symlink(points_to, &link).unwrap();
+        let error = format!("{:#}", export_to(&store, &link, true).unwrap_err());
+        assert!(
+            error.starts_with(&format!("{}: is a symbolic link", link.display())),
+            "{error}"
+        );
+    }
+    assert!(files_under(&target).is_empty());
+    assert!(!dir.path().join("nowhere").exists());
 }
 
 // The command end to end.
@@ -481,6 +519,204 @@ fn export_command_writes_refuses_and_forces() {
         "{line}"
     );
     assert!(!dir.path().join("elsewhere").exists());
+}
+
+/// Every entry under `dir` whose name is a staging folder's.
+fn staging_folders(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with(export::pack::STAGING_PREFIX))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `isms export` under `sh -c` with the given shell commands first (umask, ulimit).
+fn isms_under_sh(dir: &Path, prefix: &str, args: &str) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{prefix}; exec \"$ISMS\" {args}"))
+        .env("ISMS", env!("CARGO_BIN_EXE_isms"))
+        .current_dir(dir)
+        .env_remove("ISMS_DB")
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .env("ISMS_ACTOR", "export-test")
+        .env("NO_COLOR", "1")
+        .env("ISMS_TODAY", "2026-11-28")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn export_command_refuses_an_out_that_is_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    let target = dir.path().join("target");
+    fs::create_dir(&target).unwrap();
+    symlink(&target, dir.path().join("link")).unwrap();
+    for out in ["link", "link/"] {
+        let line = one_sentence_error(&isms(
+            dir.path(),
+            &[
+                "export",
+                "--db",
+                db.to_str().unwrap(),
+                "--out",
+                out,
+                "--force",
+            ],
+        ));
+        assert!(line.starts_with("isms: link: is a symbolic link"), "{line}");
+    }
+    assert!(files_under(&target).is_empty());
+}
+
+#[test]
+fn pack_files_are_private_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    for umask in ["000", "022"] {
+        let run = isms_under_sh(
+            dir.path(),
+            &format!("umask {umask}"),
+            &format!("export --db {} --out pack-{umask}", db.display()),
+        );
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let out = dir.path().join(format!("pack-{umask}"));
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o700, "umask {umask}");
+        let files = files_under(&out);
+        assert!(files.len() > 15);
+        for file in files {
+            let path = out.join(&file);
+            assert_eq!(mode(&path), 0o600, "umask {umask}: {file}");
+            assert_eq!(mode(path.parent().unwrap()), 0o700, "umask {umask}: {file}");
+        }
+    }
+}
+
+#[test]
+fn a_failed_export_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, store) = workspace(dir.path());
+    drop(store);
+    // A file size limit of 64 KiB (SIGXFSZ ignored, so the write fails as on a full disk):
+    // workspace.json cannot be written.
+    let limited = "trap '' XFSZ; ulimit -f 128";
+    let run = isms_under_sh(
+        dir.path(),
+        limited,
+        &format!("export --db {} --out pack", db.display()),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("workspace.json: could not be written"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("pack").exists(),
+        "the folder it made is gone"
+    );
+
+    // Over an earlier pack: that pack is left whole, with no staging folder.
+    let run = isms(
+        dir.path(),
+        &["export", "--db", db.to_str().unwrap(), "--out", "pack"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let pack = dir.path().join("pack");
+    let before: Vec<(String, Vec<u8>)> = files_under(&pack)
+        .into_iter()
+        .map(|file| (file.clone(), fs::read(pack.join(&file)).unwrap()))
+        .collect();
+    let run = isms_under_sh(
+        dir.path(),
+        limited,
+        &format!("export --db {} --out pack --force", db.display()),
+    );
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    let after: Vec<(String, Vec<u8>)> = files_under(&pack)
+        .into_iter()
+        .map(|file| (file.clone(), fs::read(pack.join(&file)).unwrap()))
+        .collect();
+    assert!(before == after, "the earlier pack is untouched");
+    assert!(staging_folders(&pack).is_empty());
+}
+
+#[test]
+fn a_killed_export_leaves_nothing_the_next_one_trips_over() {
+    let dir = tempfile::tempdir().unwrap();
+    // A workspace with a 16 MiB note full of commas: the export takes long enough to be
+    // killed in the middle.
+    let unit = "word, other, ";
+    let note = unit.repeat((16 << 20) / unit.len());
+    fs::write(
+        dir.path().join("assets.csv"),
+        format!("Name,Kind,Notes\nBig laptop,Hardware,\"{note}\"\n"),
+    )
+    .unwrap();
+    let db = dir.path().join("big.sqlite3");
+    let db = db.to_str().unwrap();
+    let run = isms(dir.path(), &["import", "assets", "assets.csv", "--db", db]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+
+    for force in [false, true] {
+        let pack = dir.path().join(format!("pack-{force}"));
+        let mut args = vec!["export", "--db", db, "--out", pack.to_str().unwrap()];
+        if force {
+            args.push("--force");
+            let run = isms(dir.path(), &args);
+            assert_eq!(run.status.code(), Some(0), "{run:?}");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_isms"))
+            .current_dir(dir.path())
+            .env("ISMS_TODAY", "2026-11-28")
+            .env("ISMS_ACTOR", "export-test")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed once the staging folder holds part of workspace.json.
+        let started = std::time::Instant::now();
+        loop {
+            let staged = staging_folders(&pack)
+                .iter()
+                .any(|name| pack.join(name).join("workspace.json").exists());
+            if staged || started.elapsed().as_secs() > 60 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "still running when killed"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(staging_folders(&pack).len(), 1, "killed in the middle");
+
+        // The next export, forced or not as before, succeeds and leaves no staging folder.
+        let run = isms(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        assert!(staging_folders(&pack).is_empty());
+        let seal = fs::read_to_string(pack.join("SHA256SUMS")).unwrap();
+        let mut listed: Vec<String> = seal
+            .lines()
+            .map(|line| line.split_once("  ").unwrap().1.to_string())
+            .collect();
+        listed.push("SHA256SUMS".into());
+        listed.sort();
+        assert_eq!(files_under(&pack), listed);
+    }
 }
 
 #[test]

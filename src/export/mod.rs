@@ -4,7 +4,8 @@
 //! The workspace is read once into [`PackData`]; each entry of [`FILES`] is one writer function
 //! from that data to a file's bytes, or, for a file per record (a report per audit), to the
 //! paths and bytes of those files; [`pack`] owns the rules of the output folder (empty unless
-//! forced, no symbolic links, every file replaced atomically). Nothing is written until every
+//! forced and then only over an earlier pack, no symbolic links, private files, the new pack
+//! written in a staging folder and moved into place when whole). Nothing is written until every
 //! file has been made.
 //!
 //! - [`cells`]: cell text that is safe to open in a spreadsheet (formula injection).
@@ -353,8 +354,9 @@ pub fn files_help() -> String {
         help.push_str(&format!("\n  {path}\n      {about}\n"));
     }
     help.push_str(
-        "\nA folder that is not empty is refused unless --force; nothing is ever written through \
-         a symbolic link.",
+        "\nA folder that is not empty is refused unless --force, and --force replaces only an \
+         earlier audit pack (the files its SHA256SUMS lists); nothing is ever written through a \
+         symbolic link. The files are private to you (0600, folders 0700).",
     );
     help
 }
@@ -418,7 +420,7 @@ fn check_paths(paths: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Exports the workspace's audit pack into `out` (see [`pack::write`] for the folder rules);
+/// Exports the workspace's audit pack into `out` (see [`pack`] for the folder rules);
 /// returns the paths written, relative to `out`.
 pub fn export(store: &Store, out: &Path, force: bool, today: Date) -> Result<Vec<String>> {
     export_with_progress(store, out, force, today, &Silent)
@@ -463,71 +465,45 @@ fn export_pack(
     if let Some(label) = soa_version {
         store.frozen_soa_edition(&store.load_soa()?, label)?;
     }
+    // Every check of the folder before the long work; from here on the pack is written into
+    // a staging folder that a failure removes (see [`pack`]).
+    let staging = pack::Staging::prepare(out, force)?;
     // On a large workspace, workspace.json is half the work: it is streamed from a second
-    // connection on another thread (into a temporary file) while this thread reads the
-    // records and makes the other files; it is put in place only when everything else is.
-    pack::prepare(out, force, &[workspace_json::PATH, index::SEAL])?;
-    let json_target = out.join(workspace_json::PATH);
+    // connection on another thread while this thread reads the records and makes the other
+    // files.
     let path = store.path().to_path_buf();
-    std::thread::scope(|scope| {
-        let streaming = scope.spawn(|| -> Result<(std::path::PathBuf, pack::Digest)> {
+    let (files, json_digest) = std::thread::scope(|scope| -> Result<(Made, pack::Digest)> {
+        let streaming = scope.spawn(|| -> Result<pack::Digest> {
             let reader = Store::open(&path, OpenMode::ReadOnly)?;
             let write = |out: &mut dyn std::io::Write| workspace_json::write_from(&reader, out);
-            pack::write_temporary(&json_target, &pack::Body::Streamed(&write))
+            staging.write_file(workspace_json::PATH, &pack::Body::Streamed(&write))
         });
         let made = PackData::load_soa_version(store, today, soa_version, progress)
             .and_then(|data| render_with_progress(&data, progress));
         let streamed = streaming
             .join()
             .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
-        let (files, (temporary, json_digest)) = match (made, streamed) {
-            (Ok(files), Ok(streamed)) => (files, streamed),
-            (Err(error), streamed) => {
-                if let Ok((temporary, _)) = streamed {
-                    let _ = std::fs::remove_file(temporary);
-                }
-                return Err(error);
-            }
-            (Ok(_), Err(error)) => return Err(error),
+        Ok((made?, streamed?))
+    })?;
+    // Each file is flushed to disk as it is written, which is where a slow disk shows.
+    progress.stage("files written", files.len() as u64 + 1);
+    let mut sealed: Vec<(&str, pack::Digest)> = Vec::with_capacity(files.len());
+    for (path, bytes) in &files {
+        let digest = match bytes {
+            Some(bytes) => staging.write_file(path, &pack::Body::Bytes(bytes))?,
+            None => json_digest,
         };
-        let bodies: Vec<(&str, pack::Body<'_>)> = files
-            .iter()
-            .filter_map(|(path, bytes)| {
-                let bytes = bytes.as_deref()?;
-                Some((path.as_str(), pack::Body::Bytes(bytes)))
-            })
-            .collect();
-        let digests = match pack::write_prepared(out, &bodies, 2, progress) {
-            Ok(digests) => digests,
-            Err(error) => {
-                let _ = std::fs::remove_file(&temporary);
-                return Err(error);
-            }
-        };
-        pack::put_in_place(&temporary, &json_target)?;
+        sealed.push((path.as_str(), digest));
         progress.advance(1);
-        // The seal last, over the bytes as written, in the order the files are listed: an
-        // interrupted export leaves no seal that lies.
-        let mut digests = digests.into_iter();
-        let sealed: Vec<(&str, pack::Digest)> = files
-            .iter()
-            .map(|(path, bytes)| {
-                let digest = match bytes {
-                    Some(_) => digests.next(),
-                    None => Some(json_digest),
-                };
-                digest
-                    .map(|digest| (path.as_str(), digest))
-                    .ok_or_else(|| anyhow!("{path} was not written"))
-            })
-            .collect::<Result<_>>()?;
-        let seal = index::seal(&sealed);
-        pack::write_prepared(out, &[(index::SEAL, pack::Body::Bytes(&seal))], 0, &Silent)?;
-        progress.advance(1);
-        let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
-        written.push(index::SEAL.to_string());
-        Ok(written)
-    })
+    }
+    // The seal over the bytes as written, in the order the files are listed; it is put in
+    // place last, so an interrupted export leaves no seal that lies.
+    staging.write_file(index::SEAL, &pack::Body::Bytes(&index::seal(&sealed)))?;
+    staging.finish()?;
+    progress.advance(1);
+    let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
+    written.push(index::SEAL.to_string());
+    Ok(written)
 }
 
 #[cfg(test)]
