@@ -949,8 +949,9 @@ mod tests {
         }
     }
 
-    fn run(c: &Clean) -> Vec<CheckFinding> {
-        check(&CheckWorkspace {
+    /// The clean workspace (as changed by a test) as the rules read it.
+    fn ws(c: &Clean) -> CheckWorkspace<'_> {
+        CheckWorkspace {
             today: day("2026-11-28"),
             workspace: &c.workspace,
             scope_items: &c.scope_items,
@@ -967,7 +968,11 @@ mod tests {
             measurements: &c.measurements,
             documents: &c.documents,
             soa_approved: c.soa_approved,
-        })
+        }
+    }
+
+    fn run(c: &Clean) -> Vec<CheckFinding> {
+        check(&ws(c))
     }
 
     fn rules(c: &Clean) -> Vec<&'static str> {
@@ -1098,28 +1103,11 @@ mod tests {
 
     /// The requirements the workbench's records hold, for the clean workspace changed by `c`.
     fn held(c: &Clean) -> Vec<&'static str> {
-        crate::domain::document::workbench_records(&CheckWorkspace {
-            today: day("2026-11-28"),
-            workspace: &c.workspace,
-            scope_items: &c.scope_items,
-            method: &c.method,
-            risks: &c.risks,
-            soa: &c.soa,
-            approved_soa: c.approved_soa.as_ref(),
-            clauses: &c.clauses,
-            audits: &c.audits,
-            items: &c.items,
-            ncs: &c.ncs,
-            reviews: &c.reviews,
-            objectives: &c.objectives,
-            measurements: &c.measurements,
-            documents: &c.documents,
-            soa_approved: c.soa_approved,
-        })
-        .into_iter()
-        .filter(|r| r.held)
-        .map(|r| r.key)
-        .collect()
+        crate::domain::document::workbench_records(&ws(c))
+            .into_iter()
+            .filter(|r| r.held)
+            .map(|r| r.key)
+            .collect()
     }
 
     #[test]
@@ -1593,24 +1581,7 @@ mod tests {
         // What no record of the workbench holds is still asked of documents.
         let documents_only = ["6.1.3", "7.2 d", "8.1", "9.1"];
         assert_eq!(missing(&c), documents_only);
-        let in_place = crate::domain::document::required_documents(&CheckWorkspace {
-            today: day("2026-11-28"),
-            workspace: &c.workspace,
-            scope_items: &c.scope_items,
-            method: &c.method,
-            risks: &c.risks,
-            soa: &c.soa,
-            clauses: &c.clauses,
-            audits: &c.audits,
-            items: &c.items,
-            ncs: &c.ncs,
-            reviews: &c.reviews,
-            objectives: &c.objectives,
-            measurements: &c.measurements,
-            documents: &c.documents,
-            approved_soa: c.approved_soa.as_ref(),
-            soa_approved: c.soa_approved,
-        });
+        let in_place = crate::domain::document::required_documents(&ws(&c));
         let scope = in_place
             .iter()
             .find(|e| e.requirement.key == "4.3")
