@@ -219,7 +219,9 @@ impl Field {
             Input::Choice { options, index } => {
                 options.get(*index).map(|o| o.0.clone()).unwrap_or_default()
             }
-            Input::Pick { selected, .. } => selected.iter().cloned().collect::<Vec<_>>().join(", "),
+            Input::Pick {
+                options, selected, ..
+            } => in_option_order(options, selected).join(", "),
             Input::Note(_) => String::new(),
         }
     }
@@ -341,7 +343,9 @@ impl Form {
             .find(|field| field.key == key)
             .map(|f| &f.input)
         {
-            Some(Input::Pick { selected, .. }) => selected.iter().cloned().collect(),
+            Some(Input::Pick {
+                options, selected, ..
+            }) => in_option_order(options, selected),
             _ => Vec::new(),
         }
     }
@@ -840,7 +844,7 @@ impl Form {
                     let text = if selected.is_empty() {
                         Span::styled("(none) · Enter to choose", theme.muted)
                     } else {
-                        let names: Vec<String> = selected
+                        let names: Vec<String> = in_option_order(options, selected)
                             .iter()
                             .map(|key| match options.iter().find(|(k, _)| k == key) {
                                 Some((_, label)) => option_text(key, label),
@@ -967,9 +971,42 @@ impl Form {
     }
 }
 
+/// The picked keys in the order the options are listed (clauses 4.1 ... 10.2, controls 5.1 ...
+/// 8.34), not as text sorts them (10.1 before 4.1); keys no longer among the options last.
+fn in_option_order(options: &[Choice], selected: &BTreeSet<String>) -> Vec<String> {
+    let mut keys: Vec<String> = options
+        .iter()
+        .filter(|(key, _)| selected.contains(key))
+        .map(|(key, _)| key.clone())
+        .collect();
+    keys.extend(
+        selected
+            .iter()
+            .filter(|key| !options.iter().any(|(k, _)| k == *key))
+            .cloned(),
+    );
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn picked_keys_follow_the_options_not_text_order() {
+        let options: Vec<Choice> = ["4.1", "9.2", "10.1"]
+            .iter()
+            .map(|k| (k.to_string(), String::new()))
+            .collect();
+        let selected: BTreeSet<String> = ["10.1", "4.1", "gone"]
+            .iter()
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(
+            in_option_order(&options, &selected),
+            ["4.1", "10.1", "gone"]
+        );
+    }
     use ratatui::crossterm::event::KeyModifiers;
 
     fn key(c: char) -> KeyEvent {
