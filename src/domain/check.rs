@@ -7,7 +7,7 @@ use super::audit::{Audit, ChecklistItem, Finding, NcGrade, NcStatus, Nonconformi
 use super::dates::Date;
 use super::document::{Document, RequiredState};
 use super::method::RiskMethod;
-use super::review::{Measurement, Objective, Review, ReviewStatus};
+use super::review::{Measurement, Objective, Review};
 use super::risk::{AcceptanceState, Risk, RiskStatus, Treatment, TreatmentProgress};
 use super::scope::ScopeItem;
 use super::soa::{Applicability, ApprovedSoa, Implementation, SoaDecision};
@@ -614,12 +614,7 @@ pub fn nc_records(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
 
 /// A management review held within the last 12 months, and since the last internal audit.
 pub fn management_review(ws: &CheckWorkspace<'_>) -> Vec<CheckFinding> {
-    let last_review = ws
-        .reviews
-        .iter()
-        .filter(|(_, r)| r.status != ReviewStatus::Draft)
-        .filter_map(|(reference, r)| r.date.filter(|d| *d <= ws.today).map(|d| (d, reference)))
-        .max();
+    let last_review = super::review::last_held(ws.reviews, ws.today);
     // Twelve calendar months, so that a leap day does not make a review a day too old.
     let year_ago = ws
         .today
@@ -803,6 +798,7 @@ mod tests {
     use super::*;
     use crate::domain::audit::{NcStatus, Target};
     use crate::domain::dates::parse;
+    use crate::domain::review::ReviewStatus;
     use crate::domain::scope::ScopeItemKind;
     use crate::domain::soa::{ApprovedVersion, InclusionReason, SoaRow};
 

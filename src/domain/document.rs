@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 use super::audit::AuditStatus;
 use super::check::{self, CheckWorkspace};
 use super::dates::Date;
-use super::review::ReviewStatus;
 use super::risk::{AcceptanceState, RiskStatus, TreatmentProgress};
 use super::soa::Applicability;
 use super::validation::{require, FieldError};
@@ -308,13 +307,7 @@ pub fn workbench_records(ws: &CheckWorkspace<'_>) -> Vec<WorkbenchRecord> {
         .iter()
         .any(|(_, a)| matches!(a.status, AuditStatus::Reported | AuditStatus::Closed));
     // The latest review held, whose minutes the pack names.
-    let review_held = ws
-        .reviews
-        .iter()
-        .filter(|(_, r)| r.status != ReviewStatus::Draft)
-        .filter_map(|(reference, r)| r.date.filter(|d| *d <= ws.today).map(|d| (d, reference)))
-        .max()
-        .map(|(_, reference)| reference.clone());
+    let review_held = super::review::last_held(ws.reviews, ws.today).map(|(_, r)| r.clone());
     let ncs_acted_on = !ws.ncs.is_empty()
         && ws
             .ncs

@@ -262,6 +262,16 @@ pub struct ReviewWorkspace<'a> {
     pub method: &'a RiskMethod,
 }
 
+/// The latest review held on or before `today`, with its date: the one 9.3 and the readiness
+/// rules count, and whose minutes fulfil 9.3.3.
+pub fn last_held(reviews: &[(String, Review)], today: Date) -> Option<(Date, &String)> {
+    reviews
+        .iter()
+        .filter(|(_, r)| r.status != ReviewStatus::Draft)
+        .filter_map(|(reference, r)| r.date.filter(|d| *d <= today).map(|d| (d, reference)))
+        .max()
+}
+
 /// Audits completed after `since` and by `today`.
 fn completed_between(audit: &Audit, since: Option<Date>, today: Date) -> bool {
     after(audit.actual_end, since) && audit.actual_end.is_some_and(|end| end <= today)
