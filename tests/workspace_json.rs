@@ -592,7 +592,20 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
         (
             "a value the schema allows and the record does not",
             changed(|v| v["tables"]["risk"][0]["due_date"] = json!("soon")),
-            "bad.json: makes a workspace that cannot be read: table risk, record R-001, field due_date: \"soon\" is not a date like 2026-11-28; nothing was imported.",
+            "bad.json: its records do not match its change log (table risk, record R-001, field due_date: the file holds \"soon\" where the change log says \"2026-11-07\"); nothing was imported.",
+        ),
+        (
+            "a record edited without its log",
+            changed(|v| v["tables"]["workspace"][0]["organisation"] = json!("Someone Else Ltd")),
+            "bad.json: its records do not match its change log (table workspace, record WS, field organisation: the file holds \"Someone Else Ltd\" where the change log says",
+        ),
+        (
+            "the log emptied beside the records",
+            changed(|v| {
+                v["tables"]["change_log"] = json!([]);
+                v["tables"]["change_log_head"] = json!([]);
+            }),
+            "bad.json: its records do not match its change log (table workspace, record WS: the change log never created this record or has deleted it, so it was added outside the workbench); nothing was imported.",
         ),
         (
             "a change-log entry edited",

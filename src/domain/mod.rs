@@ -15,6 +15,7 @@ pub mod document;
 pub mod method;
 pub mod readiness;
 pub mod register;
+pub mod replay;
 pub mod review;
 pub mod risk;
 pub mod scope;

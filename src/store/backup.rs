@@ -14,6 +14,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use super::changelog;
 use super::damage::{self, DamagedValue};
 use super::open::{self, OpenError};
+use super::replay;
 
 /// What `isms verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,9 @@ pub enum Verdict {
     /// A value no workbench writes (text that is not UTF-8, binary data), in the records or
     /// in the change log.
     DamagedValue(DamagedValue),
+    /// The chain verifies, but the records are not what replaying the log gives (or the log
+    /// contradicts itself): a change made outside the workbench.
+    Disagrees { problem: String, entries: usize },
     /// The change log's hash chain breaks at this entry.
     BrokenChain {
         seq: i64,
@@ -45,7 +49,7 @@ impl Verdict {
         let path = path.display();
         match self {
             Verdict::Sound { entries, schema } => format!(
-                "{path}: OK, SQLite's integrity check passed and all {entries} change-log {} verify (schema {schema}).",
+                "{path}: OK, SQLite's integrity check passed, all {entries} change-log {} verify and replaying them gives every record in the file (schema {schema}).",
                 if *entries == 1 { "entry" } else { "entries" }
             ),
             Verdict::Damaged { problem } => format!(
@@ -53,6 +57,11 @@ impl Verdict {
                 problem.trim_end_matches('.')
             ),
             Verdict::DamagedValue(found) => format!("{path}: {found}."),
+            Verdict::Disagrees { problem, entries } => format!(
+                "{path}: the records do not match the change log ({entries} {} verify, but \
+                 replaying them disagrees): {problem}; the file was changed outside the workbench.",
+                if *entries == 1 { "entry" } else { "entries" }
+            ),
             Verdict::BrokenChain {
                 seq,
                 record,
@@ -110,7 +119,13 @@ pub(super) fn verify_connection(conn: &Connection) -> rusqlite::Result<Verdict> 
         }
         let schema: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         match changelog::verify(conn) {
-            Ok(Ok(entries)) => Ok(Verdict::Sound { entries, schema }),
+            Ok(Ok(entries)) => match replay::check(conn)? {
+                None => Ok(Verdict::Sound { entries, schema }),
+                Some(problem) => Ok(Verdict::Disagrees {
+                    problem: problem.to_string(),
+                    entries,
+                }),
+            },
             Ok(Err(broken)) => {
                 let named = conn
                     .query_row(

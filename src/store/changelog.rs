@@ -74,10 +74,10 @@ pub(super) fn append(
     Ok(())
 }
 
-const SELECT_ENTRY: &str =
+pub(super) const SELECT_ENTRY: &str =
     "SELECT seq, at, actor, record, operation, field, old, new, prev_hash, hash FROM change_log";
 
-fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
+pub(super) fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<ChangeEntry> {
     let operation: String = row.get(4)?;
     Ok(ChangeEntry {
         seq: row.get(0)?,

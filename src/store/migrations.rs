@@ -4,7 +4,8 @@
 //! transaction together with the version bump, so a failure anywhere leaves the file exactly
 //! at the version (and with the content) it had.
 
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, Transaction, TransactionBehavior};
 
 use super::open::APPLICATION_ID;
 use crate::domain::catalogue;
@@ -459,39 +460,89 @@ const SCHEMA_9: &str = r#"
     ALTER TABLE workspace ADD COLUMN climate_note TEXT NOT NULL DEFAULT '';
 "#;
 
+/// A table of reference data this build ships: its name, its columns, and its rows.
+pub(super) struct ReferenceTable {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// The Annex A controls and the clauses 4-10.2 of this build's catalogue, as migration 2
+/// loads them. `isms verify` compares the file's copy with them, so the catalogue may only
+/// change together with a migration that changes the tables.
+pub(super) fn reference_tables() -> [ReferenceTable; 2] {
+    let text = |value: &str| Value::Text(value.to_string());
+    let controls = catalogue::controls()
+        .iter()
+        .enumerate()
+        .map(|(position, control)| {
+            let a = &control.attributes;
+            vec![
+                text(&control.id),
+                Value::Integer(position as i64),
+                text(&control.title),
+                text(control.theme.label()),
+                text(&a.control_type.join(";")),
+                text(&a.security_properties.join(";")),
+                text(&a.cybersecurity_concepts.join(";")),
+                text(&a.operational_capabilities.join(";")),
+                text(&a.security_domains.join(";")),
+                text(&control.guidance),
+            ]
+        })
+        .collect();
+    let clauses = catalogue::clauses()
+        .iter()
+        .enumerate()
+        .map(|(position, clause)| {
+            vec![
+                text(&clause.id),
+                Value::Integer(position as i64),
+                text(&clause.title),
+                Value::Integer(i64::from(clause.level)),
+                clause.parent.as_deref().map_or(Value::Null, text),
+            ]
+        })
+        .collect();
+    [
+        ReferenceTable {
+            name: "control",
+            columns: &[
+                "id",
+                "position",
+                "title",
+                "theme",
+                "control_type",
+                "security_properties",
+                "cybersecurity_concepts",
+                "operational_capabilities",
+                "security_domains",
+                "guidance",
+            ],
+            rows: controls,
+        },
+        ReferenceTable {
+            name: "clause",
+            columns: &["id", "position", "title", "level", "parent"],
+            rows: clauses,
+        },
+    ]
+}
+
 /// Loads the Annex A controls and the clauses 4-10.2 that ship with this build.
 fn seed_catalogue(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let mut insert = tx.prepare(
-        "INSERT INTO control (id, position, title, theme, control_type, security_properties,
-             cybersecurity_concepts, operational_capabilities, security_domains, guidance)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for (position, control) in catalogue::controls().iter().enumerate() {
-        let a = &control.attributes;
-        insert.execute(params![
-            control.id,
-            position as i64,
-            control.title,
-            control.theme.label(),
-            a.control_type.join(";"),
-            a.security_properties.join(";"),
-            a.cybersecurity_concepts.join(";"),
-            a.operational_capabilities.join(";"),
-            a.security_domains.join(";"),
-            control.guidance,
-        ])?;
-    }
-    let mut insert = tx.prepare(
-        "INSERT INTO clause (id, position, title, level, parent) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (position, clause) in catalogue::clauses().iter().enumerate() {
-        insert.execute(params![
-            clause.id,
-            position as i64,
-            clause.title,
-            clause.level,
-            clause.parent
-        ])?;
+    for table in reference_tables() {
+        let placeholders: Vec<String> =
+            (1..=table.columns.len()).map(|i| format!("?{i}")).collect();
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            table.columns.join(", "),
+            placeholders.join(", ")
+        ))?;
+        for row in table.rows {
+            insert.execute(params_from_iter(row))?;
+        }
     }
     Ok(())
 }

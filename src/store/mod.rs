@@ -14,6 +14,7 @@ mod migrations;
 mod open;
 mod readiness;
 mod records;
+mod replay;
 mod review;
 mod risks;
 mod row;

@@ -497,7 +497,7 @@ const REF_COUNTER: &str = "ref_counter";
 
 /// `PREFIX-NUMBER` split into its series and number, for a reference numbered by a counter
 /// (`R-031`, `IA-2026-01`); `None` for one that is not (`WS`, `5.1`, `IA-2026-01/4.1`).
-fn numbered(reference: &str) -> Option<(&str, u64)> {
+pub(super) fn numbered(reference: &str) -> Option<(&str, u64)> {
     let (prefix, digits) = reference.rsplit_once('-')?;
     if prefix.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -817,6 +817,13 @@ impl<'a> Restore<'a> {
         }
         if let Some(error) = counter_error(self.conn, &self.schema, &numbers)? {
             return Err(error.into());
+        }
+        // Held to what `isms verify` holds a workspace to: the log replayed gives the records.
+        if let Some(problem) = super::replay::check(self.conn)? {
+            return Err(DumpError::whole(format!(
+                "its records do not match its change log ({problem})"
+            ))
+            .into());
         }
         self.progress.advance(self.schema.len() as u64);
         Ok(Restored {
