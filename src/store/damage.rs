@@ -97,8 +97,30 @@ pub(super) fn find(conn: &Connection) -> rusqlite::Result<Option<DamagedValue>> 
 }
 
 fn find_in(conn: &Connection, table: &str) -> rusqlite::Result<Option<DamagedValue>> {
+    // The names come from the table's definition, read as bytes: a name that is not UTF-8
+    // is damage to name, where the statement's own column names would panic the reader.
+    let mut columns: Vec<String> = Vec::new();
+    {
+        let mut info = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+        let mut rows = info.query([table])?;
+        while let Some(row) = rows.next()? {
+            match row.get_ref(0)? {
+                ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+                    Ok(name) => columns.push(name.to_string()),
+                    Err(_) => {
+                        return Ok(Some(DamagedValue {
+                            table: table.to_string(),
+                            row: "the table's definition".into(),
+                            column: String::from_utf8_lossy(bytes).into_owned(),
+                            binary: false,
+                        }))
+                    }
+                },
+                _ => columns.push(String::new()),
+            }
+        }
+    }
     let mut stmt = conn.prepare(&format!("SELECT * FROM {}", quote(table)))?;
-    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
     let keys: Vec<usize> = {
         let mut info =
             conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
@@ -229,6 +251,22 @@ mod tests {
             find(&store.conn).unwrap().unwrap().row,
             "the row with id 4.1"
         );
+    }
+
+    #[test]
+    fn a_column_name_that_is_not_utf8_is_named_not_a_panic() {
+        let (_dir, store) = damaged_store(
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_schema
+             SET sql = CAST(replace(sql, 'reviewer', 'rev' || CAST(x'ff' AS TEXT) || 'ewer') AS TEXT)
+             WHERE name = 'document';",
+        );
+        // A new connection reads the changed definition.
+        let conn = Connection::open(store.path()).unwrap();
+        let found = find(&conn).unwrap().unwrap();
+        assert_eq!(found.table, "document");
+        assert_eq!(found.row, "the table's definition");
+        assert!(!found.binary);
     }
 
     #[test]
