@@ -2,7 +2,7 @@
 //! 5,000 assets, 2,000 documents, 50 audits, 40 reviews, over 200,000 change-log entries):
 //! the first frame of each tab, from a library call and from process start; a keystroke to
 //! the next frame; a durable single-field save; compiling a review's inputs; the readiness
-//! rules; and the audit pack export.
+//! rules; the audit pack export; and `isms verify`.
 //!
 //! Run with `cargo bench --bench large` (add a name to run only the benchmarks that contain
 //! it, e.g. `cargo bench --bench large -- first_frame`). Divan prints the fastest, slowest,
@@ -324,4 +324,16 @@ fn export_pack(bencher: Bencher) {
             isms::export::export(&store, &dir.path().join("pack"), true, today)
                 .expect("the pack is written")
         });
+}
+
+/// `isms verify`: SQLite's integrity check, the damaged-value scan, the hash chain and the
+/// replay of the whole change log compared with every table (target: 5 s, 100 MB; the memory
+/// is read off `/usr/bin/time` on the command, see BENCHMARKS.md).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn verify_whole_file(bencher: Bencher) {
+    let path = workspace();
+    bencher.bench_local(move || {
+        let verdict = isms::store::verify_file(path).expect("the file opens");
+        assert!(verdict.is_sound(), "{verdict:?}");
+    });
 }

@@ -261,6 +261,11 @@ proptest! {
 
 /// A workspace.json of a workspace with one asset, as a JSON value.
 fn small_workspace(dir: &Path) -> Value {
+    small_workspace_with(dir, |_| {})
+}
+
+/// [`small_workspace`], with `change` saved through the store before the export.
+fn small_workspace_with(dir: &Path, change: impl FnOnce(&mut Store)) -> Value {
     let path = dir.join("small.sqlite3");
     let mut store = open(&path, OpenMode::Create { organisation: None }).unwrap();
     let csv = dir.join("a.csv");
@@ -268,6 +273,7 @@ fn small_workspace(dir: &Path) -> Value {
     drop(store);
     import::run(Kind::Assets, &csv, &path, false, open).unwrap();
     store = open(&path, OpenMode::MustExist).unwrap();
+    change(&mut store);
     let bytes = isms::export::workspace_json::render(&store.dump().unwrap()).unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
@@ -290,17 +296,24 @@ fn import_json(dir: &Path, name: &str, bytes: &[u8]) -> anyhow::Result<Store> {
 #[test]
 fn workspace_json_carries_megabyte_strings_and_control_characters_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    let mut json = small_workspace(dir.path());
-    let asset = &mut json["tables"]["asset"][0];
-    assert!(asset.is_object(), "no asset row in the workspace.json");
     let huge = megabyte_cell();
     let controls: String = (0u32..0x20)
         .chain([0x7f, 0x85, 0x9b, 0x200b, 0x202e, 0xfeff])
         .map(|c| char::from_u32(c).unwrap())
         .collect::<String>()
         + "\x1b[2J\x1b]0;title\x07";
-    asset["notes"] = Value::String(huge.clone());
-    asset["owner"] = Value::String(controls.clone());
+    // Saved through the store, so that the change log holds them too (an import is held to
+    // the log replayed).
+    let json = small_workspace_with(dir.path(), |store| {
+        let mut asset: Asset = store.get("A-001").unwrap().unwrap();
+        asset.notes = huge.clone();
+        asset.owner = controls.clone();
+        store.update("A-001", &asset).unwrap();
+    });
+    assert_eq!(
+        json["tables"]["asset"][0]["owner"],
+        Value::String(controls.clone())
+    );
     let bytes = serde_json::to_vec(&json).unwrap();
     let store = import_json(dir.path(), "hostile", &bytes).unwrap();
     let assets = store.list::<Asset>().unwrap();
