@@ -710,36 +710,40 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut number = 0;
-        while let Some(cells) = seq.next_element_seed(RowSeed {
-            stopped: self.stopped,
-            schema: self.schema,
-            number: number + 1,
-        })? {
+        while seq
+            .next_element_seed(RowSeed {
+                stopped: self.stopped,
+                restore: &mut *self.restore,
+                schema: self.schema,
+                number: number + 1,
+            })?
+            .is_some()
+        {
             number += 1;
-            self.restore
-                .insert(&cells)
-                .map_err(|error| refuse(self.stopped, error))?;
         }
         Ok(())
     }
 }
 
-/// One row: an object of columns, checked as [`rows`] checks it.
-struct RowSeed<'s> {
+/// One row: an object of columns, checked as [`rows`] checks it, and written. Each value is
+/// bound into the insert as soon as it is read, text straight from the reader's buffer, so
+/// that a long text is never copied into a value of its own.
+struct RowSeed<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    restore: &'r mut Restore<'a>,
     schema: &'s TableSchema,
     number: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = Vec<Cell>;
+impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_, '_> {
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Cell>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl RowSeed<'_> {
+impl RowSeed<'_, '_, '_> {
     fn wrong<E: de::Error>(&self) -> E {
         refuse(
             self.stopped,
@@ -753,8 +757,8 @@ impl RowSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for RowSeed<'_> {
-    type Value = Vec<Cell>;
+impl<'de> Visitor<'de> for RowSeed<'_, '_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object of columns")
@@ -762,13 +766,14 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
 
     refuse_other_values!();
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Vec<Cell>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         Err(self.wrong())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Cell>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let columns = &self.schema.columns;
-        let mut values: Vec<Option<Value>> = columns.iter().map(|_| None).collect();
+        // Each column's value: bound, or why it cannot be.
+        let mut values: Vec<Option<Result<(), String>>> = columns.iter().map(|_| None).collect();
         let mut unknown: Vec<String> = Vec::new();
         while let Some(key) = map.next_key_seed(ColumnKey(self.schema))? {
             match key {
@@ -776,7 +781,12 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                     if values[index].is_some() {
                         return Err(twice(&columns[index].name));
                     }
-                    values[index] = Some(map.next_value::<Strict>()?.0);
+                    values[index] = Some(map.next_value_seed(ValueSeed {
+                        stopped: self.stopped,
+                        restore: &mut *self.restore,
+                        column: &columns[index],
+                        index,
+                    })?);
                 }
                 Key::Other(name) => {
                     if unknown.contains(&name) {
@@ -787,9 +797,116 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 }
             }
         }
-        let unknown = unknown.iter().min().map(String::as_str);
-        row_cells(self.schema, self.number, values, unknown)
+        // The first problem as [`row_cells`] finds it: an unknown key, then the columns in
+        // their order.
+        let (table, number) = (self.schema.name.as_str(), Some(self.number));
+        if let Some(unknown) = unknown.iter().min() {
+            return Err(refuse(
+                self.stopped,
+                DumpError::at(
+                    table,
+                    number,
+                    Some(unknown),
+                    "is not a column of this table",
+                ),
+            ));
+        }
+        for (column, value) in columns.iter().zip(values) {
+            let name = Some(column.name.as_str());
+            let reason = match value {
+                Some(Ok(())) => continue,
+                Some(Err(reason)) => reason,
+                None => "is missing".to_string(),
+            };
+            return Err(refuse(
+                self.stopped,
+                DumpError::at(table, number, name, reason),
+            ));
+        }
+        self.restore
+            .insert_bound()
             .map_err(|error| refuse(self.stopped, error))
+    }
+}
+
+/// One value of a row, checked as [`cell`] checks it and bound into the insert; the reason it
+/// cannot be is the value read, so that the row's first problem is found in column order.
+struct ValueSeed<'s, 'r, 'a> {
+    stopped: &'s Stopped,
+    restore: &'r mut Restore<'a>,
+    column: &'s ColumnSchema,
+    index: usize,
+}
+
+impl ValueSeed<'_, '_, '_> {
+    /// A value that is not text, checked and bound.
+    fn other<E: de::Error>(self, value: Value) -> Result<Result<(), String>, E> {
+        match cell(value, self.column) {
+            Ok(cell) => self
+                .restore
+                .bind(self.index, &cell)
+                .map(Ok)
+                .map_err(|error| refuse(self.stopped, error)),
+            Err(reason) => Ok(Err(reason)),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
+    type Value = Result<(), String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
+    type Value = Result<(), String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        self.other(Value::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        self.other(Value::from(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        self.other(Value::from(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        self.other(StrictVisitor.visit_f64(value)?)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.other(Value::Null)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        if matches!(self.column.affinity, Affinity::Integer | Affinity::Real) {
+            // Only the start of the text is quoted: [`cell`] gives the reason.
+            let start: String = text.chars().take(41).collect();
+            return self.other(Value::String(start));
+        }
+        self.restore
+            .bind_text(self.index, text)
+            .map(Ok)
+            .map_err(|error| refuse(self.stopped, error))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let value = StrictVisitor.visit_seq(seq)?;
+        self.other(value)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let value = StrictVisitor.visit_map(map)?;
+        self.other(value)
     }
 }
 

@@ -23,7 +23,7 @@ use std::fmt;
 
 use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{params_from_iter, Connection, Statement, ToSql};
+use rusqlite::{Connection, Statement, ToSql};
 
 use super::{changelog, Store};
 use crate::progress::{Progress, Silent};
@@ -67,7 +67,7 @@ impl Cell {
             Cell::Integer(number) => number.to_string(),
             Cell::Real(number) => number.to_string(),
             Cell::Text(text) => {
-                const LONGEST: usize = 40;
+                const LONGEST: usize = SHOWN - 1;
                 match text.char_indices().nth(LONGEST) {
                     Some((cut, _)) => format!("{:?}...", &text[..cut]),
                     None => format!("{text:?}"),
@@ -477,6 +477,25 @@ fn insert_error(
     )
 }
 
+/// Characters of a text that [`Cell::describe`] shows, and one more to tell that it was cut.
+const SHOWN: usize = 41;
+
+/// The start of a text, enough for [`Cell::describe`] to quote it as it quotes the whole.
+fn preview_text(text: &str) -> String {
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => text[..cut].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// A value as far as [`Cell::describe`] quotes it.
+fn preview(value: &Cell) -> Cell {
+    match value {
+        Cell::Text(text) => Cell::Text(preview_text(text)),
+        other => other.clone(),
+    }
+}
+
 /// A stored value as a message quotes it.
 fn describe(value: Value) -> String {
     match value {
@@ -676,6 +695,9 @@ pub struct Restore<'a> {
     numbers: Vec<HashMap<i64, usize>>,
     /// The table being written and its insert statement.
     current: Option<(usize, Statement<'a>)>,
+    /// The values bound for the next row, as far as a message quotes them: text cut short
+    /// (see [`preview`]), so that a long text is held once, by SQLite, not twice.
+    bound: Vec<Cell>,
     /// Rows written and not yet reported to `progress`.
     unreported: u64,
 }
@@ -717,6 +739,7 @@ impl<'a> Restore<'a> {
             schema,
             progress,
             current: None,
+            bound: Vec::new(),
             unreported: 0,
         })
     }
@@ -740,29 +763,64 @@ impl<'a> Restore<'a> {
         );
         self.current = None;
         self.current = Some((table, self.conn.prepare(&sql)?));
+        self.bound = vec![Cell::Null; schema.columns.len()];
         self.seen[table] = true;
         Ok(())
     }
 
     /// Writes the next row of the current table, its values in the order of its columns.
     pub fn insert(&mut self, row: &[Cell]) -> Result<()> {
-        let Some((table, insert)) = self.current.as_mut() else {
+        let Some((table, _)) = self.current.as_ref() else {
             anyhow::bail!("a row was given before its table");
         };
         let schema = &self.schema[*table];
-        let number = self.rows[*table] + 1;
         if row.len() != schema.columns.len() {
             return Err(DumpError::at(
                 &schema.name,
-                Some(number),
+                Some(self.rows[*table] + 1),
                 None,
                 "does not have every column",
             )
             .into());
         }
-        insert
-            .execute(params_from_iter(row))
-            .map_err(|error| insert_error(schema, number, row, error))?;
+        for (column, cell) in row.iter().enumerate() {
+            self.bind(column, cell)?;
+        }
+        self.insert_bound()
+    }
+
+    /// Binds the next row's value of the current table's `column` (from 0, in the order of
+    /// its columns). SQLite copies the value, so a long text read from a file need not be
+    /// kept by the caller: [`Restore::insert_bound`] writes the row once every column is bound.
+    pub fn bind(&mut self, column: usize, value: &Cell) -> Result<()> {
+        self.bind_value(column, value, preview(value))
+    }
+
+    /// [`Restore::bind`] of a text, borrowed.
+    pub fn bind_text(&mut self, column: usize, text: &str) -> Result<()> {
+        self.bind_value(column, &text, Cell::Text(preview_text(text)))
+    }
+
+    fn bind_value(&mut self, column: usize, value: &dyn ToSql, shown: Cell) -> Result<()> {
+        let Some((_, insert)) = self.current.as_mut() else {
+            anyhow::bail!("a value was given before its table");
+        };
+        insert.raw_bind_parameter(column + 1, value)?;
+        self.bound[column] = shown;
+        Ok(())
+    }
+
+    /// Writes the next row of the current table from the values bound for every column.
+    pub fn insert_bound(&mut self) -> Result<()> {
+        let Some((table, insert)) = self.current.as_mut() else {
+            anyhow::bail!("a row was given before its table");
+        };
+        let schema = &self.schema[*table];
+        let number = self.rows[*table] + 1;
+        let written = insert.raw_execute();
+        // The bound copy of a long text is let go at once, not held until the next row.
+        insert.clear_bindings();
+        written.map_err(|error| insert_error(schema, number, &self.bound, error))?;
         self.rows[*table] = number;
         self.numbers[*table].insert(self.conn.last_insert_rowid(), number);
         self.unreported += 1;
