@@ -13,6 +13,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::changelog;
 use super::damage::{self, DamagedValue};
+use super::fingerprint;
 use super::open::{self, OpenError};
 
 /// What `isms verify` found.
@@ -25,6 +26,9 @@ pub enum Verdict {
     /// A value no workbench writes (text that is not UTF-8, binary data), in the records or
     /// in the change log.
     DamagedValue(DamagedValue),
+    /// The schema is not the one this version makes for the file's schema version: a table,
+    /// index, view or trigger added, missing or changed (a clause naming it).
+    ForeignSchema { problem: String },
     /// The change log's hash chain breaks at this entry.
     BrokenChain {
         seq: i64,
@@ -53,6 +57,7 @@ impl Verdict {
                 problem.trim_end_matches('.')
             ),
             Verdict::DamagedValue(found) => format!("{path}: {found}."),
+            Verdict::ForeignSchema { problem } => format!("{path}: is damaged, {problem}."),
             Verdict::BrokenChain {
                 seq,
                 record,
@@ -109,6 +114,9 @@ pub(super) fn verify_connection(conn: &Connection) -> rusqlite::Result<Verdict> 
             return Ok(Verdict::DamagedValue(found));
         }
         let schema: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if let Some(problem) = fingerprint::difference(conn, schema)? {
+            return Ok(Verdict::ForeignSchema { problem });
+        }
         match changelog::verify(conn) {
             Ok(Ok(entries)) => Ok(Verdict::Sound { entries, schema }),
             Ok(Err(broken)) => {

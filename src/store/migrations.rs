@@ -500,14 +500,28 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the file from its current version up to [`LATEST`], all steps in one transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the file from its current version up to `target` (at most [`LATEST`]), all steps
+/// in one transaction. The schema fingerprint runs this on an empty in-memory database to
+/// learn what a file at `target` should hold.
+pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    let target = target.min(LATEST);
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if current >= LATEST {
+    if current >= target {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have migrated the file meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+    let steps = (target - current.max(0)).max(0) as usize;
+    for (index, migration) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(current.max(0) as usize)
+        .take(steps)
+    {
         let version = index as i64 + 1;
         tx.execute_batch(migration.sql)?;
         if let Some(seed) = migration.seed {
