@@ -532,5 +532,29 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result
         }
         tx.pragma_update(None, "user_version", version)?;
     }
+    fail_if_asked(&tx)?;
     tx.commit()
+}
+
+/// Debug builds only: `ISMS_TEST_FAIL_MIGRATION=PATH` makes the migration of the file at PATH
+/// fail after every step has run, so that a test can prove a failed migration leaves the file
+/// as it was. (A hand-edited or damaged file, the natural cause, is refused before migrating.)
+fn fail_if_asked(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    let Some(failing) = std::env::var_os("ISMS_TEST_FAIL_MIGRATION") else {
+        return Ok(());
+    };
+    let same = |path: &str| {
+        let failing = std::fs::canonicalize(&failing);
+        failing.is_ok_and(|failing| std::fs::canonicalize(path).is_ok_and(|path| path == failing))
+    };
+    if tx.path().is_some_and(same) {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some("test failure requested by ISMS_TEST_FAIL_MIGRATION".into()),
+        ));
+    }
+    Ok(())
 }
