@@ -36,7 +36,7 @@ pub(super) fn expected(version: i64) -> rusqlite::Result<&'static [SchemaObject]
         return Ok(objects);
     }
     let mut conn = Connection::open_in_memory()?;
-    migrations::migrate_to(&mut conn, version)?;
+    migrations::schema_only(&mut conn, version)?;
     let objects = read_schema(&conn)?;
     Ok(slot.get_or_init(|| objects))
 }
@@ -188,6 +188,17 @@ mod tests {
         };
         assert!(workspace(9).contains("climate_note"));
         assert!(!workspace(8).contains("climate_note"));
+    }
+
+    #[test]
+    fn the_seeds_leave_the_schema_as_the_schema_steps_make_it() {
+        let mut seeded = Connection::open_in_memory().unwrap();
+        migrations::migrate(&mut seeded).unwrap();
+        let mut found = read_schema(&seeded).unwrap();
+        let mut expected = expected(migrations::LATEST).unwrap().to_vec();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        expected.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -504,9 +504,26 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 }
 
 /// Brings the file from its current version up to `target` (at most [`LATEST`]), all steps
-/// in one transaction. The schema fingerprint runs this on an empty in-memory database to
-/// learn what a file at `target` should hold.
+/// in one transaction.
 pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    run(conn, target, Seeds::Load)
+}
+
+/// The schema steps alone up to `target`, without the reference data they load: the schema
+/// fingerprint runs this on an empty in-memory database to learn what `sqlite_schema` of a
+/// file at `target` holds (the seeds only insert rows, and skipping them saves time on every
+/// open).
+pub(super) fn schema_only(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    run(conn, target, Seeds::Skip)
+}
+
+#[derive(PartialEq, Eq)]
+enum Seeds {
+    Load,
+    Skip,
+}
+
+fn run(conn: &mut Connection, target: i64, seeds: Seeds) -> rusqlite::Result<()> {
     let target = target.min(LATEST);
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current >= target {
@@ -524,7 +541,7 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result
     {
         let version = index as i64 + 1;
         tx.execute_batch(migration.sql)?;
-        if let Some(seed) = migration.seed {
+        if let Some(seed) = migration.seed.filter(|_| seeds == Seeds::Load) {
             seed(&tx)?;
         }
         if version == 1 {
