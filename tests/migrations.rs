@@ -291,3 +291,28 @@ fn an_older_workspace_has_not_yet_decided_on_climate_change() {
         assert!(refused.is_err(), "schema {version}");
     }
 }
+
+/// Before migrating, the file gets all of `isms verify`'s checks: an older file whose change
+/// log was edited (which the cheap checks of every open do not see) is refused, not migrated
+/// and sealed at the new schema; it is left as it was and no copy is made.
+#[test]
+fn an_older_file_with_an_edited_log_is_refused_before_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of(dir.path(), 5);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("UPDATE change_log SET new = 'forged' WHERE seq = 10")
+            .unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let message = open_in_workbench(&path).expect_err("refused");
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("the change log is broken at entry 10"),
+        "{message}"
+    );
+    assert!(message.contains("run `isms verify --db"), "{message}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(user_version(&path), 5);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no copy made");
+}
