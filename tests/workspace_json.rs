@@ -222,7 +222,9 @@ fn reopened_value(conn: &rusqlite::Connection, sql: &str) -> Value {
 fn a_table_added_later_is_carried_without_a_change_to_the_export() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.sqlite3");
-    drop(open(&path));
+    // The table stands for one a later migration adds. Added by hand, it is one the workbench
+    // did not make, and opening the file would refuse it; so it is added beside the open store.
+    let store = open(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "CREATE TABLE zz_later (code TEXT PRIMARY KEY, weight REAL, note TEXT);
@@ -230,7 +232,6 @@ fn a_table_added_later_is_carried_without_a_change_to_the_export() {
     )
     .unwrap();
     drop(conn);
-    let store = Store::open_as(&path, OpenMode::MustExist, ACTOR).unwrap();
     let text = String::from_utf8(json_of(&store)).unwrap();
     assert!(
         text.ends_with(
