@@ -135,7 +135,7 @@ enum Command {
     /// Where the ISMS stands: Stage 1 and Stage 2 readiness in percent, counts per area and the
     /// next milestones with their dates
     Status,
-    /// Check the workspace file: SQLite's integrity check, the change log's hash chain, and every record against the log replayed (exit 1 on damage)
+    /// Check the workspace file: SQLite's integrity check, the schema against this version's, the change log's hash chain and head, and every record against the log replayed (exit 1 on damage)
     Verify,
     /// Copy the workspace to a new file, consistently even while the workbench has it open
     Backup {

@@ -720,3 +720,42 @@ fn an_accepted_risk_with_open_treatment_stays_in_the_plan_after_restart() {
         ("treatment_planned", "Head of IT")
     );
 }
+
+/// A workspace with a trigger planted on its change log: the workbench refuses it before it
+/// takes over the terminal, with one sentence naming `isms verify`, exits non-zero and leaves
+/// the file byte for byte as it was.
+#[test]
+fn the_workbench_refuses_a_file_with_a_planted_trigger() {
+    let (_dir, db) = new_db();
+    drop(
+        isms::store::Store::open(
+            &db,
+            isms::store::OpenMode::Create {
+                organisation: Some("Tampered Ltd".into()),
+            },
+        )
+        .expect("create"),
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER quietly AFTER INSERT ON change_log BEGIN
+                 UPDATE workspace SET organisation = 'Someone else'; END;",
+        )
+        .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let mut tui = Tui::spawn(&db, 100, 30);
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(!status.success(), "a damaged file must not open");
+    let text = String::from_utf8_lossy(&tui.raw()).to_string();
+    assert!(
+        text.contains("trigger \"quietly\" on table change_log that the workbench did not make"),
+        "{text:?}"
+    );
+    assert!(text.contains("run `isms verify --db"), "{text:?}");
+    assert!(
+        !text.contains("\x1b[?1049h"),
+        "took over the screen: {text:?}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

@@ -206,13 +206,9 @@ fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
     for version in [1, 3, SCHEMA_VERSION - 1] {
         let dir = tempfile::tempdir().unwrap();
         let path = copy_of(dir.path(), version);
-        // A column in the way of the last migration (as a hand-edited or damaged file might
-        // have): every earlier step succeeds, the last one fails.
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("ALTER TABLE workspace ADD COLUMN climate_note TEXT")
-                .unwrap();
-        }
+        // Every step runs, then the migration fails (a debug-build hook: a hand-edited file,
+        // the natural cause, is refused before migrating; see the test below).
+        std::env::set_var("ISMS_TEST_FAIL_MIGRATION", &path);
         assert!(sidecars(&path).is_empty());
         let before = fs::read(&path).unwrap();
         let mtime = fs::metadata(&path).unwrap().modified().unwrap();
@@ -242,6 +238,33 @@ fn a_failed_migration_leaves_the_file_byte_for_byte_as_it_was() {
     }
 }
 
+/// A file whose schema is not what its version's migrations made (here a column in the way of
+/// the last migration, as a hand edit might leave) is refused before any step runs, with one
+/// sentence; the file is left byte for byte as it was and no copy is made.
+#[test]
+fn a_hand_edited_older_file_is_refused_before_migrating() {
+    for version in [1, SCHEMA_VERSION - 1] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = copy_of(dir.path(), version);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("ALTER TABLE workspace ADD COLUMN climate_note TEXT")
+                .unwrap();
+        }
+        let before = fs::read(&path).unwrap();
+        let message = open_in_workbench(&path).expect_err("refused");
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.contains("the table \"workspace\" is defined differently"),
+            "{message}"
+        );
+        assert!(message.contains("nothing in it was changed"), "{message}");
+        assert_eq!(fs::read(&path).unwrap(), before, "schema {version}");
+        assert!(sidecars(&path).is_empty(), "{:?}", sidecars(&path));
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no copy made");
+    }
+}
+
 #[test]
 fn an_older_workspace_has_not_yet_decided_on_climate_change() {
     for version in [1, SCHEMA_VERSION - 1] {
@@ -267,4 +290,29 @@ fn an_older_workspace_has_not_yet_decided_on_climate_change() {
         let refused = conn.execute("UPDATE workspace SET climate_relevant = 'maybe'", []);
         assert!(refused.is_err(), "schema {version}");
     }
+}
+
+/// Before migrating, the file gets all of `isms verify`'s checks: an older file whose change
+/// log was edited (which the cheap checks of every open do not see) is refused, not migrated
+/// and sealed at the new schema; it is left as it was and no copy is made.
+#[test]
+fn an_older_file_with_an_edited_log_is_refused_before_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_of(dir.path(), 5);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("UPDATE change_log SET new = 'forged' WHERE seq = 10")
+            .unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let message = open_in_workbench(&path).expect_err("refused");
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("the change log is broken at entry 10"),
+        "{message}"
+    );
+    assert!(message.contains("run `isms verify --db"), "{message}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(user_version(&path), 5);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no copy made");
 }

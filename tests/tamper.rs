@@ -52,10 +52,6 @@ fn found_after(setup: impl FnOnce(&Path), attack: &str, expected: &[&str]) -> St
         text(&out.stdout)
     );
     assert_eq!(message.lines().count(), 1, "{message}");
-    assert!(
-        message.contains("changed outside the workbench"),
-        "{message}"
-    );
     for part in expected {
         assert!(
             message.contains(part),
@@ -79,7 +75,12 @@ fn the_untouched_demo_verifies() {
 fn a_risk_score_changed_in_its_table_is_named() {
     found(
         "UPDATE risk SET likelihood = CASE likelihood WHEN 1 THEN 2 ELSE 1 END WHERE ref = 'R-001'",
-        &["table risk", "record R-001", "field likelihood"],
+        &[
+            "table risk",
+            "record R-001",
+            "field likelihood",
+            "changed outside the workbench",
+        ],
     );
 }
 
@@ -89,7 +90,10 @@ fn a_risk_deleted_with_its_links_is_named() {
         "DELETE FROM risk_asset WHERE owner = 'R-002';
          DELETE FROM risk_control WHERE owner = 'R-002';
          DELETE FROM risk WHERE ref = 'R-002';",
-        &["record R-002 is in the change log but in no table"],
+        &[
+            "record R-002 is in the change log but in no table",
+            "outside the workbench",
+        ],
     );
 }
 
@@ -177,10 +181,9 @@ fn a_counter_set_back_is_named() {
 
 #[test]
 fn the_whole_log_deleted_beside_the_records_is_damage() {
-    // With its head kept, the head says entries are missing; without it, the records say so.
     found(
         "DELETE FROM change_log; DELETE FROM change_log_head;",
-        &["never created"],
+        &["broken at entry 1", "the change log is empty"],
     );
 }
 
@@ -211,8 +214,9 @@ fn a_log_rewritten_to_agree_with_an_edit_still_fails_its_chain_or_replay() {
 
 #[test]
 fn a_table_the_workbench_does_not_keep_is_named() {
+    // The schema check finds it first; the replay would too (see store::replay's tests).
     found(
         "CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('hidden')",
-        &["table notes", "keeps no such table"],
+        &["table \"notes\"", "did not make"],
     );
 }

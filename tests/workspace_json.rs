@@ -223,7 +223,9 @@ fn reopened_value(conn: &rusqlite::Connection, sql: &str) -> Value {
 fn a_table_added_later_is_carried_without_a_change_to_the_export() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.sqlite3");
-    drop(open(&path));
+    // The table stands for one a later migration adds. Added by hand, it is one the workbench
+    // did not make, and opening the file would refuse it; so it is added beside the open store.
+    let store = open(&path);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "CREATE TABLE zz_later (code TEXT PRIMARY KEY, weight REAL, note TEXT);
@@ -231,7 +233,6 @@ fn a_table_added_later_is_carried_without_a_change_to_the_export() {
     )
     .unwrap();
     drop(conn);
-    let store = Store::open_as(&path, OpenMode::MustExist, ACTOR).unwrap();
     let text = String::from_utf8(json_of(&store)).unwrap();
     assert!(
         text.ends_with(
@@ -606,7 +607,7 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
                 v["tables"]["change_log"] = json!([]);
                 v["tables"]["change_log_head"] = json!([]);
             }),
-            "bad.json: its records do not match its change log (table workspace, record WS: the change log never created this record or has deleted it, so it was added outside the workbench); nothing was imported.",
+            "bad.json: table change_log: the change log's hash chain breaks at entry 1: the change log is empty, but the table workspace holds records; nothing was imported.",
         ),
         (
             "a change-log entry edited",

@@ -13,6 +13,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::changelog;
 use super::damage::{self, DamagedValue};
+use super::fingerprint;
 use super::open::{self, OpenError};
 use super::replay;
 
@@ -29,6 +30,9 @@ pub enum Verdict {
     /// The chain verifies, but the records are not what replaying the log gives (or the log
     /// contradicts itself): a change made outside the workbench.
     Disagrees { problem: String, entries: usize },
+    /// The schema is not the one this version makes for the file's schema version: a table,
+    /// index, view or trigger added, missing or changed (a clause naming it).
+    ForeignSchema { problem: String },
     /// The change log's hash chain breaks at this entry.
     BrokenChain {
         seq: i64,
@@ -62,6 +66,7 @@ impl Verdict {
                  replaying them disagrees): {problem}; the file was changed outside the workbench.",
                 if *entries == 1 { "entry" } else { "entries" }
             ),
+            Verdict::ForeignSchema { problem } => format!("{path}: is damaged, {problem}."),
             Verdict::BrokenChain {
                 seq,
                 record,
@@ -118,6 +123,9 @@ pub(super) fn verify_connection(conn: &Connection) -> rusqlite::Result<Verdict> 
             return Ok(Verdict::DamagedValue(found));
         }
         let schema: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if let Some(problem) = fingerprint::difference(conn, schema)? {
+            return Ok(Verdict::ForeignSchema { problem });
+        }
         match changelog::verify(conn) {
             Ok(Ok(entries)) => match replay::check(conn)? {
                 None => Ok(Verdict::Sound { entries, schema }),

@@ -129,17 +129,30 @@ pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, Broken
         [],
         |row| row.get(0),
     )?;
-    if !has_head {
-        return Ok(Ok(count));
+    if has_head {
+        let head: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT seq, hash FROM change_log_head WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if let Err(broken) = changelog::verify_head(last, head) {
+            return Ok(Err(broken));
+        }
     }
-    let head: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM change_log_head WHERE id = 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    Ok(changelog::verify_head(last, head).map(|()| count))
+    // Every record is written together with its entries: a log emptied (with its head) beside
+    // records chains perfectly and is damage all the same.
+    if count == 0 {
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if let Some(table) = super::soundness::table_with_records(conn, version)? {
+            return Ok(Err(BrokenLink {
+                seq: 1,
+                reason: super::soundness::empty_log_beside(table),
+            }));
+        }
+    }
+    Ok(Ok(count))
 }
 
 impl Store {

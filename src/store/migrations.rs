@@ -551,17 +551,48 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the file from its current version up to [`LATEST`], all steps in one transaction.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the file from its current version up to `target` (at most [`LATEST`]), all steps
+/// in one transaction.
+pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    run(conn, target, Seeds::Load)
+}
+
+/// The schema steps alone up to `target`, without the reference data they load: the schema
+/// fingerprint runs this on an empty in-memory database to learn what `sqlite_schema` of a
+/// file at `target` holds (the seeds only insert rows, and skipping them saves time on every
+/// open).
+pub(super) fn schema_only(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    run(conn, target, Seeds::Skip)
+}
+
+#[derive(PartialEq, Eq)]
+enum Seeds {
+    Load,
+    Skip,
+}
+
+fn run(conn: &mut Connection, target: i64, seeds: Seeds) -> rusqlite::Result<()> {
+    let target = target.min(LATEST);
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if current >= LATEST {
+    if current >= target {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have migrated the file meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+    let steps = (target - current.max(0)).max(0) as usize;
+    for (index, migration) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(current.max(0) as usize)
+        .take(steps)
+    {
         let version = index as i64 + 1;
         tx.execute_batch(migration.sql)?;
-        if let Some(seed) = migration.seed {
+        if let Some(seed) = migration.seed.filter(|_| seeds == Seeds::Load) {
             seed(&tx)?;
         }
         if version == 1 {
@@ -569,5 +600,29 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         }
         tx.pragma_update(None, "user_version", version)?;
     }
+    fail_if_asked(&tx)?;
     tx.commit()
+}
+
+/// Debug builds only: `ISMS_TEST_FAIL_MIGRATION=PATH` makes the migration of the file at PATH
+/// fail after every step has run, so that a test can prove a failed migration leaves the file
+/// as it was. (A hand-edited or damaged file, the natural cause, is refused before migrating.)
+fn fail_if_asked(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    let Some(failing) = std::env::var_os("ISMS_TEST_FAIL_MIGRATION") else {
+        return Ok(());
+    };
+    let same = |path: &str| {
+        let failing = std::fs::canonicalize(&failing);
+        failing.is_ok_and(|failing| std::fs::canonicalize(path).is_ok_and(|path| path == failing))
+    };
+    if tx.path().is_some_and(same) {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some("test failure requested by ISMS_TEST_FAIL_MIGRATION".into()),
+        ));
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod confidential;
 mod damage;
 mod documents;
 mod drafts;
+mod fingerprint;
 mod migrations;
 mod open;
 mod readiness;
@@ -20,6 +21,7 @@ mod risks;
 mod row;
 mod scope;
 mod soa;
+mod soundness;
 mod workspace_dump;
 
 use std::path::{Path, PathBuf};
@@ -73,8 +75,10 @@ impl Store {
     pub fn open_as(path: &Path, mode: OpenMode, actor: &str) -> Result<Store, OpenError> {
         if let OpenMode::ReadOnly = mode {
             // Nothing is set up: a workspace this build can read has its rows already.
+            let conn = open::open_read_only(path, open::Older::Refuse)?;
+            open::refuse_damage(&conn, path, SCHEMA_VERSION)?;
             return Ok(Store {
-                conn: open::open_read_only(path, open::Older::Refuse)?,
+                conn,
                 path: path.to_path_buf(),
                 actor: actor.to_string(),
                 clock: Clock::System,

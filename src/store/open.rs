@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-use super::migrations;
+use super::{backup, migrations, soundness};
 
 /// Written into the SQLite header of every workspace ("ISMS" in ASCII), so that another
 /// application's database is never mistaken for one.
@@ -88,6 +88,11 @@ pub enum OpenError {
         path: PathBuf,
         error: anyhow::Error,
     },
+    /// The cheap checks of every open found damage (a clause naming it); nothing was written.
+    Damaged {
+        path: PathBuf,
+        problem: String,
+    },
 }
 
 impl fmt::Display for OpenError {
@@ -157,6 +162,12 @@ impl fmt::Display for OpenError {
                 Some(error) => write!(f, "{}: {}.", path.display(), describe_sqlite(error)),
                 None => write!(f, "{}: could not set up the workspace: {error}.", path.display()),
             },
+            OpenError::Damaged { path, problem } => write!(
+                f,
+                "{}: is damaged, {problem}, so it was not opened and nothing in it was changed; run `isms verify --db {}` for details.",
+                path.display(),
+                path.display()
+            ),
         }
     }
 }
@@ -383,6 +394,42 @@ pub(super) fn open_read_only(path: &Path, older: Older) -> Result<Connection, Op
     Ok(conn)
 }
 
+/// The cheap checks every open of the workbench and its commands makes (see
+/// [`soundness::cheap_problem`]) on a file at schema `version`, before anything is read or
+/// written: damage is refused with [`OpenError::Damaged`]. `isms verify` and `isms backup`
+/// open without them, so that they can still report on (and copy) a damaged file.
+pub(super) fn refuse_damage(conn: &Connection, path: &Path, version: i64) -> Result<(), OpenError> {
+    match soundness::cheap_problem(conn, version).map_err(sqlite_error_for(path))? {
+        Some(problem) => Err(OpenError::Damaged {
+            path: path.to_path_buf(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The check a file gets before it is migrated, beyond the cheap ones every open makes: all of
+/// `isms verify` (SQLite's integrity check, damaged values, the schema, the whole hash chain),
+/// so that a migration never seals damage into a file at the new version. A migration is rare
+/// and the file's owner waits for it once, so the full cost is paid here.
+fn check_before_migration(conn: &Connection, path: &Path) -> Result<(), OpenError> {
+    let verdict = backup::verify_connection(conn).map_err(sqlite_error_for(path))?;
+    if verdict.is_sound() {
+        return Ok(());
+    }
+    // The verdict's sentence names the file first; the open error names it itself.
+    let sentence = verdict.sentence(path);
+    let problem = sentence
+        .strip_prefix(&format!("{}: ", path.display()))
+        .unwrap_or(&sentence)
+        .trim_start_matches("is damaged, ")
+        .trim_end_matches('.');
+    Err(OpenError::Damaged {
+        path: path.to_path_buf(),
+        problem: problem.to_string(),
+    })
+}
+
 /// `path` made safe for an SQLite URI (`%`, `?` and `#` are special there).
 fn uri_escape(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -421,6 +468,13 @@ pub(super) fn open_connection(path: &Path, mode: &OpenMode) -> Result<Connection
     let mut conn = Connection::open_with_flags(path, flags).map_err(&sqlite_error)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(&sqlite_error)?;
     let (version, fresh) = check_identity(&conn, path)?;
+    // Before the pragmas below: setting the journal mode writes to the file.
+    if !fresh {
+        refuse_damage(&conn, path, version)?;
+    }
+    if !fresh && version < migrations::LATEST {
+        check_before_migration(&conn, path)?;
+    }
 
     // WAL lets a reader see a consistent state while the workbench writes; synchronous=FULL
     // makes every commit durable across a power cut, not only across a crash.
