@@ -541,7 +541,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 /// named in one sentence.
 fn verify_against(path: &Path, pack: &Path) -> Result<ExitCode> {
     let damaged = |sentence: String| {
-        tell(format!("isms: {sentence}"));
+        let end = if sentence.ends_with('.') { "" } else { "." };
+        tell(format!("isms: {sentence}{end}"));
         Ok(ExitCode::from(1))
     };
     let checked = match export::anchor::check_pack(pack)? {
@@ -555,7 +556,18 @@ fn verify_against(path: &Path, pack: &Path) -> Result<ExitCode> {
     let anchor = checked.sealed.as_ref();
     let problem = import::workspace::with_restored(&checked.workspace_json, |restored| {
         Ok(crate::store::check_anchor(path, anchor, restored)?)
-    })?;
+    });
+    // A workspace.json the import refuses (its records disagree with its own log, say) is a
+    // pack that does not hold; a failure to read or write is an error like any other.
+    let problem = match problem {
+        Err(error) if error.downcast_ref::<crate::store::DumpError>().is_some() => {
+            return damaged(format!(
+                "the pack's workspace.json cannot be restored: {}",
+                one_sentence(&error)
+            ))
+        }
+        other => other?,
+    };
     if let Some(problem) = problem {
         return damaged(format!("{}: {problem}", path.display()));
     }

@@ -478,10 +478,7 @@ fn the_pack_is_indexed_and_sealed() {
     // The first line names the change-log entry the pack was sealed at, a comment
     // `sha256sum -c` skips.
     let (anchor, listing) = seal.split_once('\n').unwrap();
-    assert!(
-        anchor.starts_with("# isms change-log entry "),
-        "{anchor}"
-    );
+    assert!(anchor.starts_with("# isms change-log entry "), "{anchor}");
     let sealed: Vec<&str> = listing.lines().map(|line| &line[66..]).collect();
     assert_eq!(sealed, written[..written.len() - 1], "{seal}");
     for line in listing.lines() {

@@ -978,8 +978,12 @@ pub fn run_with_progress(
 /// (under the system's temporary folder, 0700) are removed afterwards whatever happens.
 /// Nothing is written anywhere else. `isms verify --against PACK` compares it with a
 /// workspace's change log.
+///
+/// A file the import refuses is an error holding the [`DumpError`] (with the file's name as
+/// its context), so that a caller can tell it from a failure to read or write.
 pub fn with_restored<T>(source: &Path, work: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-    let refused = |error: &DumpError| anyhow!("{}: {error}", source.display());
+    let refused =
+        |error: &DumpError| anyhow::Error::new(error.clone()).context(source.display().to_string());
     stream(open(source)?, None).map_err(|error| match error.downcast_ref::<DumpError>() {
         Some(place) => refused(place),
         None => error,
