@@ -344,11 +344,11 @@ pub fn files_help() -> String {
         .chain([
             (
                 index::README,
-                "The index: organisation, export date, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
+                "The index: organisation, export date, the change-log entry the pack was sealed at, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
             ),
             (
                 index::SEAL,
-                "The seal, written last: the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
+                "The seal, written last: a first line naming the change-log entry the pack was sealed at (# isms change-log entry N sha256 H; isms verify --against DIR holds the workspace to it), then the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
             ),
         ]);
     for (path, about) in entries {
