@@ -515,15 +515,19 @@ fn export_pack(
                         receiver
                             .recv()
                             .map(Some)
-                            .map_err(|_| anyhow!("the writer of workspace.json stopped"))
+                            .map_err(|_| anyhow::Error::new(WriterStopped))
                     })
                 });
             let streamed = streaming
                 .join()
                 .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
-            // The writer's own error says more than the README's wait for it.
-            let (digest, sealed) = streamed?;
-            Ok((made?, digest, sealed))
+            match (made, streamed) {
+                (Ok(made), Ok((digest, sealed))) => Ok((made, digest, sealed)),
+                // The writer's own error says more than the README's wait for it.
+                (Err(made), Err(streamed)) if made.is::<WriterStopped>() => Err(streamed),
+                (Err(made), _) => Err(made),
+                (Ok(_), Err(streamed)) => Err(streamed),
+            }
         })?;
     // Each file is flushed to disk as it is written, which is where a slow disk shows.
     progress.stage("files written", files.len() as u64 + 1);
@@ -548,6 +552,19 @@ fn export_pack(
     written.push(index::SEAL.to_string());
     Ok(written)
 }
+
+/// The README waited for the anchor from the writer of `workspace.json`, which stopped
+/// before it read one: the writer's own error is the one to report.
+#[derive(Debug)]
+struct WriterStopped;
+
+impl std::fmt::Display for WriterStopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the writer of workspace.json stopped")
+    }
+}
+
+impl std::error::Error for WriterStopped {}
 
 #[cfg(test)]
 mod tests {
