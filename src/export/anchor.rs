@@ -8,7 +8,7 @@
 //! was read (see [`crate::store::Store::dump_each_anchored`]), so the two always agree.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -129,8 +129,9 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
                 number + 2
             )));
         };
-        let bytes = match fs::read(folder.join(path)) {
-            Ok(bytes) => bytes,
+        // Hashed as it is read: workspace.json can be over 100 MB.
+        let digest = match digest_of(&folder.join(path)) {
+            Ok(digest) => digest,
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 return Ok(Err(format!(
                     "{}: is listed in SHA256SUMS but missing from the pack",
@@ -141,10 +142,6 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
                 return Err(error).with_context(|| format!("{}: could not be read", name(path)))
             }
         };
-        let digest: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
         if !digest.eq_ignore_ascii_case(hash) {
             return Ok(Err(format!(
                 "{} does not match its SHA256SUMS line",
@@ -171,6 +168,26 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
         files,
         workspace_json: folder.join(workspace_json::PATH),
     }))
+}
+
+/// The SHA-256 of the file at `path` in hex, read a buffer at a time.
+fn digest_of(path: &Path) -> io::Result<String> {
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => hasher.update(&buffer[..read]),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
 }
 
 /// The date of the README's "Exported on DATE by ISMS Workbench." line.
