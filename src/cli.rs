@@ -135,8 +135,26 @@ enum Command {
     /// Where the ISMS stands: Stage 1 and Stage 2 readiness in percent, counts per area and the
     /// next milestones with their dates
     Status,
-    /// Check the workspace file: SQLite's integrity check, the schema against this version's, the change log's hash chain and head, and every record against the log replayed (exit 1 on damage)
-    Verify,
+    /// Check the workspace file: SQLite's integrity check, the schema against this version's, the
+    /// change log's hash chain and head, and that replaying the log gives every record (exit 1 on damage)
+    #[command(
+        long_about = "Check the workspace file: SQLite's integrity check, the schema against \
+                      this version's, the change log's hash chain and head, and that replaying the log gives every record in the file (exit 1 \
+                      on damage).\n\nWith --against PACK_DIR, also check the workspace against an \
+                      audit pack exported from it: every file of the pack against its SHA256SUMS \
+                      line; the workspace's change log still holding the entry the pack was \
+                      sealed at (named on the first line of the pack's SHA256SUMS and in its \
+                      README) with the same hash; and the pack's workspace.json holding exactly \
+                      the records that replaying the log up to that entry gives. A log cut or \
+                      rewritten after the pack was made (even one whose hashes were all \
+                      recomputed, which verifies on its own) is found this way by whoever keeps \
+                      a copy of the pack. Nothing is written to the workspace or the pack."
+    )]
+    Verify {
+        /// An audit pack folder (isms export --out) to hold the workspace to
+        #[arg(long, value_name = "PACK_DIR")]
+        against: Option<PathBuf>,
+    },
     /// Copy the workspace to a new file, consistently even while the workbench has it open
     Backup {
         /// The new file to write (an existing file is never replaced)
@@ -428,12 +446,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .map_err(|error| store.explain(error))?;
             say(text.trim_end())?;
         }
-        Some(Command::Verify) => {
+        Some(Command::Verify { against }) => {
             let path = if cli.demo {
                 demo_path(today)?
             } else {
                 workspace_path(cli.db)?
             };
+            if let Some(pack) = against {
+                return verify_against(&path, &pack);
+            }
             let verdict = crate::store::verify_file(&path)?;
             if !verdict.is_sound() {
                 tell(format!("isms: {}", verdict.sentence(&path)));
@@ -456,8 +477,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 ));
                 return Ok(ExitCode::from(1));
             }
+            let head = match &summary.head {
+                Some(head) => format!(
+                    "copied up to change-log entry {} (hash {}…)",
+                    head.seq,
+                    head.hash.get(..16).unwrap_or(&head.hash)
+                ),
+                None => "copied with an empty change log".to_string(),
+            };
             say(format!(
-                "Backed up {} to {} ({} KB); the copy verifies.",
+                "Backed up {} to {} ({} KB), {head}; the copy verifies.",
                 path.display(),
                 to.display(),
                 summary.bytes.div_ceil(1024)
@@ -503,6 +532,60 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             run::run(app)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `isms verify --against PACK`: the pack's files against its seal, the workspace as plain
+/// `isms verify` checks it, then the workspace's log against the entry the pack was sealed
+/// at and the pack's records against the log replayed to it. Exit 1 on the first problem,
+/// named in one sentence.
+fn verify_against(path: &Path, pack: &Path) -> Result<ExitCode> {
+    let damaged = |sentence: String| {
+        let end = if sentence.ends_with('.') { "" } else { "." };
+        tell(format!("isms: {sentence}{end}"));
+        Ok(ExitCode::from(1))
+    };
+    let checked = match export::anchor::check_pack(pack)? {
+        Ok(checked) => checked,
+        Err(sentence) => return damaged(sentence),
+    };
+    let verdict = crate::store::verify_file(path)?;
+    if !verdict.is_sound() {
+        return damaged(verdict.sentence(path));
+    }
+    let anchor = checked.sealed.as_ref();
+    let problem = import::workspace::with_restored(&checked.workspace_json, |restored| {
+        Ok(crate::store::check_anchor(path, anchor, restored)?)
+    });
+    // A workspace.json the import refuses (its records disagree with its own log, say) is a
+    // pack that does not hold; a failure to read or write is an error like any other.
+    let problem = match problem {
+        Err(error) if error.downcast_ref::<crate::store::DumpError>().is_some() => {
+            return damaged(format!(
+                "the pack's workspace.json cannot be restored: {}",
+                one_sentence(&error)
+            ))
+        }
+        other => other?,
+    };
+    if let Some(problem) = problem {
+        return damaged(format!("{}: {problem}", path.display()));
+    }
+    let entry = match anchor {
+        Some(anchor) => format!("holds change-log entry {}", anchor.seq),
+        None => "holds the records of the empty change log".to_string(),
+    };
+    let on = checked
+        .exported
+        .map(|date| format!(" on {date}"))
+        .unwrap_or_default();
+    say(format!(
+        "{}: OK, the workspace verifies and {entry} as sealed in {}{on} ({} files match its \
+         SHA256SUMS), and the pack's records are the records at that entry.",
+        path.display(),
+        pack.display(),
+        checked.files
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -251,3 +251,40 @@ fn export_help_names_every_file_of_the_pack() {
         "{help}"
     );
 }
+
+#[test]
+fn verify_help_and_the_readme_say_how_the_pack_anchor_works() {
+    let output = Command::new(env!("CARGO_BIN_EXE_isms"))
+        .args(["verify", "--help"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for words in [
+        "--against <PACK_DIR>",
+        "sealed at",
+        "SHA256SUMS",
+        "workspace.json",
+    ] {
+        assert!(
+            help.contains(words),
+            "{words} missing from verify --help: {help}"
+        );
+    }
+    let your_data = section(&readme(), "Your data").join("\n");
+    for words in [
+        "isms verify\n--against PACK_DIR",
+        "# isms change-log entry 2486",
+        "What to keep: the pack's `SHA256SUMS`",
+        "copied up to change-log entry",
+    ] {
+        assert!(your_data.contains(words), "{words} missing from Your data");
+    }
+    // The line the README shows is the one the export writes.
+    let anchor = isms::store::Anchor {
+        seq: 2486,
+        hash: "0".repeat(64),
+    };
+    assert!(isms::export::anchor::seal_line(&Some(anchor))
+        .starts_with("# isms change-log entry 2486 sha256 "));
+}

@@ -15,6 +15,15 @@ pub const SEAL: &str = "SHA256SUMS";
 /// open blocker, and each file with what it holds. `listing` is each file's path and what it
 /// holds, in the order written.
 pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
+    readme_sealed(data, listing, None)
+}
+
+/// [`readme`] naming the change-log entry the pack is sealed at (see [`super::anchor`]).
+pub fn readme_sealed(
+    data: &PackData,
+    listing: &[(String, &str)],
+    sealed: Option<&super::anchor::Sealed>,
+) -> Vec<u8> {
     let mut out = String::new();
     heading(&mut out, "ISMS audit pack", &data.workspace.organisation);
     let isms = data.workspace.isms_name.trim();
@@ -27,6 +36,9 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
          with `sha256sum -c SHA256SUMS` in this folder.\n",
         dates::format_optional(Some(data.today))
     );
+    if let Some(sealed) = sealed {
+        let _ = writeln!(out, "{}\n", super::anchor::readme_sentence(sealed));
+    }
     let edition = &data.soa_table.edition;
     let marks = if edition.changes().is_empty() {
         ""
@@ -122,7 +134,16 @@ pub fn readme(data: &PackData, listing: &[(String, &str)]) -> Vec<u8> {
 
 /// `SHA256SUMS` in the format `sha256sum -c` reads: the hash, two spaces, the path.
 pub fn seal(files: &[(&str, [u8; 32])]) -> Vec<u8> {
-    let mut out = String::new();
+    seal_lines(String::new(), files)
+}
+
+/// [`seal`] after a first line naming the change-log entry the pack is sealed at, a comment
+/// that `sha256sum -c` skips (see [`super::anchor`]).
+pub fn seal_sealed(sealed: &super::anchor::Sealed, files: &[(&str, [u8; 32])]) -> Vec<u8> {
+    seal_lines(super::anchor::seal_line(sealed), files)
+}
+
+fn seal_lines(mut out: String, files: &[(&str, [u8; 32])]) -> Vec<u8> {
     for (path, digest) in files {
         for byte in digest {
             let _ = write!(out, "{byte:02x}");

@@ -25,6 +25,7 @@
 //! - [`workspace_json`]: `workspace.json`, every table and row, importable again.
 //! - [`pack`]: the output folder.
 
+pub mod anchor;
 pub mod audit;
 pub mod audit_programme;
 pub mod audit_report;
@@ -343,11 +344,11 @@ pub fn files_help() -> String {
         .chain([
             (
                 index::README,
-                "The index: organisation, export date, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
+                "The index: organisation, export date, the change-log entry the pack was sealed at, approved SoA version, readiness (DRAFT with every blocker while any is open) and every file with what it holds.",
             ),
             (
                 index::SEAL,
-                "The seal, written last: the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
+                "The seal, written last: a first line naming the change-log entry the pack was sealed at (# isms change-log entry N sha256 H; isms verify --against DIR holds the workspace to it), then the SHA-256 of every other file (check it with sha256sum -c SHA256SUMS).",
             ),
         ]);
     for (path, about) in entries {
@@ -369,6 +370,16 @@ pub fn render(data: &PackData) -> Result<Made> {
 }
 
 pub fn render_with_progress(data: &PackData, progress: &dyn Progress) -> Result<Made> {
+    render_sealed(data, progress, || Ok(None))
+}
+
+/// [`render_with_progress`] with the README naming the change-log entry the pack is sealed
+/// at, which `sealed` gives when the README is made, after every other file.
+fn render_sealed(
+    data: &PackData,
+    progress: &dyn Progress,
+    sealed: impl FnOnce() -> Result<Option<anchor::Sealed>>,
+) -> Result<Made> {
     progress.stage("pack entries made", FILES.len() as u64 + 1);
     let mut files = Made::new();
     let mut listing: Vec<(String, &str)> = Vec::new();
@@ -390,9 +401,10 @@ pub fn render_with_progress(data: &PackData, progress: &dyn Progress) -> Result<
         files.extend(made);
         progress.advance(1);
     }
+    let sealed = sealed()?;
     files.push((
         index::README.to_string(),
-        Some(index::readme(data, &listing)),
+        Some(index::readme_sealed(data, &listing, sealed.as_ref())),
     ));
     progress.advance(1);
     let mut paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
@@ -471,20 +483,52 @@ fn export_pack(
     // On a large workspace, workspace.json is half the work: it is streamed from a second
     // connection on another thread while this thread reads the records and makes the other
     // files.
+    // The entry the pack is sealed at is read in workspace.json's own read transaction and
+    // handed over as soon as it is read, so that the README and the seal name the entry
+    // whose records workspace.json holds.
     let path = store.path().to_path_buf();
-    let (files, json_digest) = std::thread::scope(|scope| -> Result<(Made, pack::Digest)> {
-        let streaming = scope.spawn(|| -> Result<pack::Digest> {
-            let reader = Store::open(&path, OpenMode::ReadOnly)?;
-            let write = |out: &mut dyn std::io::Write| workspace_json::write_from(&reader, out);
-            staging.write_file(workspace_json::PATH, &pack::Body::Streamed(&write))
-        });
-        let made = PackData::load_soa_version(store, today, soa_version, progress)
-            .and_then(|data| render_with_progress(&data, progress));
-        let streamed = streaming
-            .join()
-            .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
-        Ok((made?, streamed?))
-    })?;
+    let (sender, receiver) = std::sync::mpsc::channel::<anchor::Sealed>();
+    let (files, json_digest, sealed_at) =
+        std::thread::scope(|scope| -> Result<(Made, pack::Digest, anchor::Sealed)> {
+            let staging = &staging;
+            let streaming = scope.spawn(move || -> Result<(pack::Digest, anchor::Sealed)> {
+                let reader = Store::open(&path, OpenMode::ReadOnly)?;
+                let sealed: std::cell::RefCell<Option<anchor::Sealed>> = Default::default();
+                let write = |out: &mut dyn std::io::Write| {
+                    workspace_json::write_anchored_from(&reader, out, &mut |head| {
+                        *sealed.borrow_mut() = Some(head.clone());
+                        // The other side may have stopped already; its error is reported.
+                        let _ = sender.send(head);
+                        Ok(())
+                    })
+                };
+                let digest =
+                    staging.write_file(workspace_json::PATH, &pack::Body::Streamed(&write))?;
+                let sealed = sealed
+                    .into_inner()
+                    .ok_or_else(|| anyhow!("workspace.json was written without its anchor"))?;
+                Ok((digest, sealed))
+            });
+            let made =
+                PackData::load_soa_version(store, today, soa_version, progress).and_then(|data| {
+                    render_sealed(&data, progress, || {
+                        receiver
+                            .recv()
+                            .map(Some)
+                            .map_err(|_| anyhow::Error::new(WriterStopped))
+                    })
+                });
+            let streamed = streaming
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
+            match (made, streamed) {
+                (Ok(made), Ok((digest, sealed))) => Ok((made, digest, sealed)),
+                // The writer's own error says more than the README's wait for it.
+                (Err(made), Err(streamed)) if made.is::<WriterStopped>() => Err(streamed),
+                (Err(made), _) => Err(made),
+                (Ok(_), Err(streamed)) => Err(streamed),
+            }
+        })?;
     // Each file is flushed to disk as it is written, which is where a slow disk shows.
     progress.stage("files written", files.len() as u64 + 1);
     let mut sealed: Vec<(&str, pack::Digest)> = Vec::with_capacity(files.len());
@@ -498,13 +542,29 @@ fn export_pack(
     }
     // The seal over the bytes as written, in the order the files are listed; it is put in
     // place last, so an interrupted export leaves no seal that lies.
-    staging.write_file(index::SEAL, &pack::Body::Bytes(&index::seal(&sealed)))?;
+    staging.write_file(
+        index::SEAL,
+        &pack::Body::Bytes(&index::seal_sealed(&sealed_at, &sealed)),
+    )?;
     staging.finish()?;
     progress.advance(1);
     let mut written: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
     written.push(index::SEAL.to_string());
     Ok(written)
 }
+
+/// The README waited for the anchor from the writer of `workspace.json`, which stopped
+/// before it read one: the writer's own error is the one to report.
+#[derive(Debug)]
+struct WriterStopped;
+
+impl std::fmt::Display for WriterStopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the writer of workspace.json stopped")
+    }
+}
+
+impl std::error::Error for WriterStopped {}
 
 #[cfg(test)]
 mod tests {

@@ -50,6 +50,20 @@ pub fn write_from(store: &Store, out: &mut dyn Write) -> Result<()> {
     json.finish()
 }
 
+/// [`write_from`], telling `anchored` the change-log entry the file is written at (the log's
+/// last, read in the same read transaction as the rows) before the first byte is written.
+pub fn write_anchored_from(
+    store: &Store,
+    out: &mut dyn Write,
+    anchored: &mut dyn FnMut(Option<crate::store::Anchor>) -> Result<()>,
+) -> Result<()> {
+    let mut json = JsonWriter::new(out);
+    store
+        .dump_each_anchored(anchored, &mut |event| json.event(event))
+        .map_err(|error| store.explain(error))?;
+    json.finish()
+}
+
 fn string(text: &str) -> String {
     // Serialising a string cannot fail.
     serde_json::to_string(text).unwrap_or_default()

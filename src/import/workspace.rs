@@ -1089,3 +1089,79 @@ pub fn run_with_progress(
         },
     }
 }
+
+/// Restores `source` (an audit pack's `workspace.json`) into a private temporary workspace,
+/// all checks of an import included, and runs `work` on it; the workspace and its folder
+/// (under the system's temporary folder, 0700) are removed afterwards whatever happens.
+/// Nothing is written anywhere else. `isms verify --against PACK` compares it with a
+/// workspace's change log.
+///
+/// A file the import refuses is an error holding the [`DumpError`] (with the file's name as
+/// its context), so that a caller can tell it from a failure to read or write.
+pub fn with_restored<T>(source: &Path, work: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    let refused =
+        |error: &DumpError| anyhow::Error::new(error.clone()).context(source.display().to_string());
+    stream(open(source)?, None).map_err(|error| match error.downcast_ref::<DumpError>() {
+        Some(place) => refused(place),
+        None => error,
+    })?;
+    let folder = PrivateFolder::new()?;
+    let made = Store::create_complete(&folder.0.join("pack.sqlite3"), "verify", false, |store| {
+        let reader = open(source)?;
+        store.restore_streaming(&Silent, |restore| stream(reader, Some(restore)))?;
+        work(store)
+    });
+    drop(folder);
+    made.map_err(|error| match error.downcast_ref::<DumpError>() {
+        Some(place) => refused(place),
+        None => error,
+    })
+}
+
+/// A fresh folder of this process's own under the system's temporary folder, made 0700 (and
+/// never one that exists already, so never one another user planted); removed with all it
+/// holds when dropped.
+struct PrivateFolder(std::path::PathBuf);
+
+impl PrivateFolder {
+    fn new() -> Result<PrivateFolder> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        let base = std::env::temp_dir();
+        let mut last = None;
+        for attempt in 0..100u32 {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.subsec_nanos());
+            let path = base.join(format!(
+                "isms-verify-{}-{nanos:09}-{attempt}",
+                std::process::id()
+            ));
+            match fs::DirBuilder::new().mode(0o700).create(&path) {
+                Ok(()) => {
+                    let folder = PrivateFolder(path);
+                    // Whatever the umask: the folder holds the whole pack's records.
+                    fs::set_permissions(&folder.0, fs::Permissions::from_mode(0o700))?;
+                    return Ok(folder);
+                }
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last = Some(error),
+                Err(error) => {
+                    return Err(anyhow!(
+                        "{}: could not make a private folder to restore the pack in ({error})",
+                        base.display()
+                    ))
+                }
+            }
+        }
+        Err(anyhow!(
+            "{}: could not make a private folder to restore the pack in ({})",
+            base.display(),
+            last.map_or_else(String::new, |error| error.to_string())
+        ))
+    }
+}
+
+impl Drop for PrivateFolder {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}

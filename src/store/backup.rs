@@ -181,6 +181,8 @@ pub struct BackupSummary {
     pub to: PathBuf,
     pub bytes: u64,
     pub verdict: Verdict,
+    /// The copy's last change-log entry (`None` for an empty log): what the backup holds.
+    pub head: Option<super::Anchor>,
 }
 
 /// Copies the workspace at `from` to the new file `to` with SQLite's online backup API, in one
@@ -195,10 +197,13 @@ pub fn backup_file(from: &Path, to: &Path) -> Result<BackupSummary> {
     let bytes = fs::metadata(to)
         .with_context(|| format!("{}: could not be read back", to.display()))?
         .len();
+    // A copy that cannot be read says so through its verdict.
+    let head = super::anchor::last_entry_of(to).unwrap_or(None);
     Ok(BackupSummary {
         to: to.to_path_buf(),
         bytes,
         verdict,
+        head,
     })
 }
 

@@ -2,6 +2,7 @@
 //! written only through [`Store`]'s methods, each change in one transaction with its
 //! change-log rows.
 
+mod anchor;
 mod audit;
 mod backup;
 mod certification;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use anchor::{check_anchor, Anchor, AnchorProblem};
 pub use audit::AuditData;
 pub use backup::{backup_file, verify_file, BackupSummary, Verdict};
 pub use certification::{PlanData, PLAN_REF};

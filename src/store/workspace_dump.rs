@@ -320,7 +320,7 @@ pub enum DumpEvent<'a> {
 
 /// Reads every table and row in dump order, handing each to `visit` as it is read, so that a
 /// large workspace is never held in memory whole.
-fn dump_each_in(
+pub(super) fn dump_each_in(
     conn: &Connection,
     visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<()>,
 ) -> Result<()> {
