@@ -366,6 +366,24 @@ fn a_changed_pack_file_is_named() {
         message.contains("01-scope/isms-scope.md: is listed in SHA256SUMS but missing"),
         "{message}"
     );
+    // And a file added after the seal.
+    fs::copy(
+        sealed.pack.join("01-scope/isms-scope.md"),
+        pack.join("01-scope/isms-scope.md"),
+    )
+    .unwrap();
+    fs::write(
+        pack.join("05-internal-audit/IA-2026-09-report.md"),
+        "# forged\n",
+    )
+    .unwrap();
+    let message = refused(dir.path(), &sealed.workspace, &pack);
+    assert!(
+        message.contains(
+            "05-internal-audit/IA-2026-09-report.md: is in the pack but not in its SHA256SUMS"
+        ),
+        "{message}"
+    );
 }
 
 #[test]
@@ -494,7 +512,7 @@ fn a_damaged_workspace_is_found_before_the_pack_is_compared() {
         .unwrap();
     let message = refused(dir.path(), &damaged, &sealed.pack);
     assert!(
-        message.contains("the records do not match the change log"),
+        message.contains("where the change log says \"Added before the pack was made\""),
         "{message}"
     );
 }

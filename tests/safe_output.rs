@@ -230,7 +230,7 @@ fn every_command_that_reads_a_damaged_record_names_it_in_one_sentence() {
             let err = text(&output.stderr);
             assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
             assert!(
-                err.starts_with(&format!("isms: {named}")),
+                err.starts_with(&format!("isms: {db}: {named}")),
                 "{args:?}: {err}"
             );
             assert!(err.contains("isms verify"), "{args:?}: {err}");

@@ -220,3 +220,64 @@ fn a_table_the_workbench_does_not_keep_is_named() {
         &["table \"notes\"", "did not make"],
     );
 }
+
+#[test]
+fn a_record_moved_in_the_order_of_its_table_is_named() {
+    found(
+        "UPDATE risk SET id = 99999 WHERE ref = 'R-001'",
+        &[
+            "table risk",
+            "record R-001",
+            "field id",
+            "order was changed outside the workbench",
+        ],
+    );
+}
+
+#[test]
+fn a_version_number_set_back_is_named_as_such_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path(), "demo.sqlite3");
+    sql(&path, "PRAGMA user_version = 8");
+    let before = fs::read(&path).unwrap();
+    for args in [vec!["verify"], vec!["status"], vec!["check"]] {
+        let mut args = args;
+        args.extend(["--db", s(&path)]);
+        let out = isms(dir.path(), &args);
+        let message = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            message.contains("version number says 8 but its tables are those of schema 9"),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+/// A pack is never sealed over damage: the export refuses, names it, and writes nothing.
+#[test]
+fn the_export_refuses_to_seal_a_tampered_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path(), "demo.sqlite3");
+    sql(&path, "UPDATE workspace SET organisation = 'Evil Corp'");
+    let out_dir = dir.path().join("pack");
+    let out = isms(
+        dir.path(),
+        &["export", "--db", s(&path), "--out", s(&out_dir)],
+    );
+    let message = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("record WS, field organisation"),
+        "{message}"
+    );
+    assert!(message.contains("no pack was written"), "{message}");
+    assert!(!out_dir.exists(), "nothing is left behind");
+    let staging: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(staging.is_empty());
+}

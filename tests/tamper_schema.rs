@@ -184,7 +184,7 @@ fn a_version_set_back_is_damage_not_a_migration() {
     sql(&path, "PRAGMA user_version = 8;");
     let message = verify_finds(dir.path(), &path);
     assert!(
-        message.contains("the table \"workspace\" is defined differently"),
+        message.contains("version number says 8 but its tables are those of schema 9"),
         "{message}"
     );
     let before = fs::read(&path).unwrap();

@@ -174,6 +174,12 @@ pub fn verify_head(
                 ),
             })
         }
+        (Some((seq, _)), None) => Err(BrokenLink {
+            seq,
+            reason: "the log's head (its newest entry's number and hash, written with every \
+                     change) is missing, so entries removed from the end would not show"
+                .into(),
+        }),
         (last, _) => Err(BrokenLink {
             seq: last.map_or(0, |(seq, _)| seq),
             reason: "it is not the last entry the log recorded as written".into(),

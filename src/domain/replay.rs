@@ -19,6 +19,8 @@ pub struct ReplayedRecord {
     pub live: bool,
     /// Deleted once: references are never reused, so it may not be created again.
     pub deleted: bool,
+    /// The entry that created it (0 for a record a migration made).
+    pub created: i64,
     pub fields: HashMap<String, String>,
 }
 
@@ -61,6 +63,7 @@ impl Replay {
         let record = ReplayedRecord {
             live: true,
             deleted: false,
+            created: 0,
             fields,
         };
         self.records.insert(reference.to_string(), record);
@@ -93,6 +96,9 @@ impl Replay {
                 }
                 if current.is_some() {
                     return Err(problem("it gives a new record the same field twice".into()));
+                }
+                if !record.live {
+                    record.created = entry.seq;
                 }
                 record.live = true;
             }
@@ -138,6 +144,14 @@ impl Replay {
             .get(reference)
             .filter(|record| record.live)
             .map(|record| &record.fields)
+    }
+
+    /// The entry that created a record that exists (0 for one a migration made).
+    pub fn created(&self, reference: &str) -> Option<i64> {
+        self.records
+            .get(reference)
+            .filter(|record| record.live)
+            .map(|record| record.created)
     }
 
     /// Every record that exists, in no particular order.

@@ -38,7 +38,9 @@ pub fn readme_sentence(sealed: &Sealed) -> String {
         Some(anchor) => format!(
             "Sealed at change-log entry {}, hash {}: `isms verify --against THIS_FOLDER` checks \
              the workspace still holds it, and that the records at that entry are the ones in \
-             `workspace.json`.",
+             `workspace.json`. No hash covers this line or the first line of `SHA256SUMS`: \
+             they prove something only as long as the copy you received is kept where the \
+             workspace's owner cannot change it, so keep this folder as received.",
             anchor.seq, anchor.hash
         ),
         None => "Sealed with an empty change log (the workspace had no change yet): `isms verify \
@@ -114,6 +116,7 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
     };
     let mut files = 0;
     let mut has_json = false;
+    let mut listed_paths: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (number, line) in lines.enumerate() {
         if line.starts_with('#') {
             continue;
@@ -150,6 +153,15 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
         }
         files += 1;
         has_json |= path == workspace_json::PATH;
+        listed_paths.insert(path.to_string());
+    }
+    // A file the seal does not list was put there after the pack was sealed.
+    if let Some(extra) = unlisted(folder, "", &listed_paths)? {
+        return Ok(Err(format!(
+            "{}: is in the pack but not in its SHA256SUMS, so it was added after the pack was \
+             sealed",
+            name(&extra)
+        )));
     }
     if !has_json {
         return Ok(Err(format!(
@@ -168,6 +180,40 @@ pub fn check_pack(folder: &Path) -> Result<Result<CheckedPack, String>> {
         files,
         workspace_json: folder.join(workspace_json::PATH),
     }))
+}
+
+/// The first entry under `folder/prefix` (in name order, not following links) that is neither
+/// a folder nor a file `listed`, nor the seal itself; its path relative to `folder`.
+fn unlisted(
+    folder: &Path,
+    prefix: &str,
+    listed: &std::collections::HashSet<String>,
+) -> Result<Option<String>> {
+    let here = folder.join(prefix);
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(&here)
+        .with_context(|| format!("{}: could not be read", here.display()))?
+        .collect::<io::Result<_>>()
+        .with_context(|| format!("{}: could not be read", here.display()))?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("{}: could not be read", entry.path().display()))?;
+        if kind.is_dir() {
+            if let Some(found) = unlisted(folder, &relative, listed)? {
+                return Ok(Some(found));
+            }
+        } else if relative != index::SEAL && !listed.contains(&relative) {
+            return Ok(Some(relative));
+        }
+    }
+    Ok(None)
 }
 
 /// The SHA-256 of the file at `path` in hex, read a buffer at a time.

@@ -145,6 +145,16 @@ impl Store {
         visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<()>,
     ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
+        // A pack is never sealed over damage: the records must be what the log says, or the
+        // anchor would vouch for records its entry does not hold.
+        if let Some(problem) = replay::check(&tx)? {
+            anyhow::bail!(
+                "{}: is damaged, {problem}; no pack was written (`isms verify --db {}` checks \
+                 the whole file)",
+                self.path().display(),
+                self.path().display()
+            );
+        }
         anchored(last_entry(&tx)?)?;
         dump_each_in(&tx, visit)?;
         tx.commit()?;

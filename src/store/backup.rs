@@ -61,11 +61,7 @@ impl Verdict {
                 problem.trim_end_matches('.')
             ),
             Verdict::DamagedValue(found) => format!("{path}: {found}."),
-            Verdict::Disagrees { problem, entries } => format!(
-                "{path}: the records do not match the change log ({entries} {} verify, but \
-                 replaying them disagrees): {problem}; the file was changed outside the workbench.",
-                if *entries == 1 { "entry" } else { "entries" }
-            ),
+            Verdict::Disagrees { problem, .. } => format!("{path}: is damaged, {problem}."),
             Verdict::ForeignSchema { problem } => format!("{path}: is damaged, {problem}."),
             Verdict::BrokenChain {
                 seq,

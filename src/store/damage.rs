@@ -203,7 +203,7 @@ impl Store {
         }
         // The scan names the row best (a record's reference, a change-log entry's number).
         match find(&self.conn).ok().flatten().or(known) {
-            Some(found) => anyhow::anyhow!("{}", found.sentence()),
+            Some(found) => anyhow::anyhow!("{}: {}", self.path.display(), found.sentence()),
             None => error,
         }
     }
@@ -275,7 +275,10 @@ mod tests {
         let error = store.workspace().map(|_| ()).expect_err("unreadable");
         let said = format!("{:#}", store.explain(error));
         assert!(
-            said.starts_with("record WS is damaged: column organisation of table workspace"),
+            said.starts_with(&format!(
+                "{}: record WS is damaged: column organisation of table workspace",
+                store.path().display()
+            )),
             "{said}"
         );
         assert_eq!(said.lines().count(), 1);

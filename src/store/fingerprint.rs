@@ -84,7 +84,20 @@ fn text(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
 pub(super) fn difference(conn: &Connection, version: i64) -> rusqlite::Result<Option<String>> {
     let expected = expected(version)?;
     let found = read_schema(conn)?;
-    Ok(first_difference(expected, &found))
+    let Some(difference) = first_difference(expected, &found) else {
+        return Ok(None);
+    };
+    // A version number set back (or forward) is named as such: the tables are another
+    // version's exactly.
+    for other in (1..=super::migrations::LATEST).filter(|other| *other != version) {
+        if first_difference(self::expected(other)?, &found).is_none() {
+            return Ok(Some(format!(
+                "its schema version number says {version} but its tables are those of schema \
+                 {other}, so the number was changed outside the workbench"
+            )));
+        }
+    }
+    Ok(Some(difference))
 }
 
 /// Objects the workbench did not make come first (the likeliest tampering), then those it

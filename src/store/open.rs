@@ -386,6 +386,8 @@ pub(super) fn open_read_only(path: &Path, older: Older) -> Result<Connection, Op
         });
     }
     if older == Older::Refuse && version < migrations::LATEST {
+        // Damage first: a version number set back must not read as "open it to update it".
+        refuse_damage(&conn, path, version)?;
         return Err(OpenError::OlderVersion {
             path: path.to_path_buf(),
             found: version,

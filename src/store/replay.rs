@@ -169,17 +169,20 @@ fn quoted(value: Option<&str>) -> String {
     const LONGEST: usize = 40;
     match value {
         None => "nothing".into(),
+        // Quoted with Rust's escapes, so that a line break or an invisible character (a
+        // zero-width space, say) shows where the two values differ.
         Some(text) if text.chars().count() > LONGEST => {
             let cut: String = text.chars().take(LONGEST).collect();
-            format!("\"{cut}…\"")
+            format!("{cut:?}…")
         }
-        Some(text) => format!("\"{text}\""),
+        Some(text) => format!("{text:?}"),
     }
 }
 
 fn disagreement(stored: Option<&str>, logged: Option<&str>) -> String {
     format!(
-        "the file holds {} where the change log says {}",
+        "the file holds {} where the change log says {}, so it was changed outside the \
+         workbench",
         quoted(stored),
         quoted(logged)
     )
@@ -429,6 +432,9 @@ fn compare_records(
     ))?;
     let mut rows = stmt.query([])?;
     let mut row_number = 0usize;
+    // Lists show records in the order of their `id` (their creation): the log's order.
+    let ordered = columns.contains("id");
+    let mut previous: Option<(i64, String)> = None;
     while let Some(row) = rows.next()? {
         row_number += 1;
         let reference = match logged_text(row.get_ref(0)?) {
@@ -453,6 +459,21 @@ fn compare_records(
                     .into(),
             )));
         };
+        let created = expected.replay.created(&reference).unwrap_or(0);
+        if let Some((before, earlier)) = previous.as_ref().filter(|_| ordered) {
+            if created < *before {
+                return Ok(Some(table_problem(
+                    table.table,
+                    &record,
+                    Some("id"),
+                    format!(
+                        "the file puts it after record {earlier}, which the change log created \
+                         later, so the order was changed outside the workbench"
+                    ),
+                )));
+            }
+        }
+        previous = Some((created, reference.clone()));
         if !seen.insert(reference.clone()) {
             return Ok(Some(table_problem(
                 table.table,
@@ -573,7 +594,8 @@ fn compare_reference_data(conn: &Connection) -> Result<Option<ReplayProblem>> {
                         &row_name,
                         Some(column),
                         format!(
-                            "the file holds {} where this build's catalogue has {}",
+                            "the file holds {} where this build's catalogue has {}, so it was \
+                             changed outside the workbench",
                             quoted(stored.as_deref()),
                             quoted(shipped.as_deref())
                         ),
