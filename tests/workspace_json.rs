@@ -594,7 +594,7 @@ fn every_bad_file_is_refused_in_one_sentence_that_names_the_place() {
         (
             "a value the schema allows and the record does not",
             changed(|v| v["tables"]["risk"][0]["due_date"] = json!("soon")),
-            "bad.json: its records do not match its change log (table risk, record R-001, field due_date: the file holds \"soon\" where the change log says \"2026-11-07\"); nothing was imported.",
+            "bad.json: its records do not match its change log (table risk, record R-001, field due_date: the file holds \"soon\" where the change log says \"2026-11-07\", so it was changed outside the workbench); nothing was imported.",
         ),
         (
             "a record edited without its log",
