@@ -893,6 +893,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
             let start: String = text.chars().take(41).collect();
             return self.other(Value::String(start));
         }
+        if text.len() >= crate::memory::LONG_TEXT {
+            // The reader's buffer grew by doubling to hold the text; the smaller buffers it
+            // left are handed back before SQLite makes its copies of the text.
+            crate::memory::release_freed();
+        }
         self.restore
             .bind_text(self.index, text)
             .map(Ok)
@@ -1073,6 +1078,8 @@ pub fn run_with_progress(
         let reader = open(source)?;
         let ((), restored) =
             store.restore_streaming(progress, |restore| stream(reader, Some(restore)))?;
+        // What the rows' long texts left freed is handed back before they are read again.
+        crate::memory::release_freed();
         readable(store, progress)?;
         Ok(Summary::of(&restored))
     });
