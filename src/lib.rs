@@ -11,6 +11,8 @@ pub mod export;
 pub mod import;
 /// Who the change log names (used by `cli` only).
 pub mod login;
+/// Freed memory handed back to the system, through a hook the binary installs.
+pub mod memory;
 pub mod progress;
 /// The command line's progress bars (used by `cli` only).
 pub mod progress_bar;

@@ -893,6 +893,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
             let start: String = text.chars().take(41).collect();
             return self.other(Value::String(start));
         }
+        if text.len() >= crate::memory::LONG_TEXT {
+            // The reader's buffer grew by doubling to hold the text; the smaller buffers it
+            // left are handed back before SQLite makes its copies of the text.
+            crate::memory::release_freed();
+        }
         self.restore
             .bind_text(self.index, text)
             .map(Ok)
@@ -1036,6 +1041,15 @@ fn stream(reader: BufReader<Tracked>, restore: Option<&mut Restore<'_>>) -> Resu
     }
 }
 
+/// [`stream`] of the rows into `restore`, and then the reader's buffers handed back: the one
+/// that held the longest text was as long as that text, and the checks of the restored
+/// workspace that follow read that text again.
+fn stream_then_release(reader: BufReader<Tracked>, restore: &mut Restore<'_>) -> Result<()> {
+    let read = stream(reader, Some(restore));
+    crate::memory::release_freed();
+    read
+}
+
 /// `isms import workspace FILE [--dry-run]` into the new workspace file `workspace`, whose
 /// change-log setup is made by `actor` (and replaced by the file's change log).
 pub fn run(source: &Path, workspace: &Path, dry_run: bool, actor: &str) -> Result<Outcome> {
@@ -1072,7 +1086,10 @@ pub fn run_with_progress(
     let made = Store::create_complete(workspace, actor, !dry_run, |store| {
         let reader = open(source)?;
         let ((), restored) =
-            store.restore_streaming(progress, |restore| stream(reader, Some(restore)))?;
+            store.restore_streaming(progress, |restore| stream_then_release(reader, restore))?;
+        // What the checks of the restored rows freed (each long text read and hashed) is
+        // handed back before the records are read again.
+        crate::memory::release_freed();
         readable(store, progress)?;
         Ok(Summary::of(&restored))
     });
@@ -1108,7 +1125,7 @@ pub fn with_restored<T>(source: &Path, work: impl FnOnce(&Store) -> Result<T>) -
     let folder = PrivateFolder::new()?;
     let made = Store::create_complete(&folder.0.join("pack.sqlite3"), "verify", false, |store| {
         let reader = open(source)?;
-        store.restore_streaming(&Silent, |restore| stream(reader, Some(restore)))?;
+        store.restore_streaming(&Silent, |restore| stream_then_release(reader, restore))?;
         work(store)
     });
     drop(folder);

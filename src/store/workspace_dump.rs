@@ -876,6 +876,9 @@ impl<'a> Restore<'a> {
         if let Some(error) = counter_error(self.conn, &self.schema, &numbers)? {
             return Err(error.into());
         }
+        // The hash chain's check read each long text of the log; what it freed is handed back
+        // before the replay reads them again (see `crate::memory`).
+        crate::memory::release_freed();
         // Held to what `isms verify` holds a workspace to: the log replayed gives the records.
         if let Some(problem) = super::replay::check(self.conn)? {
             return Err(DumpError::whole(format!(
