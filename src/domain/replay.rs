@@ -10,8 +10,53 @@
 //! no value are the same, as the log never writes an empty field of a new record.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::changelog::{ChangeEntry, Operation};
+
+/// A record's non-empty fields: a short list (a record has a few dozen fields at most), the
+/// names shared between records, so that a log of hundreds of thousands of entries replays in
+/// little memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields(Vec<(Rc<str>, String)>);
+
+impl Fields {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| &**name == field)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn set(&mut self, field: Rc<str>, value: String) {
+        match self.0.iter_mut().find(|(name, _)| *name == field) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((field, value)),
+        }
+    }
+
+    fn remove(&mut self, field: &str) {
+        self.0.retain(|(name, _)| &**name != field);
+    }
+
+    /// Adds or replaces a field (for values derived from the record, such as a count).
+    pub fn with(mut self, field: &str, value: String) -> Fields {
+        self.set(Rc::from(field), value);
+        self
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(name, _)| &**name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// One record as the log has it so far: its non-empty fields, and whether it still exists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,7 +66,7 @@ pub struct ReplayedRecord {
     pub deleted: bool,
     /// The entry that created it (0 for a record a migration made).
     pub created: i64,
-    pub fields: HashMap<String, String>,
+    pub fields: Fields,
 }
 
 /// An entry that does not follow from the entries before it.
@@ -37,6 +82,8 @@ pub struct Inconsistency {
 #[derive(Debug, Default)]
 pub struct Replay {
     records: HashMap<String, ReplayedRecord>,
+    /// Each field name once.
+    names: HashMap<String, Rc<str>>,
     /// The record and operation of the previous entry: a record created or deleted as a whole
     /// takes one entry per field, one after another.
     previous: Option<(String, Operation)>,
@@ -55,11 +102,14 @@ impl Replay {
         reference: &str,
         fields: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) {
-        let fields = fields
-            .into_iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(field, value)| (field.to_string(), value.to_string()))
-            .collect();
+        let mut kept = Fields::default();
+        for (field, value) in fields {
+            if !value.is_empty() {
+                let name = self.name(field);
+                kept.set(name, value.to_string());
+            }
+        }
+        let fields = kept;
         let record = ReplayedRecord {
             live: true,
             deleted: false,
@@ -82,8 +132,9 @@ impl Replay {
         });
         let old = normalized(entry.old.as_deref());
         let new = normalized(entry.new.as_deref());
+        let name = self.name(&entry.field);
         let record = self.records.entry(entry.record.clone()).or_default();
-        let current = record.fields.get(&entry.field).map(String::as_str);
+        let current = record.fields.get(&entry.field);
         match entry.operation {
             Operation::Create => {
                 if record.live && !continues {
@@ -131,7 +182,7 @@ impl Replay {
                 record.fields.remove(&entry.field);
             }
             (_, Some(new)) => {
-                record.fields.insert(entry.field.clone(), new.to_string());
+                record.fields.set(name, new.to_string());
             }
         }
         self.previous = Some((entry.record.clone(), entry.operation));
@@ -139,11 +190,21 @@ impl Replay {
     }
 
     /// The fields of a record that exists, by reference.
-    pub fn record(&self, reference: &str) -> Option<&HashMap<String, String>> {
+    pub fn record(&self, reference: &str) -> Option<&Fields> {
         self.records
             .get(reference)
             .filter(|record| record.live)
             .map(|record| &record.fields)
+    }
+
+    /// The shared name of a field.
+    fn name(&mut self, field: &str) -> Rc<str> {
+        if let Some(name) = self.names.get(field) {
+            return Rc::clone(name);
+        }
+        let name: Rc<str> = Rc::from(field);
+        self.names.insert(field.to_string(), Rc::clone(&name));
+        name
     }
 
     /// The entry that created a record that exists (0 for one a migration made).
@@ -155,7 +216,7 @@ impl Replay {
     }
 
     /// Every record that exists, in no particular order.
-    pub fn live(&self) -> impl Iterator<Item = (&str, &HashMap<String, String>)> {
+    pub fn live(&self) -> impl Iterator<Item = (&str, &Fields)> {
         self.records
             .iter()
             .filter(|(_, record)| record.live)
@@ -214,7 +275,7 @@ mod tests {
         ])
         .unwrap();
         let record = replay.record("R-001").unwrap();
-        assert_eq!(record.get("likelihood").map(String::as_str), Some("4"));
+        assert_eq!(record.get("likelihood"), Some("4"));
         assert_eq!(record.get("title"), None, "an emptied field is no value");
     }
 
@@ -299,6 +360,6 @@ mod tests {
             .unwrap();
         let record = replay.record("5.1").unwrap();
         assert_eq!(record.len(), 1);
-        assert_eq!(record["applicability"], "yes");
+        assert_eq!(record.get("applicability"), Some("yes"));
     }
 }

@@ -147,7 +147,10 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         // A pack is never sealed over damage: the records must be what the log says, or the
         // anchor would vouch for records its entry does not hold.
-        if let Some(problem) = replay::check(&tx)? {
+        let damage = replay::check(&tx)?;
+        // The replay's records are freed: give the memory back before the dump.
+        crate::memory::release_freed();
+        if let Some(problem) = damage {
             anyhow::bail!(
                 "{}: is damaged, {problem}; no pack was written (`isms verify --db {}` checks \
                  the whole file)",

@@ -32,7 +32,7 @@ use crate::domain::changelog::Operation;
 use crate::domain::confidential::ConfidentialMark;
 use crate::domain::document::Document;
 use crate::domain::method::RiskMethod;
-use crate::domain::replay::{normalized, Inconsistency, Replay};
+use crate::domain::replay::{normalized, Fields, Inconsistency, Replay};
 use crate::domain::review::{Measurement, Objective, Review, ReviewAction};
 use crate::domain::risk::Risk;
 use crate::domain::scope::{ContextIssue, InterestedParty, ScopeItem};
@@ -205,7 +205,7 @@ fn logged_text(value: ValueRef<'_>) -> Result<Option<String>, String> {
 }
 
 /// One row of an approval's frozen SoA: the decision's fields and the count of linked risks.
-type FrozenRow = HashMap<String, String>;
+type FrozenRow = Fields;
 
 /// The records the log gives, and what follows from them, at one entry of the log.
 pub(super) struct Expected {
@@ -296,9 +296,11 @@ fn freeze_soa(replay: &Replay) -> HashMap<String, FrozenRow> {
     crate::domain::catalogue::controls()
         .iter()
         .filter_map(|control| {
-            let mut row = replay.record(&control.id)?.clone();
             let count = linked.get(control.id.as_str()).copied().unwrap_or(0);
-            row.insert("linked_risks".into(), count.to_string());
+            let row = replay
+                .record(&control.id)?
+                .clone()
+                .with("linked_risks", count.to_string());
             Some((control.id.clone(), row))
         })
         .collect()
@@ -494,7 +496,7 @@ fn compare_records(
                     )))
                 }
             };
-            let logged = logged.get(*field).map(String::as_str);
+            let logged = logged.get(field);
             if stored.as_deref() != logged {
                 return Ok(Some(table_problem(
                     table.table,
@@ -510,7 +512,7 @@ fn compare_records(
             targets.dedup();
             let stored = Some(targets.join(", "));
             let stored = normalized(stored.as_deref());
-            let logged = logged.get(link.field).map(String::as_str);
+            let logged = logged.get(link.field);
             if stored != logged {
                 return Ok(Some(table_problem(
                     link.table,
@@ -520,9 +522,9 @@ fn compare_records(
                 )));
             }
         }
-        let mut unknown: Vec<&String> = logged
-            .keys()
-            .filter(|field| !known.contains(field.as_str()))
+        let mut unknown: Vec<&str> = logged
+            .names()
+            .filter(|field| !known.contains(field))
             .collect();
         unknown.sort();
         if let Some(field) = unknown.first() {
@@ -683,7 +685,7 @@ fn compare_frozen_soa(expected: &Expected, conn: &Connection) -> Result<Option<R
                     )))
                 }
             };
-            let logged = frozen.get(*column).map(String::as_str);
+            let logged = frozen.get(column);
             // A count of 0 is a value; the log's empty is not written for it.
             let logged = match (*column, logged) {
                 ("linked_risks", None) => Some("0"),
