@@ -491,6 +491,12 @@ fn export_pack(
     let (files, json_digest, sealed_at) =
         std::thread::scope(|scope| -> Result<(Made, pack::Digest, anchor::Sealed)> {
             let staging = &staging;
+            // A pack is never sealed over damage: the records are compared with the log
+            // replayed, on a third connection beside the other two (see the end of the scope).
+            let checking = {
+                let path = path.clone();
+                scope.spawn(move || Store::open(&path, OpenMode::ReadOnly)?.records_against_log())
+            };
             let streaming = scope.spawn(move || -> Result<(pack::Digest, anchor::Sealed)> {
                 let reader = Store::open(&path, OpenMode::ReadOnly)?;
                 let sealed: std::cell::RefCell<Option<anchor::Sealed>> = Default::default();
@@ -521,8 +527,26 @@ fn export_pack(
             let streamed = streaming
                 .join()
                 .unwrap_or_else(|_| Err(anyhow!("the writer of workspace.json stopped")));
+            let checked = checking
+                .join()
+                .unwrap_or_else(|_| Err(anyhow!("the check of the records stopped")));
             match (made, streamed) {
-                (Ok(made), Ok((digest, sealed))) => Ok((made, digest, sealed)),
+                (Ok(made), Ok((digest, sealed))) => {
+                    let (checked_at, damage) = checked?;
+                    if let Some(sentence) = damage {
+                        return Err(anyhow!("{sentence}"));
+                    }
+                    // Another process saved between the two reads: what was checked is not
+                    // what was dumped.
+                    if checked_at != sealed {
+                        bail!(
+                            "{}: changed while the pack was being made (another window saved); \
+                             no pack was written, export again",
+                            store.path().display()
+                        );
+                    }
+                    Ok((made, digest, sealed))
+                }
                 // The writer's own error says more than the README's wait for it.
                 (Err(made), Err(streamed)) if made.is::<WriterStopped>() => Err(streamed),
                 (Err(made), _) => Err(made),

@@ -136,6 +136,28 @@ impl Store {
         last_entry(&self.conn)
     }
 
+    /// Whether the records are what replaying the log gives, and the log's last entry they
+    /// were compared at, both in one read transaction: the export runs this beside the dump
+    /// and seals the pack only when the entry is the one the dump read and nothing differs.
+    /// The difference, if any, is one sentence naming the file.
+    pub fn records_against_log(&self) -> Result<(Option<Anchor>, Option<String>)> {
+        let tx = self.conn.unchecked_transaction()?;
+        let head = last_entry(&tx)?;
+        let damage = replay::check(&tx)?;
+        tx.commit()?;
+        // The replay's records are freed: give the memory back to the rest of the export.
+        crate::memory::release_freed();
+        let sentence = damage.map(|problem| {
+            format!(
+                "{}: is damaged, {problem}; no pack was written (`isms verify --db {}` checks \
+                 the whole file)",
+                self.path().display(),
+                self.path().display()
+            )
+        });
+        Ok((head, sentence))
+    }
+
     /// [`Store::dump_each`], first telling `anchored` the log's last entry as the dump's own
     /// read transaction sees it, so that the anchor a pack names and its `workspace.json`
     /// always agree, whatever another process writes meanwhile.
@@ -145,19 +167,6 @@ impl Store {
         visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<()>,
     ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        // A pack is never sealed over damage: the records must be what the log says, or the
-        // anchor would vouch for records its entry does not hold.
-        let damage = replay::check(&tx)?;
-        // The replay's records are freed: give the memory back before the dump.
-        crate::memory::release_freed();
-        if let Some(problem) = damage {
-            anyhow::bail!(
-                "{}: is damaged, {problem}; no pack was written (`isms verify --db {}` checks \
-                 the whole file)",
-                self.path().display(),
-                self.path().display()
-            );
-        }
         anchored(last_entry(&tx)?)?;
         dump_each_in(&tx, visit)?;
         tx.commit()?;
