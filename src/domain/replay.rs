@@ -121,6 +121,22 @@ impl Replay {
 
     /// Applies the next entry of the log (in order of sequence number).
     pub fn apply(&mut self, entry: &ChangeEntry) -> Result<(), Inconsistency> {
+        self.apply_with(entry, entry.new.clone())
+    }
+
+    /// [`Replay::apply`], the entry's new value moved into the record rather than copied, so
+    /// that a long text is held once.
+    pub fn apply_owned(&mut self, mut entry: ChangeEntry) -> Result<(), Inconsistency> {
+        let new = entry.new.take();
+        self.apply_with(&entry, new)
+    }
+
+    /// `new`: the entry's new value.
+    fn apply_with(
+        &mut self,
+        entry: &ChangeEntry,
+        new: Option<String>,
+    ) -> Result<(), Inconsistency> {
         let problem = |problem: String| Inconsistency {
             seq: entry.seq,
             record: entry.record.clone(),
@@ -131,7 +147,7 @@ impl Replay {
             *record == entry.record && *operation == entry.operation
         });
         let old = normalized(entry.old.as_deref());
-        let new = normalized(entry.new.as_deref());
+        let new = new.filter(|text| !text.is_empty());
         let name = self.name(&entry.field);
         let record = self.records.entry(entry.record.clone()).or_default();
         let current = record.fields.get(&entry.field);
@@ -182,7 +198,7 @@ impl Replay {
                 record.fields.remove(&entry.field);
             }
             (_, Some(new)) => {
-                record.fields.set(name, new.to_string());
+                record.fields.set(name, new);
             }
         }
         self.previous = Some((entry.record.clone(), entry.operation));

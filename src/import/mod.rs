@@ -17,6 +17,7 @@ pub mod assets;
 mod context;
 pub mod csv_table;
 pub mod headers;
+mod long_text;
 pub mod risks;
 mod values;
 pub mod workspace;

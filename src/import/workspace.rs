@@ -34,6 +34,7 @@ use anyhow::{anyhow, bail, Result};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use super::long_text::{Diverting, Long};
 use crate::export::workspace_json::{FORMAT, FORMAT_KEY, TABLES_KEY, VERSION_KEY};
 use crate::export::PackData;
 use crate::progress::{Progress, Silent};
@@ -523,6 +524,7 @@ enum Top {
 /// one it restores the tables' rows as they come.
 struct TopVisitor<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    long: &'s Long,
     restore: Option<&'r mut Restore<'a>>,
 }
 
@@ -586,6 +588,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
                     };
                     map.next_value_seed(TablesSeed {
                         stopped: self.stopped,
+                        long: self.long,
                         restore,
                     })?;
                     tables = true;
@@ -604,6 +607,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
 /// The `"tables"` object: each table's rows restored as they come.
 struct TablesSeed<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    long: &'s Long,
     restore: &'r mut Restore<'a>,
 }
 
@@ -662,6 +666,7 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
             let schema = self.restore.schema()[index].clone();
             map.next_value_seed(RowsSeed {
                 stopped: self.stopped,
+                long: self.long,
                 restore: &mut *self.restore,
                 schema: &schema,
             })?;
@@ -674,6 +679,7 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_, '_> {
 /// One table's list of rows, each written as soon as it is read and checked.
 struct RowsSeed<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    long: &'s Long,
     restore: &'r mut Restore<'a>,
     schema: &'s TableSchema,
 }
@@ -713,6 +719,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
         while seq
             .next_element_seed(RowSeed {
                 stopped: self.stopped,
+                long: self.long,
                 restore: &mut *self.restore,
                 schema: self.schema,
                 number: number + 1,
@@ -730,6 +737,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, '_> {
 /// that a long text is never copied into a value of its own.
 struct RowSeed<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    long: &'s Long,
     restore: &'r mut Restore<'a>,
     schema: &'s TableSchema,
     number: usize,
@@ -783,6 +791,7 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, '_> {
                     }
                     values[index] = Some(map.next_value_seed(ValueSeed {
                         stopped: self.stopped,
+                        long: self.long,
                         restore: &mut *self.restore,
                         column: &columns[index],
                         index,
@@ -833,6 +842,7 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, '_> {
 /// cannot be is the value read, so that the row's first problem is found in column order.
 struct ValueSeed<'s, 'r, 'a> {
     stopped: &'s Stopped,
+    long: &'s Long,
     restore: &'r mut Restore<'a>,
     column: &'s ColumnSchema,
     index: usize,
@@ -856,7 +866,14 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_> {
     type Value = Result<(), String>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+        // A text may be long: the reader keeps a long one for `visit_str` (see long_text.rs).
+        let long = self.long;
+        if !matches!(self.column.affinity, Affinity::Integer | Affinity::Real) {
+            long.arm();
+        }
+        let read = deserializer.deserialize_any(self);
+        long.disarm();
+        read
     }
 }
 
@@ -892,6 +909,20 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_> {
             // Only the start of the text is quoted: [`cell`] gives the reason.
             let start: String = text.chars().take(41).collect();
             return self.other(Value::String(start));
+        }
+        if let Some(whole) = self.long.take(text) {
+            let whole = whole.map_err(|error| {
+                self.long.refuse(error);
+                E::custom("a long text could not be read")
+            })?;
+            // The reader's buffer for the text grew by doubling: the smaller buffers it left
+            // are handed back before SQLite builds the row.
+            crate::memory::release_freed();
+            return self
+                .restore
+                .bind_owned_text(self.index, whole)
+                .map(Ok)
+                .map_err(|error| refuse(self.stopped, error));
         }
         if text.len() >= crate::memory::LONG_TEXT {
             // The reader's buffer grew by doubling to hold the text; the smaller buffers it
@@ -951,6 +982,8 @@ impl<'de> Visitor<'de> for ColumnKey<'_> {
 struct Tracked {
     file: File,
     ended: Rc<Flag<bool>>,
+    /// The file's size when it was opened (past a byte-order mark), as far as known.
+    size: u64,
 }
 
 impl Read for Tracked {
@@ -979,11 +1012,13 @@ fn open(source: &Path) -> Result<BufReader<Tracked>> {
     if source.is_dir() {
         bail!("{}: is a directory, not a file to import", source.display());
     }
+    let size = file.metadata().map_or(0, |metadata| metadata.len());
     let mut reader = BufReader::with_capacity(
         1 << 16,
         Tracked {
             file,
             ended: Rc::default(),
+            size,
         },
     );
     let start = reader
@@ -991,6 +1026,7 @@ fn open(source: &Path) -> Result<BufReader<Tracked>> {
         .map_err(|error| anyhow!("{}: could not be read ({error})", source.display()))?;
     if start.starts_with(b"\xef\xbb\xbf") {
         reader.consume(3);
+        reader.get_mut().size = size.saturating_sub(3);
     }
     Ok(reader)
 }
@@ -999,18 +1035,29 @@ fn open(source: &Path) -> Result<BufReader<Tracked>> {
 /// the error reaches the reader it has looked one byte further than a reader of the whole
 /// file in memory would have: the place is given as [`parse`] gives it (the column one less,
 /// but at the end of the file, where there is no byte further to look at).
-fn streamed_json_error(error: serde_json::Error, ended: bool) -> DumpError {
-    if error.classify() == serde_json::error::Category::Data && !ended && error.column() > 0 {
-        let (line, column) = (error.line(), error.column());
-        let text = error.to_string();
-        if let Some(message) = text.strip_suffix(&format!(" at line {line} column {column}")) {
-            return DumpError::whole(format!(
-                "is not valid JSON ({message} at line {line} column {})",
-                column - 1
-            ));
-        }
+///
+/// On the line of a long text, serde_json's column misses the bytes [`Long`] read: they are
+/// added back.
+fn streamed_json_error(error: serde_json::Error, ended: bool, long: &Long) -> DumpError {
+    if let Some(error) = long.error() {
+        return DumpError::whole(format!("is not valid JSON ({error})"));
     }
-    json_error(error)
+    let (line, column) = (error.line(), error.column());
+    let text = error.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let Some(message) = text.strip_suffix(&suffix).filter(|_| line > 0) else {
+        return json_error(error);
+    };
+    let mut place = long.column(line, column, message == "invalid unicode code point");
+    if error.classify() == serde_json::error::Category::Data && !ended && place > 0 {
+        place -= 1;
+    }
+    if place == column {
+        return json_error(error);
+    }
+    DumpError::whole(format!(
+        "is not valid JSON ({message} at line {line} column {place})"
+    ))
 }
 
 /// Reads the whole file (`restore` given: its rows restored as they come) or only its
@@ -1018,17 +1065,21 @@ fn streamed_json_error(error: serde_json::Error, ended: bool) -> DumpError {
 fn stream(reader: BufReader<Tracked>, restore: Option<&mut Restore<'_>>) -> Result<()> {
     let stopped = Stopped::default();
     let ended = Rc::clone(&reader.get_ref().ended);
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let size = reader.get_ref().size;
+    let long = Rc::new(Long::default());
+    let mut deserializer =
+        serde_json::Deserializer::from_reader(Diverting::new(reader, Rc::clone(&long), size));
     let read = (&mut deserializer)
         .deserialize_any(TopVisitor {
             stopped: &stopped,
+            long: &long,
             restore,
         })
         .and_then(|top| deserializer.end().map(|()| top));
     match (read, stopped.into_inner()) {
         (_, Some(Stop::Refused(error))) => Err(error),
         (_, Some(Stop::AtTables)) => Ok(()),
-        (Err(error), None) => Err(streamed_json_error(error, ended.get()).into()),
+        (Err(error), None) => Err(streamed_json_error(error, ended.get(), &long).into()),
         (Ok(Top::NotObject), None) => Err(not_an_object().into()),
         (Ok(Top::Object { header, tables }), None) => {
             header.check_marks(false)?;

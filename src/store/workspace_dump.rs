@@ -20,6 +20,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -213,6 +215,29 @@ impl fmt::Display for DumpError {
 }
 
 impl std::error::Error for DumpError {}
+
+/// The prepared statement of `conn` whose text starts with `tag`.
+fn statement_named(conn: &Connection, tag: &str) -> Option<*mut rusqlite::ffi::sqlite3_stmt> {
+    use rusqlite::ffi;
+    // SAFETY: the connection's handle is only used to walk its prepared statements and read
+    // their texts, on this thread, while `conn` is borrowed; nothing is changed.
+    unsafe {
+        let db = conn.handle();
+        let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+        while !stmt.is_null() {
+            let text = ffi::sqlite3_sql(stmt);
+            if !text.is_null()
+                && std::ffi::CStr::from_ptr(text)
+                    .to_bytes()
+                    .starts_with(tag.as_bytes())
+            {
+                return Some(stmt);
+            }
+            stmt = ffi::sqlite3_next_stmt(db, stmt);
+        }
+    }
+    None
+}
 
 /// An identifier quoted for SQL.
 fn quote(name: &str) -> String {
@@ -700,6 +725,12 @@ pub struct Restore<'a> {
     bound: Vec<Cell>,
     /// Rows written and not yet reported to `progress`.
     unreported: u64,
+    /// The current insert statement as SQLite knows it, to bind a long text without a copy.
+    raw_insert: *mut rusqlite::ffi::sqlite3_stmt,
+    /// Long texts bound to the current insert by [`Restore::bind_owned_text`], by column: held
+    /// here until the bindings are cleared. Declared after `current`, so that the statement
+    /// goes first.
+    owned: Vec<Option<String>>,
 }
 
 /// What a restore wrote: each table's name and row count, in schema order.
@@ -741,6 +772,8 @@ impl<'a> Restore<'a> {
             current: None,
             bound: Vec::new(),
             unreported: 0,
+            raw_insert: std::ptr::null_mut(),
+            owned: Vec::new(),
         })
     }
 
@@ -755,14 +788,23 @@ impl<'a> Restore<'a> {
         let placeholders: Vec<String> = (1..=schema.columns.len())
             .map(|i| format!("?{i}"))
             .collect();
+        // The comment makes the statement's text one of its own, to find it by (see
+        // `statement_named`).
+        static INSERTS: AtomicU64 = AtomicU64::new(0);
+        let tag = format!("/* restore {} */", INSERTS.fetch_add(1, Ordering::Relaxed));
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            "{tag} INSERT INTO {} ({}) VALUES ({})",
             quote(&schema.name),
             quoted_list(schema.columns.iter().map(|c| &c.name)),
-            placeholders.join(", ")
+            placeholders.join(", "),
         );
         self.current = None;
-        self.current = Some((table, self.conn.prepare(&sql)?));
+        self.raw_insert = std::ptr::null_mut();
+        self.owned = vec![None; schema.columns.len()];
+        let insert = self.conn.prepare(&sql)?;
+        self.raw_insert = statement_named(self.conn, &tag)
+            .ok_or_else(|| anyhow::anyhow!("the insert into {} was not found", schema.name))?;
+        self.current = Some((table, insert));
         self.bound = vec![Cell::Null; schema.columns.len()];
         self.seen[table] = true;
         Ok(())
@@ -801,6 +843,39 @@ impl<'a> Restore<'a> {
         self.bind_value(column, &text, Cell::Text(preview_text(text)))
     }
 
+    /// [`Restore::bind`] of a long text, owned: SQLite reads it where it is, without the copy
+    /// it makes of a borrowed one, and it is held until the row is written.
+    pub fn bind_owned_text(&mut self, column: usize, text: String) -> Result<()> {
+        if self.current.is_none() || column >= self.owned.len() {
+            anyhow::bail!("a value was given before its table");
+        }
+        let index = c_int::try_from(column + 1)?;
+        // SAFETY: `raw_insert` is the statement of `self.current` (found by its own text when
+        // it was prepared, and reset with it), alive while `current` is. SQLITE_STATIC asks
+        // SQLite to read the text where it is until the parameter is bound again or the
+        // statement finalized; the text is kept in `self.owned` until then: it is let go only
+        // after `clear_bindings` (insert_bound) or once the statement is finalized (table, and
+        // `owned` is dropped after `current`), and replaced below only after the new binding.
+        let code = unsafe {
+            rusqlite::ffi::sqlite3_bind_text64(
+                self.raw_insert,
+                index,
+                text.as_ptr().cast(),
+                text.len() as u64,
+                rusqlite::ffi::SQLITE_STATIC(),
+                rusqlite::ffi::SQLITE_UTF8 as _,
+            )
+        };
+        if code != rusqlite::ffi::SQLITE_OK {
+            return Err(
+                rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None).into(),
+            );
+        }
+        self.bound[column] = Cell::Text(preview_text(&text));
+        self.owned[column] = Some(text);
+        Ok(())
+    }
+
     fn bind_value(&mut self, column: usize, value: &dyn ToSql, shown: Cell) -> Result<()> {
         let Some((_, insert)) = self.current.as_mut() else {
             anyhow::bail!("a value was given before its table");
@@ -820,6 +895,7 @@ impl<'a> Restore<'a> {
         let written = insert.raw_execute();
         // The bound copy of a long text is let go at once, not held until the next row.
         insert.clear_bindings();
+        self.owned.iter_mut().for_each(|text| *text = None);
         written.map_err(|error| insert_error(schema, number, &self.bound, error))?;
         self.rows[*table] = number;
         self.numbers[*table].insert(self.conn.last_insert_rowid(), number);
@@ -843,6 +919,8 @@ impl<'a> Restore<'a> {
     fn finish(mut self) -> Result<Restored> {
         self.report();
         self.current = None;
+        self.raw_insert = std::ptr::null_mut();
+        self.owned.clear();
         if let Some(missing) = self.seen.iter().position(|seen| !seen) {
             return Err(DumpError::at(&self.schema[missing].name, None, None, "is missing").into());
         }
@@ -879,7 +957,6 @@ impl<'a> Restore<'a> {
         // The hash chain's check read each long text of the log; what it freed is handed back
         // before the replay reads them again (see `crate::memory`).
         crate::memory::release_freed();
-        // Held to what `isms verify` holds a workspace to: the log replayed gives the records.
         if let Some(problem) = super::replay::check(self.conn)? {
             return Err(DumpError::whole(format!(
                 "its records do not match its change log ({problem})"
