@@ -124,11 +124,7 @@ pub(super) fn verify(conn: &Connection) -> rusqlite::Result<Result<usize, Broken
     drop(rows);
     let count = check.count();
     // Files from before schema 8 have no head to compare with.
-    let has_head: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'change_log_head'",
-        [],
-        |row| row.get(0),
-    )?;
+    let has_head = super::replay::table_exists(conn, "change_log_head")?;
     if has_head {
         let head: Option<(i64, String)> = conn
             .query_row(

@@ -222,7 +222,7 @@ pub(super) struct Expected {
     highest: HashMap<String, u64>,
 }
 
-fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+pub(super) fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
         [name],
@@ -626,17 +626,14 @@ fn compare_reference_data(conn: &Connection) -> Result<Option<ReplayProblem>> {
     Ok(None)
 }
 
-const FROZEN_COLUMNS: &[&str] = &[
-    "applicability",
-    "reasons",
-    "justification",
-    "status",
-    "how",
-    "owner",
-    "target_date",
-    "last_reviewed",
-    "linked_risks",
-];
+/// The columns of `soa_version_row` after its keys: the decision's fields as
+/// [`SoaDecision::FIELDS`] names them (an approval copies them), then the count of linked risks.
+fn frozen_columns() -> impl Iterator<Item = &'static str> {
+    SoaDecision::FIELDS
+        .iter()
+        .copied()
+        .chain(std::iter::once("linked_risks"))
+}
 
 /// Each approved version's frozen rows against the decisions replayed to its approval.
 fn compare_frozen_soa(expected: &Expected, conn: &Connection) -> Result<Option<ReplayProblem>> {
@@ -654,7 +651,7 @@ fn compare_frozen_soa(expected: &Expected, conn: &Connection) -> Result<Option<R
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT version, control, {} FROM soa_version_row ORDER BY rowid",
-        FROZEN_COLUMNS.join(", ")
+        frozen_columns().collect::<Vec<_>>().join(", ")
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
@@ -680,7 +677,7 @@ fn compare_frozen_soa(expected: &Expected, conn: &Connection) -> Result<Option<R
             )));
         };
         unseen.remove(&(version.clone(), control.clone()));
-        for (index, column) in FROZEN_COLUMNS.iter().enumerate() {
+        for (index, column) in frozen_columns().enumerate() {
             let stored = match logged_text(row.get_ref(index + 2)?) {
                 Ok(stored) => stored,
                 Err(problem) => {
@@ -694,7 +691,7 @@ fn compare_frozen_soa(expected: &Expected, conn: &Connection) -> Result<Option<R
             };
             let logged = frozen.get(column);
             // A count of 0 is a value; the log's empty is not written for it.
-            let logged = match (*column, logged) {
+            let logged = match (column, logged) {
                 ("linked_risks", None) => Some("0"),
                 (_, logged) => logged,
             };
